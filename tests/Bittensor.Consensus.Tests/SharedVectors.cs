@@ -1,0 +1,50 @@
+using System.Text.Json;
+using Bittensor.Consensus.Cases;
+
+namespace Bittensor.Consensus.Tests;
+
+/// <summary>Locates and loads the golden vectors in <c>../shared/vectors</c> (beside the repository).</summary>
+public static class SharedVectors
+{
+    public static string Directory { get; } = Locate();
+
+    private static string Locate()
+    {
+        string? env = Environment.GetEnvironmentVariable("BITTENSOR_SHARED");
+        if (!string.IsNullOrEmpty(env)) return Path.Combine(env, "vectors");
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Bittensor.Orleans.sln"))) dir = dir.Parent;
+        if (dir?.Parent is null) throw new InvalidOperationException("cannot find the repository root (Bittensor.Orleans.sln)");
+        string path = Path.Combine(dir.Parent.FullName, "shared", "vectors");
+        if (!System.IO.Directory.Exists(path)) throw new InvalidOperationException($"golden vectors not found at {path}");
+        return path;
+    }
+
+    public static JsonDocument Load(string file) => JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Directory, file)));
+
+    /// <summary>Every epoch case file.</summary>
+    public static IEnumerable<string> EpochFiles() =>
+        System.IO.Directory.GetFiles(Directory, "*.json").Select(Path.GetFileName).Where(f =>
+        {
+            using var doc = Load(f!);
+            return doc.RootElement.GetProperty("schema").GetString() == "yuma-epoch-cases/1";
+        })!;
+
+    /// <summary>(file, case name) for every epoch case.</summary>
+    public static TheoryData<string, string> EpochCases()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var f in EpochFiles())
+        {
+            using var doc = Load(f);
+            foreach (var c in EpochCase.ReadDocument(doc.RootElement)) data.Add(f, c.Name);
+        }
+        return data;
+    }
+
+    public static EpochCase Case(string file, string name)
+    {
+        using var doc = Load(file);
+        return EpochCase.ReadDocument(doc.RootElement).Single(c => c.Name == name);
+    }
+}
