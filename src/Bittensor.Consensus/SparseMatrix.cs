@@ -38,6 +38,9 @@ public sealed class SparseMatrix
     /// <summary>Row offsets into <see cref="AllColumns"/> (length <see cref="Rows"/> + 1).</summary>
     public ReadOnlySpan<int> RowStarts => _rowStart;
 
+    /// <summary>Wraps arrays without copying (the caller gives up ownership); lengths are trusted.</summary>
+    internal static SparseMatrix FromArrays(int[] rowStart, ushort[] columns, ushort[] values) => new(rowStart, columns, values);
+
     /// <summary>A matrix with <paramref name="rows"/> empty rows.</summary>
     public static SparseMatrix Empty(int rows)
     {

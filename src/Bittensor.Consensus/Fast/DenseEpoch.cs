@@ -55,41 +55,78 @@ internal static class DenseEpoch
         int n = x.N, v = rows.Count;
         Span<float> weights = wm.AsSpan(0, v * n);
         Span<float> bonds = bm.AsSpan(0, v * n);
-        weights.Clear();
-        bonds.Clear();
+        int owner = p.OwnerUid ?? -1;
 
         // Scatter the stored rows into column-major matrices, applying the permit, diagonal, outdated, commit-reveal
         // and recently-registered masks. A stored zero weight is kept as −0 so that "present" survives (liquid alpha).
+        // Rows are scattered Tile at a time into a row-major tile that is then transposed, so every write to the
+        // column-major matrices fills whole cache lines.
         var invRow = new float[v];
         var a = new float[v];
-        for (int r = 0; r < v; r++)
+        var tileW = new float[Tile * n];
+        var tileB = new float[Tile * n];
+        ulong maxRegistration = 0;
+        foreach (ulong reg in x.BlockAtRegistration) maxRegistration = Math.Max(maxRegistration, reg);
+        bool bondMasks = pre.LastTempo <= maxRegistration;
+        float[] bondTable = p.Yuma3 ? ProportionTable.Values : CountTable.Values;
+        for (int r0 = 0; r0 < v; r0 += Tile)
         {
-            int i = rows[r];
-            a[r] = (float)I32F32.ToDouble(pre.ActiveStake[i]);
-            double rowSum = 0;
-            if (pre.PermitOld[i])
+            int rt = Math.Min(Tile, v - r0);
+            tileW.AsSpan(0, rt * n).Clear();
+            tileB.AsSpan(0, rt * n).Clear();
+            for (int t = 0; t < rt; t++)
             {
-                var cols = x.Weights.RowColumns(i);
-                var vals = x.Weights.RowValues(i);
-                ulong commit = p.CommitReveal && x.CommitBlocks is { } cb ? cb[i] : ulong.MaxValue;
-                for (int k = 0; k < cols.Length; k++)
+                int r = r0 + t, i = rows[r];
+                a[r] = (float)I32F32.ToDouble(pre.ActiveStake[i]);
+                double rowSum = 0;
+                Span<float> tw = tileW.AsSpan(t * n, n);
+                if (pre.PermitOld[i])
                 {
-                    int j = cols[k];
-                    if (j >= n || (j == i && i != (p.OwnerUid ?? -1))) continue;
-                    if (pre.LastUpdate[i] <= x.BlockAtRegistration[j]) continue;
-                    if (p.CommitReveal && commit < x.BlockAtRegistration[j]) continue;
-                    weights[j * v + r] = vals[k] == 0 ? -0f : vals[k];
-                    rowSum += vals[k];
+                    var cols = x.Weights.RowColumns(i);
+                    var vals = x.Weights.RowValues(i);
+                    ulong commit = p.CommitReveal && x.CommitBlocks is { } cb ? cb[i] : ulong.MaxValue;
+                    ulong updated = pre.LastUpdate[i];
+                    bool masks = updated <= maxRegistration || (p.CommitReveal && commit < maxRegistration);
+                    long sum = 0;
+                    for (int k = 0; k < cols.Length; k++)
+                    {
+                        int j = cols[k];
+                        if (j >= n) continue;
+                        if (masks)
+                        {
+                            ulong reg = x.BlockAtRegistration[j];
+                            if (updated <= reg || (p.CommitReveal && commit < reg)) continue;
+                        }
+                        int w = vals[k];
+                        tw[j] = w == 0 ? -0f : w;
+                        sum += w;
+                    }
+                    if (i != owner && (tw[i] != 0 || float.IsNegative(tw[i])))
+                    {
+                        sum -= (long)tw[i]; // the diagonal is masked except for the owner
+                        tw[i] = 0;
+                    }
+                    rowSum = sum;
+                }
+                invRow[r] = rowSum > 0 ? (float)(1.0 / rowSum) : 1f;
+                var bcols = x.Bonds.RowColumns(i);
+                var bvals = x.Bonds.RowValues(i);
+                Span<float> tb = tileB.AsSpan(t * n, n);
+                for (int k = 0; k < bcols.Length; k++)
+                {
+                    int j = bcols[k];
+                    if (j >= n || (bondMasks && pre.LastTempo <= x.BlockAtRegistration[j])) continue;
+                    tb[j] = bondTable[bvals[k]];
                 }
             }
-            invRow[r] = rowSum > 0 ? (float)(1.0 / rowSum) : 1f;
-            var bcols = x.Bonds.RowColumns(i);
-            var bvals = x.Bonds.RowValues(i);
-            for (int k = 0; k < bcols.Length; k++)
+            for (int j = 0; j < n; j++)
             {
-                int j = bcols[k];
-                if (j >= n || pre.LastTempo <= x.BlockAtRegistration[j] || bvals[k] == 0) continue;
-                bonds[j * v + r] = p.Yuma3 ? (float)I32F32.ToDouble(I32F32.FromU16Proportion(bvals[k])) : bvals[k];
+                int dst = j * v + r0;
+                for (int t = 0; t < rt; t++)
+                {
+                    weights[dst + t] = tileW[t * n + j];
+                    bonds[dst + t] = tileB[t * n + j];
+                }
             }
         }
 
@@ -110,7 +147,7 @@ internal static class DenseEpoch
         {
             Span<float> col = weights.Slice(j * v, v);
             ops.Multiply(col, invRow, col);
-            consensus[j] = voters == 0 ? 0f : WeightedMedian(col[..voters], voterStake, minority, stakeSum, medianScores, medianStake);
+            consensus[j] = voters == 0 ? 0f : WeightedMedian(ops, col[..voters], voterStake, minority, stakeSum, medianScores, medianStake);
         }
 
         bool liquid = p.Yuma3 && p.LiquidAlpha && Array.Exists(consensus, c => c != 0);
@@ -167,9 +204,8 @@ internal static class DenseEpoch
         var incentive = new double[n];
         for (int j = 0; j < n; j++) incentive[j] = rankSum != 0 ? ranks[j] / rankSum : ranks[j];
 
-        // Pass 3: dividends and the bonds to store (u16, row-major for the output).
+        // Pass 3: dividends, and each bond column scaled to what is stored (classic: max-upscaled; Yuma 3: as is).
         var dividendRows = new float[v];
-        var stored = new ushort[(long)v * n];
         for (int j = 0; j < n; j++)
         {
             Span<float> bcol = bonds.Slice(j * v, v);
@@ -177,13 +213,9 @@ internal static class DenseEpoch
             if (!p.Yuma3)
             {
                 ops.MultiplyAdd(bcol, (float)incentive[j], dividendRows, dividendRows);
-                for (int r = 0; r < v; r++) stored[(long)r * n + j] = ToU16(bcol[r] * scale);
+                ops.Multiply(bcol, scale, bcol);
             }
-            else
-            {
-                if (scale != 0) ops.MultiplyAdd(bcol, (float)(incentive[j] * scale), dividendRows, dividendRows);
-                for (int r = 0; r < v; r++) stored[(long)r * n + j] = ToU16(bcol[r]);
-            }
+            else if (scale != 0) ops.MultiplyAdd(bcol, (float)(incentive[j] * scale), dividendRows, dividendRows);
         }
         var dividends = new double[n];
         double dividendSum = 0;
@@ -195,21 +227,10 @@ internal static class DenseEpoch
         }
         if (dividendSum != 0) for (int i = 0; i < n; i++) dividends[i] /= dividendSum;
 
-        var bondsOut = new SparseMatrix.Builder(n);
-        for (int i = 0; i < n; i++)
-        {
-            int r = rowOf[i];
-            if (r >= 0 && pre.PermitNew[i])
-            {
-                var row = stored.AsSpan((int)((long)r * n), n);
-                for (int j = 0; j < n; j++) if (row[j] != 0) bondsOut.Add((ushort)j, row[j]);
-            }
-            bondsOut.EndRow();
-        }
-
+        SparseMatrix storedBonds = StoredBonds(pre, rows, rowOf, bonds, n, tileB);
         var validatorTrust = new double[n];
         for (int r = 0; r < v; r++) validatorTrust[rows[r]] = trust[r];
-        return Emission(p, x, pre, incentive, dividends, consensus, validatorTrust, bondsOut.Build());
+        return Emission(p, x, pre, incentive, dividends, consensus, validatorTrust, storedBonds);
     }
 
     /// <summary>The emission split of spec §3.8 in double precision.</summary>
@@ -253,16 +274,132 @@ internal static class DenseEpoch
     }
 
     /// <summary>
-    /// Stake-weighted median of one column: the smallest score w with stake(score ≤ w) &gt; minority (the value the
-    /// chain's quick-select returns), by an in-place three-way quick-select on copies.
+    /// The bonds to store, u16 per cell, rows of new permit holders only, non-zero cells in column order. The
+    /// column-major matrix is read Tile rows at a time so that each read is a whole cache line.
     /// </summary>
-    internal static float WeightedMedian(ReadOnlySpan<float> score, ReadOnlySpan<float> stake, double minority, double hi,
+    private static SparseMatrix StoredBonds(EpochPrelude pre, List<int> rows, int[] rowOf, ReadOnlySpan<float> bonds, int n, float[] tile)
+    {
+        int v = rows.Count;
+        ushort[] colsBuf = ArrayPool<ushort>.Shared.Rent(Math.Max(1, v * n));
+        ushort[] valsBuf = ArrayPool<ushort>.Shared.Rent(Math.Max(1, v * n));
+        try
+        {
+            // Compact non-zero u16 cells of each permit holder's row at offset r·n.
+            var nonZero = new int[v];
+            int total = 0;
+            for (int r0 = 0; r0 < v; r0 += Tile)
+            {
+                int rt = Math.Min(Tile, v - r0);
+                for (int j = 0; j < n; j++)
+                {
+                    int src = j * v + r0;
+                    for (int t = 0; t < rt; t++) tile[t * n + j] = bonds[src + t];
+                }
+                for (int t = 0; t < rt; t++)
+                {
+                    int r = r0 + t;
+                    if (!pre.PermitNew[rows[r]]) continue;
+                    ReadOnlySpan<float> row = tile.AsSpan(t * n, n);
+                    Span<ushort> oc = colsBuf.AsSpan(r * n, n);
+                    Span<ushort> ov = valsBuf.AsSpan(r * n, n);
+                    int count = 0;
+                    for (int j = 0; j < n; j++)
+                    {
+                        float scaled = row[j] * 65535f;
+                        if (!(scaled >= 1f)) continue;
+                        oc[count] = (ushort)j;
+                        ov[count++] = scaled >= 65535f ? ushort.MaxValue : (ushort)scaled;
+                    }
+                    nonZero[r] = count;
+                    total += count;
+                }
+            }
+            var starts = new int[n + 1];
+            var columns = GC.AllocateUninitializedArray<ushort>(total);
+            var values = GC.AllocateUninitializedArray<ushort>(total);
+            int pos = 0;
+            for (int i = 0; i < n; i++)
+            {
+                starts[i] = pos;
+                int r = rowOf[i];
+                if (r < 0 || nonZero[r] == 0) continue;
+                Array.Copy(colsBuf, r * n, columns, pos, nonZero[r]);
+                Array.Copy(valsBuf, r * n, values, pos, nonZero[r]);
+                pos += nonZero[r];
+            }
+            starts[n] = pos;
+            return SparseMatrix.FromArrays(starts, columns, values);
+        }
+        finally
+        {
+            ArrayPool<ushort>.Shared.Return(colsBuf);
+            ArrayPool<ushort>.Shared.Return(valsBuf);
+        }
+    }
+
+    /// <summary>u16 → the I32F32 proportion v/65535 as float (Yuma 3 bonds).</summary>
+    private static class ProportionTable
+    {
+        public static readonly float[] Values = Enumerable.Range(0, 65536).Select(v => (float)I32F32.ToDouble(I32F32.FromU16Proportion((ushort)v))).ToArray();
+    }
+
+    /// <summary>u16 → float (classic bonds are stored column-max-upscaled integers).</summary>
+    private static class CountTable
+    {
+        public static readonly float[] Values = Enumerable.Range(0, 65536).Select(v => (float)v).ToArray();
+    }
+
+    /// <summary>Buckets of the weighted-median histogram.</summary>
+    private const int Buckets = 64;
+
+    /// <summary>Rows per tile in the scatter and output transposes (16 floats = one 64-byte cache line).</summary>
+    private const int Tile = 16;
+
+    /// <summary>
+    /// Stake-weighted median of one column: the smallest score w with stake(score ≤ w) &gt; minority — the value the
+    /// chain's quick-select returns — or the largest score when no score qualifies. A stake histogram over the
+    /// column's [min, max] finds the bucket where the cumulative stake crosses the minority; only that bucket's
+    /// entries are quick-selected.
+    /// </summary>
+    internal static float WeightedMedian(VectorOps ops, ReadOnlySpan<float> score, ReadOnlySpan<float> stake, double minority, double hi,
         Span<float> s, Span<float> u)
     {
         int m = score.Length;
-        score.CopyTo(s);
-        stake.CopyTo(u);
-        double lo = 0;
+        if (m == 0) return 0;
+        float min = ops.MinValue(score), max = ops.Max(score);
+        if (!(max > min)) return max;
+        Span<double> hist = stackalloc double[Buckets];
+        hist.Clear();
+        float scale = Buckets / (max - min);
+        for (int r = 0; r < m; r++) hist[Bucket(score[r], min, scale)] += stake[r];
+        double below = 0;
+        int crossing = -1;
+        for (int b = 0; b < Buckets; b++)
+        {
+            if (below + hist[b] > minority) { crossing = b; break; }
+            below += hist[b];
+        }
+        if (crossing < 0) return max;
+        int count = 0;
+        for (int r = 0; r < m; r++)
+        {
+            if (Bucket(score[r], min, scale) != crossing) continue;
+            s[count] = score[r];
+            u[count++] = stake[r];
+        }
+        return QuickSelect(s[..count], u[..count], minority, below, below + hist[crossing]);
+    }
+
+    private static int Bucket(float score, float min, float scale)
+    {
+        int b = (int)((score - min) * scale);
+        return b >= Buckets ? Buckets - 1 : b < 0 ? 0 : b;
+    }
+
+    /// <summary>The chain's weighted quick-select (three-way, in place) on a partition spanning stake [lo, hi].</summary>
+    private static float QuickSelect(Span<float> s, Span<float> u, double minority, double lo, double hi)
+    {
+        int m = s.Length;
         while (true)
         {
             if (m == 0) return 0;

@@ -85,6 +85,16 @@ internal readonly struct VectorOps(bool simd)
         return m;
     }
 
+    /// <summary>min x (0 for an empty span).</summary>
+    public float MinValue(ReadOnlySpan<float> x)
+    {
+        if (x.IsEmpty) return 0;
+        if (simd) return TensorPrimitives.Min(x);
+        float m = x[0];
+        for (int i = 1; i < x.Length; i++) if (x[i] < m) m = x[i];
+        return m;
+    }
+
     /// <summary>dst = max(x, +0): drops non-positive entries (and stored-zero markers) to absent.</summary>
     public void KeepPositive(ReadOnlySpan<float> x, Span<float> dst)
     {

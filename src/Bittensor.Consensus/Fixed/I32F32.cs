@@ -109,8 +109,21 @@ public static class I32F32
         return i < 0 ? (ushort)0 : i > ushort.MaxValue ? ushort.MaxValue : (ushort)i;
     }
 
-    /// <summary><c>u16_proportion_to_fixed</c>: safe_div(v, 65535).</summary>
-    public static long FromU16Proportion(ushort v) => SafeDiv((long)v << FracBits, U16Max);
+    /// <summary><c>u16_proportion_to_fixed</c>: safe_div(v, 65535) (from a table of all 65 536 values).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long FromU16Proportion(ushort v) => ProportionTable.Bits[v];
+
+    private static class ProportionTable
+    {
+        public static readonly long[] Bits = Build();
+
+        private static long[] Build()
+        {
+            var t = new long[65536];
+            for (int v = 0; v < t.Length; v++) t[v] = SafeDiv((long)v << FracBits, U16Max);
+            return t;
+        }
+    }
 
     /// <summary>I32F32 → f64 (exact for display and comparisons).</summary>
     public static double ToDouble(long x) => x / 4294967296.0;
