@@ -1,5 +1,6 @@
 using Bittensor.Consensus.Exact;
 using Bittensor.Consensus.Fast;
+using Bittensor.Consensus.Naive;
 
 namespace Bittensor.Consensus;
 
@@ -20,7 +21,7 @@ public static class YumaEpoch
         {
             Arithmetic.Exact => ExactEpoch.Run(parameters, input),
             Arithmetic.Fast => DenseEpoch.Run(parameters, input, simd: true),
-            Arithmetic.Naive => DenseEpoch.Run(parameters, input, simd: false),
+            Arithmetic.Naive => NaiveEpoch.Run(parameters, input),
             _ => throw new ArgumentOutOfRangeException(nameof(arithmetic), arithmetic, "unknown arithmetic back end"),
         };
     }

@@ -43,12 +43,20 @@ public static class EpochCaseRunner
             }
             catch (ArgumentException e)
             {
-                throw new CaseFormatException(epochCase.Name, $"{path} ({e.ParamName ?? "input"})", e.Message);
+                throw new CaseFormatException(epochCase.Name, $"{path} ({e.ParamName ?? "input"})", OneLine(e));
             }
             runs.Add(new StepRun(block, state.Params, input, result));
             state.Carry(result);
             k++;
         }
         return new CaseRun(epochCase.Name, runs);
+    }
+
+    /// <summary>An argument exception's sentence on one line, without .NET's "(Parameter …)" and "Actual value" suffixes.</summary>
+    private static string OneLine(ArgumentException e)
+    {
+        string message = e.Message.ReplaceLineEndings(" ");
+        int cut = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
+        return cut >= 0 ? message[..cut] : message;
     }
 }

@@ -370,7 +370,7 @@ internal static class ExactEpoch
     /// <c>weighted_median_col_sparse</c>: per column the chain's deterministic quick-select over the positive active
     /// stakes (renormalized), with absent entries scoring 0 and duplicate columns overwriting.
     /// </summary>
-    private static long[] WeightedMedianColSparse(long[] stake, Row[] score, int n, long majority)
+    internal static long[] WeightedMedianColSparse(long[] stake, Row[] score, int n, long majority)
     {
         var useStake = stake.Where(s => s > 0).ToArray();
         Normalize(useStake);

@@ -8,8 +8,9 @@ namespace Bittensor.Consensus.Fast;
 /// The epoch in dense single-precision arithmetic, column-major over the rows that matter (validators with a
 /// permit and holders of bonds), fused so that each column of weights and bonds is visited in three passes that
 /// stay in cache: (1) row-normalize and consensus, (2) clip, trust, ranks and the bond EMA, (3) dividends and
-/// the stored bonds. <c>simd</c> picks <see cref="System.Numerics.Tensors.TensorPrimitives"/> (Fast) or scalar
-/// loops (Naive). The O(n) prelude (stake, permits, active stake) is shared with Exact and bit-exact.
+/// the stored bonds, with <see cref="System.Numerics.Tensors.TensorPrimitives"/> for the span arithmetic
+/// (<c>simd: false</c> swaps in scalar loops, to measure what SIMD alone buys). The O(n) prelude (stake,
+/// permits, active stake) is shared with Exact and bit-exact.
 /// </summary>
 /// <remarks>
 /// Differences from the chain that stay within the documented tolerances: float rounding; duplicate columns in a
@@ -234,7 +235,7 @@ internal static class DenseEpoch
     }
 
     /// <summary>The emission split of spec §3.8 in double precision.</summary>
-    private static EpochResult Emission(EpochParameters p, EpochInput x, EpochPrelude pre, double[] incentive,
+    internal static EpochResult Emission(EpochParameters p, EpochInput x, EpochPrelude pre, double[] incentive,
         double[] dividends, float[] consensus, double[] validatorTrust, SparseMatrix bonds)
     {
         int n = x.N;

@@ -4,7 +4,7 @@ namespace Bittensor.Consensus.Fixed;
 public static class FixedExp
 {
     /// <summary>e truncated to I9F23 (2.71828174…), widened to I32F32.</summary>
-    public const long E = 22802601L << 9;
+    public const long E = 22802600L << 9;
 
     /// <summary>
     /// <c>exp</c>: 1 if x = 0; <see cref="E"/> if x = 1; else 1 + |x| + Σ_{i=2}^{31} term_i with
