@@ -32,24 +32,9 @@ public static class CliApp
                 _ => throw new UsageException($"unknown verb '{args[0]}'"),
             };
         }
-        catch (UsageException e)
+        catch (Exception e) when (e is UsageException or CaseFormatException or IOException or UnauthorizedAccessException)
         {
-            await stderr.WriteLineAsync($"error: {e.Message}");
-            return 2;
-        }
-        catch (CaseFormatException e)
-        {
-            await stderr.WriteLineAsync($"error: {e.Message}");
-            return 2;
-        }
-        catch (IOException e)
-        {
-            await stderr.WriteLineAsync($"error: {e.Message}");
-            return 2;
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            await stderr.WriteLineAsync($"error: {e.Message}");
+            await stderr.WriteLineAsync($"error: {e.Message.ReplaceLineEndings(" ")}");
             return 2;
         }
     }
