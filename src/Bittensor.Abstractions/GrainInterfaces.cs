@@ -1,0 +1,63 @@
+using System.Collections.Immutable;
+
+namespace Bittensor;
+
+/// <summary>The singleton chain: block clock, issuance and emission, and the only writer — every operation goes through it, in order.</summary>
+[Alias("Bittensor.IChainGrain")]
+public interface IChainGrain : IGrainWithIntegerKey
+{
+    /// <summary>The key of the one chain grain.</summary>
+    public const long Key = 0;
+
+    [Alias("GetInfo")] Task<ChainInfo> GetInfoAsync();
+
+    /// <summary>Validates and applies an operation atomically; a rejection names the rule and changes nothing.</summary>
+    [Alias("Execute")] Task<OpResult> ExecuteAsync(Operation operation);
+
+    /// <summary>Produces <paramref name="count"/> blocks now (emission, epochs); returns the new block number.</summary>
+    [Alias("ProduceBlocks")] Task<ulong> ProduceBlocksAsync(int count);
+
+    /// <summary>Starts producing a block every configured block time (idempotent).</summary>
+    [Alias("StartClock")] Task StartClockAsync();
+
+    [Alias("GetSubnets")] Task<ImmutableArray<ushort>> GetSubnetsAsync();
+
+    /// <summary>Checks that TAO and every subnet's alpha are conserved to the rao.</summary>
+    [Alias("Audit")] Task<AuditReport> AuditAsync();
+}
+
+/// <summary>An account (key: SS58 address): free balance, nonce, owned hotkeys.</summary>
+[Alias("Bittensor.IAccountGrain")]
+public interface IAccountGrain : IGrainWithStringKey
+{
+    [Alias("Get")] Task<AccountView> GetAsync();
+}
+
+/// <summary>A hotkey (key: SS58 address): owner, registrations, stakes per (netuid, nominator), take, axons.</summary>
+[Alias("Bittensor.IHotkeyGrain")]
+public interface IHotkeyGrain : IGrainWithStringKey
+{
+    [Alias("Get")] Task<HotkeyView> GetAsync();
+}
+
+/// <summary>A subnet (key: netuid).</summary>
+[Alias("Bittensor.ISubnetGrain")]
+public interface ISubnetGrain : IGrainWithIntegerKey
+{
+    /// <summary>The subnet, or null when no subnet has this netuid.</summary>
+    [Alias("GetInfo")] Task<SubnetInfo?> GetInfoAsync();
+
+    [Alias("GetMetagraph")] Task<MetagraphView?> GetMetagraphAsync();
+
+    /// <summary>The newest <paramref name="limit"/> epochs, newest first.</summary>
+    [Alias("GetEpochs")] Task<ImmutableArray<EpochSummary>> GetEpochsAsync(int limit);
+}
+
+/// <summary>One recorded epoch (key: "netuid/index").</summary>
+[Alias("Bittensor.IEpochRecordGrain")]
+public interface IEpochRecordGrain : IGrainWithStringKey
+{
+    [Alias("Get")] Task<EpochRecord?> GetAsync();
+
+    public static string KeyOf(ushort netuid, ulong index) => $"{netuid}/{index}";
+}

@@ -1,0 +1,85 @@
+using System.Collections.Immutable;
+
+namespace Bittensor;
+
+/// <summary>A served endpoint (axon) of a hotkey on a subnet.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.AxonInfo")]
+public sealed record AxonInfo(
+    [property: Id(0)] string Ip,
+    [property: Id(1)] ushort Port,
+    [property: Id(2)] byte Protocol,
+    [property: Id(3)] uint Version,
+    [property: Id(4)] ulong Block,
+    [property: Id(5)] string? Name = null);
+
+/// <summary>Alpha staked by one coldkey (nominator) on a hotkey in a subnet.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.StakeEntry")]
+public sealed record StakeEntry([property: Id(0)] ushort Netuid, [property: Id(1)] string Coldkey, [property: Id(2)] ulong Alpha);
+
+/// <summary>An account (any key): free TAO balance, next transaction nonce, hotkeys it owns.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.AccountView")]
+public sealed record AccountView(
+    [property: Id(0)] string Address,
+    [property: Id(1)] ulong Balance,
+    [property: Id(2)] ulong NextNonce,
+    [property: Id(3)] ImmutableArray<string> Hotkeys);
+
+/// <summary>A hotkey: owning coldkey, registrations, stakes, take, served axons.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.HotkeyView")]
+public sealed record HotkeyView(
+    [property: Id(0)] string Address,
+    [property: Id(1)] string? Owner,
+    [property: Id(2)] ImmutableDictionary<ushort, ushort> Registrations,
+    [property: Id(3)] ImmutableArray<StakeEntry> Stakes,
+    [property: Id(4)] ushort Take,
+    [property: Id(5)] ImmutableDictionary<ushort, AxonInfo> Axons)
+{
+    /// <summary>Total alpha staked on this hotkey in <paramref name="netuid"/>.</summary>
+    public ulong StakeIn(ushort netuid)
+    {
+        ulong total = 0;
+        foreach (var s in Stakes) if (s.Netuid == netuid) total += s.Alpha;
+        return total;
+    }
+
+    /// <summary>Alpha staked by <paramref name="coldkey"/> on this hotkey in <paramref name="netuid"/>.</summary>
+    public ulong StakeOf(ushort netuid, string coldkey)
+    {
+        foreach (var s in Stakes) if (s.Netuid == netuid && s.Coldkey == coldkey) return s.Alpha;
+        return 0;
+    }
+}
+
+/// <summary>A change to an account, applied once (idempotent by operation sequence).</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.AccountChange")]
+public sealed record AccountChange(
+    [property: Id(0)] long Balance,
+    [property: Id(1)] bool BumpNonce = false,
+    [property: Id(2)] string? AddHotkey = null);
+
+/// <summary>A change to a hotkey, applied once (idempotent by operation sequence).</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.HotkeyChange")]
+public sealed record HotkeyChange
+{
+    /// <summary>Sets the owning coldkey (first association only).</summary>
+    [Id(0)] public string? Owner { get; init; }
+
+    /// <summary>Alpha added (positive) or removed (negative) per (netuid, coldkey).</summary>
+    [Id(1)] public ImmutableArray<StakeDelta> Stakes { get; init; } = [];
+
+    /// <summary>(netuid, uid) registered.</summary>
+    [Id(2)] public (ushort Netuid, ushort Uid)? Registered { get; init; }
+
+    /// <summary>Netuid deregistered (pruned).</summary>
+    [Id(3)] public ushort? Deregistered { get; init; }
+
+    /// <summary>Axon served on a subnet.</summary>
+    [Id(4)] public (ushort Netuid, AxonInfo Axon)? Axon { get; init; }
+
+    /// <summary>New delegate take (u16 proportion).</summary>
+    [Id(5)] public ushort? Take { get; init; }
+}
+
+/// <summary>Alpha moved onto (positive) or off (negative) a hotkey for one nominator.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.StakeDelta")]
+public sealed record StakeDelta([property: Id(0)] ushort Netuid, [property: Id(1)] string Coldkey, [property: Id(2)] long Alpha);

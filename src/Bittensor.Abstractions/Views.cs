@@ -1,0 +1,126 @@
+using System.Collections.Immutable;
+
+namespace Bittensor;
+
+/// <summary>The chain clock and supply.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.ChainInfo")]
+public sealed record ChainInfo
+{
+    [Id(0)] public required string ChainId { get; init; }
+    [Id(1)] public required ulong Block { get; init; }
+    [Id(2)] public required ulong TotalIssuance { get; init; }
+    [Id(3)] public required ulong BlockEmission { get; init; }
+    [Id(4)] public required ulong NextHalvingIssuance { get; init; }
+    [Id(5)] public required int Halvings { get; init; }
+    [Id(6)] public required int Subnets { get; init; }
+    [Id(7)] public required ulong NetworkLockCost { get; init; }
+    [Id(8)] public required TimeSpan BlockTime { get; init; }
+    [Id(9)] public required bool Faucet { get; init; }
+    [Id(10)] public required ulong GenesisReserve { get; init; }
+}
+
+/// <summary>A subnet: owner, hyperparameters, pool and price, pending emission, epoch clock.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.SubnetInfo")]
+public sealed record SubnetInfo
+{
+    [Id(0)] public required ushort Netuid { get; init; }
+    [Id(1)] public required string OwnerColdkey { get; init; }
+    [Id(2)] public required string OwnerHotkey { get; init; }
+    [Id(3)] public required ulong RegisteredAt { get; init; }
+    [Id(4)] public required int N { get; init; }
+    [Id(5)] public required SubnetHyperparameters Hyperparameters { get; init; }
+    [Id(6)] public required ulong PoolTao { get; init; }
+    [Id(7)] public required ulong PoolAlpha { get; init; }
+    [Id(8)] public required double Price { get; init; }
+    [Id(9)] public required double MovingPrice { get; init; }
+    [Id(10)] public required ulong PendingServer { get; init; }
+    [Id(11)] public required ulong PendingValidator { get; init; }
+    [Id(12)] public required ulong PendingOwnerCut { get; init; }
+    [Id(13)] public required ulong AlphaIssued { get; init; }
+    [Id(14)] public required ulong AlphaStaked { get; init; }
+    [Id(15)] public required ulong ProtocolAlpha { get; init; }
+    [Id(16)] public required ulong AlphaBurned { get; init; }
+    [Id(17)] public required ulong Burn { get; init; }
+    [Id(18)] public required ulong LastEpochBlock { get; init; }
+    [Id(19)] public required ulong EpochIndex { get; init; }
+    [Id(20)] public required ulong NextEpochBlock { get; init; }
+    [Id(21)] public required ulong Lock { get; init; }
+}
+
+/// <summary>One UID of a subnet's metagraph (u16 fields as u16, amounts in rao).</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.NeuronView")]
+public sealed record NeuronView
+{
+    [Id(0)] public required ushort Uid { get; init; }
+    [Id(1)] public required string Hotkey { get; init; }
+    [Id(2)] public required string Coldkey { get; init; }
+    [Id(3)] public required ulong Stake { get; init; }
+    [Id(4)] public required ushort StakeWeight { get; init; }
+    [Id(5)] public required ushort Consensus { get; init; }
+    [Id(6)] public required ushort Incentive { get; init; }
+    [Id(7)] public required ushort Dividends { get; init; }
+    [Id(8)] public required ulong Emission { get; init; }
+    [Id(9)] public required ushort ValidatorTrust { get; init; }
+    [Id(10)] public required bool ValidatorPermit { get; init; }
+    [Id(11)] public required bool Active { get; init; }
+    [Id(12)] public required ulong LastUpdate { get; init; }
+    [Id(13)] public required ulong BlockAtRegistration { get; init; }
+    [Id(14)] public AxonInfo? Axon { get; init; }
+}
+
+/// <summary>A subnet's neurons at a block.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.MetagraphView")]
+public sealed record MetagraphView([property: Id(0)] ushort Netuid, [property: Id(1)] ulong Block, [property: Id(2)] ImmutableArray<NeuronView> Neurons);
+
+/// <summary>What one epoch distributed (rao of alpha).</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.EpochSummary")]
+public sealed record EpochSummary
+{
+    [Id(0)] public required ulong Index { get; init; }
+    [Id(1)] public required ulong Block { get; init; }
+    [Id(2)] public required ulong RaoEmission { get; init; }
+    [Id(3)] public required ulong ServerEmission { get; init; }
+    [Id(4)] public required ulong ValidatorEmission { get; init; }
+    [Id(5)] public required ulong OwnerCut { get; init; }
+    [Id(6)] public required ulong Burned { get; init; }
+    [Id(7)] public required ulong Carried { get; init; }
+}
+
+/// <summary>
+/// A recorded epoch: its inputs as one case of <c>yuma-epoch-cases/1</c> (one step) and its outputs as one step of
+/// <c>yuma-epoch-results/1</c>, as JSON text, so anyone can re-run and check it.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.EpochRecord")]
+public sealed record EpochRecord([property: Id(0)] ulong Index, [property: Id(1)] ulong Block, [property: Id(2)] string InputsJson, [property: Id(3)] string OutputsJson);
+
+/// <summary>Conservation check: nothing created or destroyed, to the rao.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.AuditReport")]
+public sealed record AuditReport([property: Id(0)] bool Ok, [property: Id(1)] TaoAudit Tao, [property: Id(2)] ImmutableArray<SubnetAudit> Subnets, [property: Id(3)] ulong Block);
+
+/// <summary>total issuance = Σ free balances + Σ pool TAO + genesis reserve + recycled.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.TaoAudit")]
+public sealed record TaoAudit
+{
+    [Id(0)] public required ulong Issuance { get; init; }
+    [Id(1)] public required ulong Free { get; init; }
+    [Id(2)] public required ulong Pools { get; init; }
+    [Id(3)] public required ulong Reserve { get; init; }
+    [Id(4)] public required ulong Recycled { get; init; }
+    [Id(5)] public required ulong Accounted { get; init; }
+    [Id(6)] public required bool Ok { get; init; }
+}
+
+/// <summary>alpha issued − burned = pool alpha + Σ staked + pending + protocol-owned; staking mirrors agree with hotkeys.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.SubnetAudit")]
+public sealed record SubnetAudit
+{
+    [Id(0)] public required ushort Netuid { get; init; }
+    [Id(1)] public required ulong Issued { get; init; }
+    [Id(2)] public required ulong Burned { get; init; }
+    [Id(3)] public required ulong Pool { get; init; }
+    [Id(4)] public required ulong Staked { get; init; }
+    [Id(5)] public required ulong Pending { get; init; }
+    [Id(6)] public required ulong Protocol { get; init; }
+    [Id(7)] public required ulong StakedOnHotkeys { get; init; }
+    [Id(8)] public required bool Ok { get; init; }
+}

@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bittensor.Api;
+
+/// <summary>Registration of the REST API: problem details, the transient-failure mapping and the endpoint groups.</summary>
+public static class ApiExtensions
+{
+    public static IServiceCollection AddBittensorApi(this IServiceCollection services)
+    {
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ClusterUnavailableHandler>();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
+        return services;
+    }
+
+    public static WebApplication MapBittensorApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapChainApi();
+        return app;
+    }
+}
+
+/// <summary>
+/// While a silo fails over, calls to grains it hosted fail for a moment; the API answers 503 with problem+json
+/// (retry shortly) instead of a 500.
+/// </summary>
+internal sealed class ClusterUnavailableHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not (Orleans.Runtime.OrleansException or TimeoutException or System.Net.Sockets.SocketException)) return false;
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = "2";
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = { Status = 503, Title = "The cluster is failing over; retry shortly", Type = "ClusterUnavailable" },
+            Exception = exception,
+        });
+    }
+}

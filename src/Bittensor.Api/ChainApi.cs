@@ -1,0 +1,103 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Bittensor.Api;
+
+/// <summary>Read-only REST over the chain: clock, subnets, metagraphs, epochs, accounts, hotkeys, the audit.</summary>
+public static class ChainApi
+{
+    public static IEndpointRouteBuilder MapChainApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").WithTags("chain");
+        api.MapGet("/chain", GetChain).WithName("GetChain").WithSummary("Chain id, block, total issuance, block emission and the next halving");
+        api.MapGet("/subnets", GetSubnets).WithName("GetSubnets").WithSummary("Every subnet");
+        api.MapGet("/subnets/{netuid}", GetSubnet).WithName("GetSubnet").WithSummary("A subnet: owner, hyperparameters, pool and price, pending emission");
+        api.MapGet("/subnets/{netuid}/metagraph", GetMetagraph).WithName("GetMetagraph").WithSummary("A subnet's neurons");
+        api.MapGet("/subnets/{netuid}/epochs", GetEpochs).WithName("GetEpochs").WithSummary("Recent epochs, newest first");
+        api.MapGet("/subnets/{netuid}/epochs/{index}", GetEpoch).WithName("GetEpoch").WithSummary("One epoch's inputs and outputs, re-runnable with `bittensor epoch`");
+        api.MapGet("/accounts/{address}", GetAccount).WithName("GetAccount").WithSummary("Balance, next nonce and hotkeys of an address");
+        api.MapGet("/hotkeys/{address}", GetHotkey).WithName("GetHotkey").WithSummary("A hotkey's owner, registrations, stakes, take and axons");
+        api.MapGet("/audit", GetAudit).WithName("GetAudit").WithSummary("Conservation of TAO and alpha, to the rao");
+        return app;
+    }
+
+    public static async Task<Ok<ChainDto>> GetChain(IGrainFactory grains)
+    {
+        var c = await grains.GetGrain<IChainGrain>(IChainGrain.Key).GetInfoAsync();
+        return TypedResults.Ok(new ChainDto(c.ChainId, c.Block, c.TotalIssuance, c.BlockEmission, c.NextHalvingIssuance, c.Halvings,
+            c.Subnets, c.NetworkLockCost, c.BlockTime.TotalSeconds, c.Faucet, c.GenesisReserve));
+    }
+
+    public static async Task<Ok<SubnetDto[]>> GetSubnets(IGrainFactory grains)
+    {
+        var netuids = await grains.GetGrain<IChainGrain>(IChainGrain.Key).GetSubnetsAsync();
+        var infos = await Task.WhenAll(netuids.Select(n => grains.GetGrain<ISubnetGrain>(n).GetInfoAsync()));
+        return TypedResults.Ok(infos.Where(i => i is not null).Select(i => SubnetDto.From(i!)).ToArray());
+    }
+
+    public static async Task<Results<Ok<SubnetDto>, ProblemHttpResult>> GetSubnet(ushort netuid, IGrainFactory grains)
+    {
+        var info = await grains.GetGrain<ISubnetGrain>(netuid).GetInfoAsync();
+        return info is null ? SubnetNotFound(netuid) : TypedResults.Ok(SubnetDto.From(info));
+    }
+
+    public static async Task<Results<Ok<MetagraphDto>, ProblemHttpResult>> GetMetagraph(ushort netuid, IGrainFactory grains)
+    {
+        var m = await grains.GetGrain<ISubnetGrain>(netuid).GetMetagraphAsync();
+        if (m is null) return SubnetNotFound(netuid);
+        return TypedResults.Ok(new MetagraphDto(m.Netuid, m.Block, m.Neurons.Select(n => new NeuronDto(n.Uid, n.Hotkey, n.Coldkey, n.Stake,
+            n.StakeWeight, n.Consensus, n.Incentive, n.Dividends, n.Emission, n.ValidatorTrust, n.ValidatorPermit, n.Active, n.LastUpdate,
+            n.BlockAtRegistration, AxonDto.From(n.Axon))).ToList()));
+    }
+
+    public static async Task<Results<Ok<EpochSummary[]>, ProblemHttpResult>> GetEpochs(ushort netuid, IGrainFactory grains, int? limit)
+    {
+        int take = limit ?? 20;
+        if (take is < 1 or > 100) return TypedResults.Problem(statusCode: 400, title: "limit must be in 1..100", type: "InvalidLimit");
+        var subnet = grains.GetGrain<ISubnetGrain>(netuid);
+        if (await subnet.GetInfoAsync() is null) return SubnetNotFound(netuid);
+        return TypedResults.Ok((await subnet.GetEpochsAsync(take)).ToArray());
+    }
+
+    public static async Task<Results<Ok<EpochDto>, ProblemHttpResult>> GetEpoch(ushort netuid, ulong index, IGrainFactory grains)
+    {
+        var record = await grains.GetGrain<IEpochRecordGrain>(IEpochRecordGrain.KeyOf(netuid, index)).GetAsync();
+        if (record is null)
+            return TypedResults.Problem(statusCode: 404, title: $"subnet {netuid} has no recorded epoch {index} (the last 100 are kept)", type: "EpochNotFound");
+        using var inputs = JsonDocument.Parse(record.InputsJson);
+        using var outputs = JsonDocument.Parse(record.OutputsJson);
+        return TypedResults.Ok(new EpochDto(record.Index, record.Block, inputs.RootElement.Clone(), outputs.RootElement.Clone()));
+    }
+
+    public static async Task<Results<Ok<AccountDto>, ProblemHttpResult>> GetAccount(string address, IGrainFactory grains)
+    {
+        if (!ValidAddress(address)) return InvalidAddress(address);
+        var a = await grains.GetGrain<IAccountGrain>(address).GetAsync();
+        return TypedResults.Ok(new AccountDto(a.Address, a.Balance, a.NextNonce, a.Hotkeys));
+    }
+
+    public static async Task<Results<Ok<HotkeyDto>, ProblemHttpResult>> GetHotkey(string address, IGrainFactory grains)
+    {
+        if (!ValidAddress(address)) return InvalidAddress(address);
+        var h = await grains.GetGrain<IHotkeyGrain>(address).GetAsync();
+        return TypedResults.Ok(new HotkeyDto(h.Address, h.Owner, h.Take,
+            h.Registrations.OrderBy(r => r.Key).Select(r => new RegistrationDto(r.Key, r.Value)).ToList(),
+            h.Stakes.Select(s => new StakeDto(s.Netuid, s.Coldkey, s.Alpha)).ToList(),
+            h.Axons.ToDictionary(a => a.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), a => AxonDto.From(a.Value)!)));
+    }
+
+    public static async Task<Ok<AuditReport>> GetAudit(IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IChainGrain>(IChainGrain.Key).AuditAsync());
+
+    private static bool ValidAddress(string address) =>
+        address.Length is > 0 and <= 64 && address.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
+    private static ProblemHttpResult SubnetNotFound(ushort netuid) =>
+        TypedResults.Problem(statusCode: 404, title: $"no subnet has netuid {netuid}", type: "SubnetNotFound");
+
+    private static ProblemHttpResult InvalidAddress(string address) =>
+        TypedResults.Problem(statusCode: 400, title: "not a valid address", detail: $"'{address}' is not an SS58 address", type: "InvalidAddress");
+}

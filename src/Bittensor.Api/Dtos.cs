@@ -1,0 +1,74 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Bittensor.Api;
+
+/// <summary>GET /api/chain.</summary>
+public sealed record ChainDto(string ChainId, ulong Block, ulong TotalIssuance, ulong BlockEmission, ulong NextHalvingIssuance,
+    int Halvings, int Subnets, ulong NetworkLockCost, double BlockTimeSeconds, bool Faucet, ulong GenesisReserve);
+
+/// <summary>The pool of a subnet and its price (TAO per alpha).</summary>
+public sealed record PoolDto(ulong Tao, ulong Alpha, double Price, double MovingPrice);
+
+/// <summary>GET /api/subnets/{netuid} (and the items of GET /api/subnets).</summary>
+public sealed record SubnetDto(ushort Netuid, string OwnerColdkey, string OwnerHotkey, ulong RegisteredAt, int N, PoolDto Pool,
+    ulong PendingServer, ulong PendingValidator, ulong PendingOwnerCut, ulong AlphaIssued, ulong AlphaStaked, ulong ProtocolAlpha,
+    ulong AlphaBurned, ulong Burn, ulong Lock, ulong LastEpochBlock, ulong EpochIndex, ulong NextEpochBlock, SubnetHyperparameters Hyperparameters)
+{
+    public static SubnetDto From(SubnetInfo s) => new(s.Netuid, s.OwnerColdkey, s.OwnerHotkey, s.RegisteredAt, s.N,
+        new PoolDto(s.PoolTao, s.PoolAlpha, s.Price, s.MovingPrice), s.PendingServer, s.PendingValidator, s.PendingOwnerCut,
+        s.AlphaIssued, s.AlphaStaked, s.ProtocolAlpha, s.AlphaBurned, s.Burn, s.Lock, s.LastEpochBlock, s.EpochIndex, s.NextEpochBlock,
+        s.Hyperparameters);
+}
+
+/// <summary>GET /api/subnets/{netuid}/metagraph (field names as Bittensor's metagraph).</summary>
+public sealed record MetagraphDto(
+    [property: JsonPropertyName("netuid")] ushort Netuid,
+    [property: JsonPropertyName("block")] ulong Block,
+    [property: JsonPropertyName("neurons")] IReadOnlyList<NeuronDto> Neurons);
+
+public sealed record NeuronDto(
+    [property: JsonPropertyName("uid")] ushort Uid,
+    [property: JsonPropertyName("hotkey")] string Hotkey,
+    [property: JsonPropertyName("coldkey")] string Coldkey,
+    [property: JsonPropertyName("stake")] ulong Stake,
+    [property: JsonPropertyName("stake_weight")] ushort StakeWeight,
+    [property: JsonPropertyName("consensus")] ushort Consensus,
+    [property: JsonPropertyName("incentive")] ushort Incentive,
+    [property: JsonPropertyName("dividends")] ushort Dividends,
+    [property: JsonPropertyName("emission")] ulong Emission,
+    [property: JsonPropertyName("validator_trust")] ushort ValidatorTrust,
+    [property: JsonPropertyName("validator_permit")] bool ValidatorPermit,
+    [property: JsonPropertyName("active")] bool Active,
+    [property: JsonPropertyName("last_update")] ulong LastUpdate,
+    [property: JsonPropertyName("block_at_registration")] ulong BlockAtRegistration,
+    [property: JsonPropertyName("axon")] AxonDto? Axon);
+
+public sealed record AxonDto(
+    [property: JsonPropertyName("ip")] string Ip,
+    [property: JsonPropertyName("port")] ushort Port,
+    [property: JsonPropertyName("protocol")] byte Protocol,
+    [property: JsonPropertyName("version")] uint Version,
+    [property: JsonPropertyName("block")] ulong Block,
+    [property: JsonPropertyName("name")] string? Name)
+{
+    public static AxonDto? From(AxonInfo? a) => a is null ? null : new(a.Ip, a.Port, a.Protocol, a.Version, a.Block, a.Name);
+}
+
+/// <summary>GET /api/subnets/{netuid}/epochs/{index}: the inputs (one yuma-epoch-cases/1 case) and outputs (one yuma-epoch-results/1 step).</summary>
+public sealed record EpochDto(
+    [property: JsonPropertyName("index")] ulong Index,
+    [property: JsonPropertyName("block")] ulong Block,
+    [property: JsonPropertyName("inputs")] JsonElement Inputs,
+    [property: JsonPropertyName("outputs")] JsonElement Outputs);
+
+/// <summary>GET /api/accounts/{ss58}.</summary>
+public sealed record AccountDto(string Address, ulong Balance, ulong NextNonce, IReadOnlyList<string> Hotkeys);
+
+/// <summary>GET /api/hotkeys/{ss58}.</summary>
+public sealed record HotkeyDto(string Address, string? Owner, ushort Take, IReadOnlyList<RegistrationDto> Registrations,
+    IReadOnlyList<StakeDto> Stakes, IReadOnlyDictionary<string, AxonDto> Axons);
+
+public sealed record RegistrationDto(ushort Netuid, ushort Uid);
+
+public sealed record StakeDto(ushort Netuid, string Coldkey, ulong Alpha);

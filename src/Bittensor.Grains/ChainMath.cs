@@ -1,0 +1,95 @@
+using Bittensor.Consensus.Fixed;
+
+namespace Bittensor.Grains;
+
+/// <summary>The subnet pool (spec §5a). Every new pool starts at weights ½/½ — constant product — and, with no root
+/// network, no protocol liquidity is injected, so the weights never move off ½/½.</summary>
+public static class PoolMath
+{
+    /// <summary>Swap fee, u16 proportion of the input (<c>FeeRate</c> 33 ≈ 0.05%); the fee stays in the pool.</summary>
+    public const ulong FeeRate = 33;
+
+    public static ulong Fee(ulong amount, ulong feeRate = FeeRate) => (ulong)((UInt128)amount * feeRate / 65535);
+
+    /// <summary>Alpha out for <paramref name="taoIn"/> TAO in (fee taken from the input first): floor(x·Δy/(y+Δy)).</summary>
+    public static ulong AlphaOut(ulong poolTao, ulong poolAlpha, ulong taoIn, ulong feeRate = FeeRate)
+    {
+        ulong net = taoIn - Fee(taoIn, feeRate);
+        if (net == 0 || poolAlpha == 0) return 0;
+        return (ulong)((UInt128)poolAlpha * net / ((UInt128)poolTao + net));
+    }
+
+    /// <summary>TAO out for <paramref name="alphaIn"/> alpha in (fee taken from the input first): floor(y·Δx/(x+Δx)).</summary>
+    public static ulong TaoOut(ulong poolTao, ulong poolAlpha, ulong alphaIn, ulong feeRate = FeeRate)
+    {
+        ulong net = alphaIn - Fee(alphaIn, feeRate);
+        if (net == 0 || poolTao == 0) return 0;
+        return (ulong)((UInt128)poolTao * net / ((UInt128)poolAlpha + net));
+    }
+
+    /// <summary>Price in rao of TAO per 1 alpha (10^9 alpha rao): y/x·10^9.</summary>
+    public static ulong PriceRao(ulong poolTao, ulong poolAlpha) =>
+        poolAlpha == 0 ? 0 : Saturating.ToU64((UInt128)poolTao * Tao.Rao / poolAlpha);
+
+    /// <summary>Price as TAO per alpha.</summary>
+    public static double Price(ulong poolTao, ulong poolAlpha) => poolAlpha == 0 ? 0 : (double)poolTao / poolAlpha;
+}
+
+/// <summary>Registration burn price dynamics (spec §8).</summary>
+public static class BurnMath
+{
+    /// <summary>2^(−1/360) in 32.32 fixed point: the per-block decay with a 360-block half-life.</summary>
+    private static readonly ulong Decay = (ulong)Math.Round(Math.Pow(2, -1.0 / 360) * 4294967296.0);
+
+    public static ulong DecayOneBlock(ulong burn, SubnetHyperparameters h) =>
+        Clamp((ulong)(((UInt128)burn * Decay) >> 32), h);
+
+    /// <summary>After a registration the burn rises by 1.26×.</summary>
+    public static ulong AfterRegistration(ulong burn, SubnetHyperparameters h) =>
+        Clamp(Saturating.ToU64((UInt128)burn * 126 / 100), h);
+
+    public static ulong Clamp(ulong burn, SubnetHyperparameters h) => Math.Clamp(burn, h.MinBurn, Math.Max(h.MinBurn, h.MaxBurn));
+}
+
+/// <summary>Network lock cost (<c>get_network_lock_cost</c>): doubles per creation, decays linearly, at least the minimum.</summary>
+public static class LockCost
+{
+    public static ulong At(ulong block, ulong lastLock, ulong lastLockBlock, ChainOptions o)
+    {
+        ulong mult = lastLockBlock == 0 ? 1UL : 2UL;
+        UInt128 doubled = (UInt128)lastLock * mult;
+        UInt128 decay = (UInt128)(lastLock / o.LockReductionInterval) * (block > lastLockBlock ? block - lastLockBlock : 0);
+        UInt128 cost = doubled > decay ? doubled - decay : 0;
+        return cost < o.MinLockCost ? o.MinLockCost : Saturating.ToU64(cost);
+    }
+}
+
+/// <summary>set_weights' storage rule (<c>vec_u16_max_upscale_to_u16</c>): the largest value becomes 65535.</summary>
+public static class WeightMath
+{
+    public static ushort[] MaxUpscale(IReadOnlyList<ushort> values)
+    {
+        var result = new ushort[values.Count];
+        if (values.Count == 0) return result;
+        long max = I32F32.FromInt(values.Max());
+        if (max == 0) return result;
+        long u16Max = I32F32.U16Max;
+        bool large = max > I32F32.FromInt(32768);
+        long ratio = large ? I32F32.SafeDiv(u16Max, max) : 0;
+        for (int i = 0; i < values.Count; i++)
+        {
+            long e = I32F32.FromInt(values[i]);
+            long v = large ? I32F32.SatMul(e, ratio) : I32F32.SafeDiv(I32F32.SatMul(e, u16Max), max);
+            result[i] = I32F32.ToU16(RoundHalfAwayFromZero(v));
+        }
+        return result;
+    }
+
+    private static long RoundHalfAwayFromZero(long bits) =>
+        bits >= 0 ? (long)(((ulong)bits + (ulong)I32F32.Half) & ~0xFFFF_FFFFUL) : -(long)(((ulong)-bits + (ulong)I32F32.Half) & ~0xFFFF_FFFFUL);
+}
+
+internal static class Saturating
+{
+    public static ulong ToU64(UInt128 v) => v > ulong.MaxValue ? ulong.MaxValue : (ulong)v;
+}

@@ -1,0 +1,69 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Bittensor.Grains;
+
+/// <summary>
+/// The network's configuration (section <c>Chain</c>), validated at start. Production defaults: 12 s blocks,
+/// new-subnet tempo 360, no faucet; the Development environment uses subtensor's fast-blocks values.
+/// </summary>
+public sealed class ChainOptions
+{
+    public const string Section = "Chain";
+
+    /// <summary>Chain identifier; signed transactions name it.</summary>
+    [Required, RegularExpression("^[a-z0-9][a-z0-9-]{0,63}$")]
+    public string Id { get; set; } = "bittensor-orleans";
+
+    /// <summary>Time between blocks.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan BlockTime { get; set; } = TimeSpan.FromSeconds(12);
+
+    /// <summary>Total issuance at genesis, rao (lets a demo start just before a halving). Must cover the genesis balances.</summary>
+    public ulong GenesisIssuance { get; set; }
+
+    /// <summary>Free balances at genesis: address → rao. The rest of the genesis issuance is the reserve the faucet draws from.</summary>
+    public Dictionary<string, ulong> GenesisBalances { get; set; } = [];
+
+    /// <summary>Development faucet: any key may draw from the genesis reserve.</summary>
+    public bool Faucet { get; set; }
+
+    /// <summary>Largest single faucet draw, rao.</summary>
+    public ulong FaucetMax { get; set; } = 10_000 * Tao.Rao;
+
+    /// <summary>Tempo of newly created subnets (360 on mainnet; 10 with fast blocks).</summary>
+    [Range(1, 50_400)]
+    public ulong NewSubnetTempo { get; set; } = 360;
+
+    /// <summary>Minimum network lock cost, rao.</summary>
+    public ulong MinLockCost { get; set; } = 1_000 * Tao.Rao;
+
+    /// <summary>Blocks over which a doubled lock cost decays back (NetworkLockReductionInterval).</summary>
+    [Range(1, ulong.MaxValue)]
+    public ulong LockReductionInterval { get; set; } = 14 * 7200;
+
+    /// <summary>Most subnets (excluding root).</summary>
+    [Range(1, 1024)]
+    public int MaxSubnets { get; set; } = 128;
+
+    /// <summary>Most epochs per block; the rest are deferred a block.</summary>
+    [Range(1, 64)]
+    public int MaxEpochsPerBlock { get; set; } = 2;
+
+    /// <summary>Whether the clock starts by itself when the silo starts.</summary>
+    public bool AutoStart { get; set; } = true;
+
+    /// <summary>Checks what data annotations cannot.</summary>
+    public IEnumerable<string> Problems()
+    {
+        UInt128 total = 0;
+        foreach (var (address, balance) in GenesisBalances)
+        {
+            if (string.IsNullOrWhiteSpace(address)) yield return "Chain:GenesisBalances has an empty address";
+            total += balance;
+        }
+        if (total > GenesisIssuance)
+            yield return $"Chain:GenesisIssuance ({GenesisIssuance} rao) is smaller than the genesis balances ({total} rao)";
+        if (GenesisIssuance >= Bittensor.Consensus.BlockEmission.TotalSupply)
+            yield return "Chain:GenesisIssuance must be below the total supply of 21,000,000 TAO";
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bittensor.Grains;
+
+/// <summary>Registration of the network's grains and options in a silo.</summary>
+public static class GrainsExtensions
+{
+    /// <summary>Binds and validates <see cref="ChainOptions"/> (section "Chain") and keeps the chain clock running.</summary>
+    public static IServiceCollection AddBittensorGrains(this IServiceCollection services)
+    {
+        services.AddOptions<ChainOptions>()
+            .BindConfiguration(ChainOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => !o.Problems().Any(), "Chain options are inconsistent: genesis balances must fit in Chain:GenesisIssuance, below the total supply")
+            .ValidateOnStart();
+        services.AddHostedService<ChainClockKeeper>();
+        return services;
+    }
+}
+
+/// <summary>
+/// Keeps the chain's block clock running: asks the chain grain to start its clock at start and every few seconds, so
+/// that after a silo failure the clock resumes on a surviving silo within seconds.
+/// </summary>
+internal sealed partial class ChainClockKeeper(IGrainFactory grains, IOptions<ChainOptions> options, ILogger<ChainClockKeeper> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.AutoStart) return;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await grains.GetGrain<IChainGrain>(IChainGrain.Key).StartClockAsync();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogRetry(logger, e.Message);
+            }
+            await Task.Delay(TimeSpan.FromSeconds(3), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Chain clock not reachable yet: {Reason}")]
+    private static partial void LogRetry(ILogger logger, string reason);
+}

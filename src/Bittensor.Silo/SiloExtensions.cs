@@ -1,0 +1,90 @@
+using Orleans.Dashboard;
+using System.Net;
+using Azure.Data.Tables;
+using Bittensor.Grains;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace Bittensor.Silo;
+
+/// <summary>How the silo stores membership and grain state (section <c>Storage</c>).</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+
+    /// <summary><c>Memory</c> (a one-silo development network) or <c>AzureTable</c> (Azure Table storage or Azurite).</summary>
+    public string Kind { get; set; } = "Memory";
+
+    /// <summary>Azure Table connection string (or <c>ConnectionStrings:tables</c>).</summary>
+    public string? ConnectionString { get; set; }
+}
+
+public static class SiloExtensions
+{
+    /// <summary>Listens on <paramref name="address"/> unless URLs were configured (--urls, ASPNETCORE_URLS, "Urls").</summary>
+    public static void UseDefaultAddress(this WebApplicationBuilder builder, string address)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(address);
+    }
+
+    /// <summary>
+    /// The Orleans silo: cluster "bittensor", grains and their options, and storage by configuration — in memory with
+    /// localhost clustering by default; Azure Table membership and grain state with <c>Storage:Kind=AzureTable</c>.
+    /// Grain state is written with Orleans' own version-tolerant serializer keyed by type aliases, so state types can be
+    /// renamed or moved without breaking stored state.
+    /// </summary>
+    public static WebApplicationBuilder AddBittensorSilo(this WebApplicationBuilder builder)
+    {
+        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        int siloPort = builder.Configuration.GetValue("Orleans:SiloPort", 11111);
+        int gatewayPort = builder.Configuration.GetValue("Orleans:GatewayPort", 30000);
+        builder.Services.AddBittensorGrains();
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = builder.Configuration["Orleans:ClusterId"] ?? "bittensor";
+                o.ServiceId = "bittensor";
+            });
+            silo.AddDashboard();
+            switch (storage.Kind)
+            {
+                case "Memory":
+                    silo.UseLocalhostClustering(siloPort, gatewayPort);
+                    silo.AddMemoryGrainStorage(StorageNames.Chain);
+                    break;
+                case "AzureTable":
+                    string connection = storage.ConnectionString ?? builder.Configuration.GetConnectionString("tables")
+                        ?? throw new InvalidOperationException("Storage:Kind is AzureTable but neither Storage:ConnectionString nor ConnectionStrings:tables is set");
+                    silo.ConfigureEndpoints(IPAddress.Loopback, siloPort, gatewayPort);
+                    silo.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(connection));
+                    silo.AddAzureTableGrainStorage(StorageNames.Chain, o => o.TableServiceClient = new TableServiceClient(connection));
+                    silo.Services.AddOptions<AzureTableStorageOptions>(StorageNames.Chain)
+                        .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+                    break;
+                default:
+                    throw new InvalidOperationException($"Storage:Kind must be Memory or AzureTable, not '{storage.Kind}'");
+            }
+        });
+        return builder;
+    }
+}
+
+/// <summary>Healthy when the chain grain answers.</summary>
+internal sealed class ChainHealthCheck(IGrainFactory grains) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var info = await grains.GetGrain<IChainGrain>(IChainGrain.Key).GetInfoAsync().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            return HealthCheckResult.Healthy($"block {info.Block}");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy("the chain grain does not answer", e);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using Bittensor.Grains;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+
+namespace Bittensor.Grains.Tests;
+
+/// <summary>
+/// A real one-silo Orleans cluster (InProcessTestCluster) with in-memory grain storage and a development chain whose
+/// clock is stepped by the tests (no timer), so every test is deterministic.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public const ulong Genesis = 1_000_000 * Tao.Rao;
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    public IChainGrain Chain => Grains.GetGrain<IChainGrain>(IChainGrain.Key);
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureSiloHost((_, host) => host.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Chain:Id"] = "test",
+            ["Chain:BlockTime"] = "00:00:01",
+            ["Chain:NewSubnetTempo"] = "10",
+            ["Chain:Faucet"] = "true",
+            ["Chain:GenesisIssuance"] = Genesis.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Chain:MinLockCost"] = (100 * Tao.Rao).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Chain:AutoStart"] = "false",
+        }));
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(StorageNames.Chain);
+            silo.Services.AddBittensorGrains();
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}
