@@ -16,6 +16,6 @@ public sealed class AccountGrain([PersistentState("account", StorageNames.Chain)
         if (seq <= state.State.LastSeq) return;
         foreach (var c in changes) KeyLedger.Apply(state.State, c);
         state.State.LastSeq = seq;
-        await state.WriteStateAsync();
+        await GrainWrites.WriteOrReloadAsync(state);
     }
 }

@@ -15,6 +15,6 @@ public sealed class HotkeyGrain([PersistentState("hotkey", StorageNames.Chain)] 
         if (seq <= state.State.LastSeq) return;
         foreach (var c in changes) KeyLedger.Apply(state.State, c);
         state.State.LastSeq = seq;
-        await state.WriteStateAsync();
+        await GrainWrites.WriteOrReloadAsync(state);
     }
 }

@@ -15,7 +15,7 @@ public sealed class SubnetGrain([PersistentState("subnet", StorageNames.Chain)] 
         if (seq <= S.LastSeq) return;
         foreach (var c in commands) SubnetLedger.Apply(S, c);
         S.LastSeq = seq;
-        await state.WriteStateAsync();
+        await GrainWrites.WriteOrReloadAsync(state);
     }
 
     public Task<SubnetInfo?> GetInfoAsync() => Task.FromResult(S.Exists ? Info(S) : null);

@@ -1,0 +1,64 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Bittensor.Api.Tests;
+
+/// <summary>Grain state and membership in Azure Table storage (Azurite): state written by one silo is read back by the next.</summary>
+public sealed class AzureTablePersistenceTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    [Fact]
+    public async Task State_SurvivesASiloRestart()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:Kind"] = "AzureTable",
+            ["Storage:ConnectionString"] = azurite.ConnectionString,
+            ["Orleans:ClusterId"] = "persistence-test",
+        };
+        string before;
+        ushort netuid;
+        await using (var first = new SiloFactory(settings))
+        {
+            await first.Ok(new Faucet { Signer = "alice", Amount = 500 * Tao.Rao });
+            netuid = (await first.Ok(new RegisterNetwork { Signer = "alice", Hotkey = "alice-hot" })).Netuid!.Value;
+            await first.Ok(new Transfer { Signer = "alice", Dest = "bob", Amount = 7 * Tao.Rao });
+            await first.Chain.ProduceBlocksAsync(12);
+            var http = first.CreateClient();
+            before = await Describe(http, netuid);
+            Assert.Contains("\"balance\":7000000000", before);
+        }
+
+        await using var second = new SiloFactory(settings);
+        string after = await Describe(second.CreateClient(), netuid);
+        Assert.Equal(before, after);
+        var audit = await second.CreateClient().GetFromJsonAsync<JsonElement>("/api/audit");
+        Assert.True(audit.GetProperty("ok").GetBoolean(), audit.ToString());
+        // The restored chain keeps producing blocks from where it stopped.
+        ulong block = await second.Chain.ProduceBlocksAsync(1);
+        Assert.Equal(13UL, block);
+    }
+
+    private static async Task<string> Describe(HttpClient http, ushort netuid)
+    {
+        var chain = await http.GetFromJsonAsync<JsonElement>("/api/chain");
+        var parts = new[]
+        {
+            chain.GetProperty("block").GetRawText(),
+            chain.GetProperty("totalIssuance").GetRawText(),
+            await http.GetStringAsync("/api/accounts/alice"),
+            await http.GetStringAsync("/api/accounts/bob"),
+            await http.GetStringAsync("/api/hotkeys/alice-hot"),
+            await Get(http, $"/api/subnets/{netuid}"),
+            await Get(http, $"/api/subnets/{netuid}/epochs?limit=5"),
+        };
+        return string.Join("\n", parts);
+    }
+
+    private static async Task<string> Get(HttpClient http, string path)
+    {
+        var response = await http.GetAsync(path);
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {body}");
+        return body;
+    }
+}
