@@ -30,6 +30,7 @@ internal sealed partial class ChainClockKeeper(IGrainFactory grains, IOptions<Ch
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.AutoStart) return;
+        await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -11,6 +11,15 @@ namespace Bittensor.Grains.Tests;
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
+    private readonly IReadOnlyDictionary<string, string?>? _overrides;
+
+    public ClusterFixture() => _overrides = null;
+
+    /// <summary>A cluster with some chain settings overridden (not used as an xunit fixture).</summary>
+    internal static ClusterFixture With(IReadOnlyDictionary<string, string?> overrides) => new(overrides);
+
+    private ClusterFixture(IReadOnlyDictionary<string, string?> overrides) => _overrides = overrides;
+
     public const ulong Genesis = 1_000_000 * Tao.Rao;
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
@@ -32,7 +41,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             ["Chain:GenesisIssuance"] = Genesis.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Chain:MinLockCost"] = (100 * Tao.Rao).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Chain:AutoStart"] = "false",
-        }));
+        }.Concat(_overrides ?? new Dictionary<string, string?>()).GroupBy(kv => kv.Key).Select(g => g.Last())));
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(StorageNames.Chain);

@@ -31,14 +31,12 @@ public static class EpochCaseJson
 
         w.WriteStartObject("initial_state");
         w.WriteNumber("n", x.N);
-        Write(w, "stake", x.Stake);
+        EpochResultJson.WriteU64(w, "stake", x.Stake);
         WriteRows(w, "weights", x.Weights);
         WriteRows(w, "bonds", x.Bonds);
-        w.WriteStartArray("validator_permit");
-        foreach (bool b in x.ValidatorPermit) w.WriteBooleanValue(b);
-        w.WriteEndArray();
-        Write(w, "last_update", x.LastUpdate);
-        Write(w, "block_at_registration", x.BlockAtRegistration);
+        EpochResultJson.WriteBools(w, "validator_permit", x.ValidatorPermit);
+        EpochResultJson.WriteU64(w, "last_update", x.LastUpdate);
+        EpochResultJson.WriteU64(w, "block_at_registration", x.BlockAtRegistration);
         w.WriteNumber("last_mechanism_step_block", x.LastMechanismStepBlock);
         if (p.CommitReveal && x.CommitBlocks is { } commits)
         {
@@ -54,13 +52,6 @@ public static class EpochCaseJson
         w.WriteEndObject();
         w.WriteEndArray();
         w.WriteEndObject();
-    }
-
-    private static void Write(Utf8JsonWriter w, string name, ulong[] v)
-    {
-        w.WriteStartArray(name);
-        foreach (ulong e in v) w.WriteNumberValue(e);
-        w.WriteEndArray();
     }
 
     private static void WriteRows(Utf8JsonWriter w, string name, SparseMatrix m)

@@ -66,14 +66,14 @@ public static class EpochResultJson
         w.WriteEndArray();
     }
 
-    private static void WriteU64(Utf8JsonWriter w, string name, ulong[] v)
+    internal static void WriteU64(Utf8JsonWriter w, string name, ulong[] v)
     {
         w.WriteStartArray(name);
         foreach (var e in v) w.WriteNumberValue(e);
         w.WriteEndArray();
     }
 
-    private static void WriteBools(Utf8JsonWriter w, string name, bool[] v)
+    internal static void WriteBools(Utf8JsonWriter w, string name, bool[] v)
     {
         w.WriteStartArray(name);
         foreach (var e in v) w.WriteBooleanValue(e);
