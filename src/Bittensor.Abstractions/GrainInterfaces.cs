@@ -14,6 +14,9 @@ public interface IChainGrain : IGrainWithIntegerKey
     /// <summary>Validates and applies an operation atomically; a rejection names the rule and changes nothing.</summary>
     [Alias("Execute")] Task<OpResult> ExecuteAsync(Operation operation);
 
+    /// <summary>Every rule the operation would break now (empty when it would be applied), changing nothing.</summary>
+    [Alias("Preflight")] Task<ImmutableArray<RuleFailure>> PreflightAsync(Operation operation);
+
     /// <summary>Produces <paramref name="count"/> blocks now (emission, epochs); returns the new block number.</summary>
     [Alias("ProduceBlocks")] Task<ulong> ProduceBlocksAsync(int count);
 

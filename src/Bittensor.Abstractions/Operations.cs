@@ -8,7 +8,17 @@ public abstract record Operation
 {
     /// <summary>The key that authorizes the call (coldkey or hotkey as the call requires).</summary>
     [Id(0)] public required string Signer { get; init; }
+
+    /// <summary>
+    /// For signed transactions: the signer's next nonce. The chain rejects any other value (StaleNonce / FutureNonce)
+    /// and consumes the nonce only when the operation is applied.
+    /// </summary>
+    [Id(1)] public ulong? Nonce { get; init; }
 }
+
+/// <summary>One rule a call would break now, and the block from which it would pass when that is known.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.RuleFailure")]
+public sealed record RuleFailure([property: Id(0)] string Code, [property: Id(1)] string Message, [property: Id(2)] ulong? PassesFromBlock = null);
 
 /// <summary>Moves free TAO from the signer (coldkey) to <see cref="Dest"/>.</summary>
 [GenerateSerializer, Immutable, Alias("Bittensor.Transfer")]

@@ -21,6 +21,7 @@ public static class ApiExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapChainApi();
+        app.MapTransactionsApi();
         return app;
     }
 }

@@ -40,6 +40,8 @@ public sealed partial class ChainGrain
         public const string NotOwner = nameof(NotOwner);
         public const string InvalidHyperparameter = nameof(InvalidHyperparameter);
         public const string TakeTooHigh = nameof(TakeTooHigh);
+        public const string StaleNonce = nameof(StaleNonce);
+        public const string FutureNonce = nameof(FutureNonce);
     }
 
     public async Task<OpResult> ExecuteAsync(Operation operation)
@@ -48,6 +50,46 @@ public sealed partial class ChainGrain
         await EnsureAppliedAsync();
         if (!ValidAddress(operation.Signer)) return Fail(Codes.InvalidAddress, "the signer is not a valid address");
         var plan = new ChainPlan(GrainFactory);
+        if (await NonceFailureAsync(plan, operation) is { } nonceFailure) return Fail(nonceFailure.Code, nonceFailure.Message);
+        var result = await PlanAsync(plan, operation);
+        if (!result.Ok) return result;
+        if (operation.Nonce is not null) await plan.AccountAsync(operation.Signer, new AccountChange(0, BumpNonce: true));
+        await CommitAsync(plan);
+        return result with { Block = St.Block };
+    }
+
+    public async Task<ImmutableArray<RuleFailure>> PreflightAsync(Operation operation)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        await EnsureAppliedAsync();
+        var failures = ImmutableArray.CreateBuilder<RuleFailure>();
+        if (!ValidAddress(operation.Signer)) return [new RuleFailure(Codes.InvalidAddress, "the signer is not a valid address")];
+        var plan = new ChainPlan(GrainFactory);
+        if (await NonceFailureAsync(plan, operation) is { } nonceFailure) failures.Add(nonceFailure);
+        if (operation is SetWeights w && await plan.SubnetAsync(w.Netuid) is { } subnet)
+        {
+            foreach (var (code, message, next) in WeightRules(subnet, w, St.Block)) failures.Add(new RuleFailure(code, message, next));
+        }
+        else
+        {
+            var result = await PlanAsync(plan, operation);
+            if (!result.Ok) failures.Add(new RuleFailure(result.Code!, result.Message!, result.NextAllowedBlock));
+        }
+        return failures.ToImmutable();
+    }
+
+    private async Task<RuleFailure?> NonceFailureAsync(ChainPlan plan, Operation operation)
+    {
+        if (operation.Nonce is not ulong nonce) return null;
+        ulong next = (await plan.AccountAsync(operation.Signer)).Nonce;
+        if (nonce < next) return new RuleFailure(Codes.StaleNonce, $"nonce {nonce} was already used; the signer's next nonce is {next}");
+        if (nonce > next) return new RuleFailure(Codes.FutureNonce, $"nonce {nonce} is ahead; the signer's next nonce is {next}");
+        return null;
+    }
+
+    /// <summary>Validates an operation and, when it passes, records its changes in <paramref name="plan"/> (nothing is written).</summary>
+    private async Task<OpResult> PlanAsync(ChainPlan plan, Operation operation)
+    {
         var result = operation switch
         {
             Transfer t => await TransferAsync(plan, t),
@@ -62,9 +104,7 @@ public sealed partial class ChainGrain
             SetTake t => await SetTakeAsync(plan, t),
             _ => Fail(Codes.InvalidAmount, $"unknown operation {operation.GetType().Name}"),
         };
-        if (!result.Ok) return result;
-        await CommitAsync(plan);
-        return result with { Block = St.Block };
+        return result;
     }
 
     private OpResult Fail(string code, string message, ulong? nextAllowed = null) => OpResult.Fail(code, message, St.Block, nextAllowed);
