@@ -11,9 +11,13 @@ public static class CliApp
           epoch --cases FILE [--arithmetic exact|fast|naive] [--output FILE]
           block-emission --issuance RAO | --cases FILE [--output FILE]
           bench epoch --uids N --validators V [--density D] [--seconds S] [--json]
+          wallet create|list|balance|transfer|faucet      [--wallet W] [--hotkey H] [--network URL] [--json]
+          subnets list|show|create|register|metagraph|hyperparameters|set
+          stake add|remove|list    weights set    axon serve    chain info
+        (network verbs talk to --network URL, default http://127.0.0.1:5080; amounts are in TAO)
         """;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, HttpMessageHandler? handler = null)
     {
         try
         {
@@ -29,6 +33,10 @@ public static class CliApp
                 "bench" when args.Length > 1 && args[1] == "epoch" =>
                     await BenchCommand.RunAsync(CliArgs.Parse(args[2..], "bench epoch", ["uids", "validators", "density", "seconds", "seed"], ["json"]), stdout),
                 "bench" => throw new UsageException("bench: expected 'bench epoch'"),
+                "wallet" or "subnets" or "stake" or "weights" or "axon" or "chain" when args.Length > 1 && NetworkCommands.Verbs.ContainsKey($"{args[0]} {args[1]}") =>
+                    await new NetworkCommands(stdout, handler).RunAsync($"{args[0]} {args[1]}", args[2..]),
+                "wallet" or "subnets" or "stake" or "weights" or "axon" or "chain" =>
+                    throw new UsageException($"{args[0]}: expected one of: {string.Join(", ", NetworkCommands.Verbs.Keys.Where(k => k.StartsWith(args[0] + " ", StringComparison.Ordinal)).Select(k => k[(args[0].Length + 1)..]))}"),
                 _ => throw new UsageException($"unknown verb '{args[0]}'"),
             };
         }
@@ -36,6 +44,12 @@ public static class CliApp
         {
             await stderr.WriteLineAsync($"error: {e.Message.ReplaceLineEndings(" ")}");
             return 2;
+        }
+        catch (CliFailure e)
+        {
+            await stdout.WriteLineAsync();
+            await stderr.WriteLineAsync($"error: {e.Message.ReplaceLineEndings(" ")}");
+            return 1;
         }
     }
 }
