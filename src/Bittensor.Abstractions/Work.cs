@@ -16,3 +16,39 @@ public sealed record Challenge(
 /// <summary>A miner's answer.</summary>
 [GenerateSerializer, Immutable, Alias("Bittensor.Answer")]
 public sealed record Answer([property: Id(0)] ImmutableArray<float> Values, [property: Id(1)] string Miner);
+
+/// <summary>The outcome of a signed transaction: an HTTP-like status, the rule's code and sentence, or what it produced.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.TransactionOutcome")]
+public sealed record TransactionOutcome
+{
+    [Id(0)] public required int Status { get; init; }
+    [Id(1)] public string? Code { get; init; }
+    [Id(2)] public string? Message { get; init; }
+    [Id(3)] public ulong Block { get; init; }
+    [Id(4)] public ulong? NextAllowedBlock { get; init; }
+    [Id(5)] public ushort? Netuid { get; init; }
+    [Id(6)] public ushort? Uid { get; init; }
+    [Id(7)] public ulong? Amount { get; init; }
+
+    public bool Ok => Status == 200;
+}
+
+/// <summary>A preflight: every rule a call would break now, and the block from which it would pass.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.PreflightReport")]
+public sealed record PreflightReport(
+    [property: Id(0)] bool Ok,
+    [property: Id(1)] ulong Block,
+    [property: Id(2)] ulong? PassesFromBlock,
+    [property: Id(3)] System.Collections.Immutable.ImmutableArray<RuleFailure> Failures);
+
+/// <summary>
+/// Signed transactions for any client (REST or Orleans): the signature is verified over the payload's UTF-8 bytes
+/// before anything is parsed, then the chain id, then the call; the chain checks the nonce and applies it atomically.
+/// </summary>
+[Alias("Bittensor.ITransactionsGrain")]
+public interface ITransactionsGrain : IGrainWithIntegerKey
+{
+    [Alias("Submit")] Task<TransactionOutcome> SubmitAsync(string signer, string payload, string? signature);
+
+    [Alias("Preflight")] Task<PreflightReport> PreflightAsync(string signer, string payload, string? signature);
+}

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Bittensor.Keys;
 
-namespace Bittensor.Api;
+namespace Bittensor.Grains;
 
 /// <summary>A call's arguments are malformed; names the field.</summary>
 public sealed class CallFormatException(string field, string message) : FormatException($"args.{field}: {message}")

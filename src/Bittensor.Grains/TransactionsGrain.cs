@@ -1,0 +1,106 @@
+using System.Text;
+using System.Text.Json;
+using Bittensor.Keys;
+using Orleans.Concurrency;
+
+namespace Bittensor.Grains;
+
+/// <summary>Verifies and dispatches signed transactions; a stateless worker, so verification spreads over every silo.</summary>
+[StatelessWorker]
+public sealed class TransactionsGrain : Grain, ITransactionsGrain
+{
+    private sealed record Parsed(string Chain, ulong Nonce, string Call, JsonElement Args);
+
+    private IChainGrain Chain => GrainFactory.GetGrain<IChainGrain>(IChainGrain.Key);
+
+    public async Task<TransactionOutcome> SubmitAsync(string signer, string payload, string? signature)
+    {
+        if (!Ss58.IsValid(signer)) return Fail(401, "UnknownSigner", "the signer is not an SS58 address (prefix 42) with a valid checksum");
+        byte[] bytes = Encoding.UTF8.GetBytes(payload ?? "");
+        if (signature is null) return Fail(401, "BadSignature", "the transaction is not signed");
+        if (!IsSignatureText(signature)) return Fail(400, "MalformedTransaction", "'signature' must be 0x followed by 128 hex digits");
+        if (!KeyPair.Verify(signer, bytes, Convert.FromHexString(signature.AsSpan(2)))) return Fail(401, "BadSignature", "the signature does not verify for the signer and payload");
+        var (parsed, error) = ParsePayload(bytes);
+        if (parsed is null) return Fail(400, "MalformedTransaction", error!);
+        var info = await Chain.GetInfoAsync();
+        if (parsed.Chain != info.ChainId) return Fail(409, "WrongChain", $"the payload names chain '{parsed.Chain}'; this is '{info.ChainId}'");
+        Operation? op;
+        try
+        {
+            op = TransactionCalls.Parse(parsed.Call, parsed.Args, signer, parsed.Nonce);
+        }
+        catch (CallFormatException e)
+        {
+            return Fail(400, "InvalidArgs", e.Message);
+        }
+        if (op is null) return Fail(400, "UnknownCall", $"unknown call '{parsed.Call}'; calls: {string.Join(", ", TransactionCalls.Names)}");
+        var result = await Chain.ExecuteAsync(op);
+        if (!result.Ok) return Fail(StatusOf(result.Code!), result.Code!, result.Message!, result.NextAllowedBlock, result.Block);
+        return new TransactionOutcome { Status = 200, Block = result.Block, Netuid = result.Netuid, Uid = result.Uid, Amount = result.Amount };
+    }
+
+    public async Task<PreflightReport> PreflightAsync(string signer, string payload, string? signature)
+    {
+        var failures = new List<RuleFailure>();
+        var info = await Chain.GetInfoAsync();
+        if (!Ss58.IsValid(signer)) return Report([new RuleFailure("UnknownSigner", "the signer is not an SS58 address (prefix 42)")], info.Block);
+        byte[] bytes = Encoding.UTF8.GetBytes(payload ?? "");
+        if (signature is not null && (!IsSignatureText(signature) || !KeyPair.Verify(signer, bytes, Convert.FromHexString(signature.AsSpan(2)))))
+            failures.Add(new RuleFailure("BadSignature", "the signature does not verify for the signer and payload"));
+        var (parsed, error) = ParsePayload(bytes);
+        if (parsed is null) return Report([.. failures, new RuleFailure("MalformedTransaction", error!)], info.Block);
+        if (parsed.Chain != info.ChainId) failures.Add(new RuleFailure("WrongChain", $"the payload names chain '{parsed.Chain}'; this is '{info.ChainId}'"));
+        try
+        {
+            var op = TransactionCalls.Parse(parsed.Call, parsed.Args, signer, parsed.Nonce);
+            if (op is null) failures.Add(new RuleFailure("UnknownCall", $"unknown call '{parsed.Call}'"));
+            else failures.AddRange(await Chain.PreflightAsync(op));
+        }
+        catch (CallFormatException e)
+        {
+            failures.Add(new RuleFailure("InvalidArgs", e.Message));
+        }
+        return Report(failures, info.Block);
+    }
+
+    private static PreflightReport Report(List<RuleFailure> failures, ulong block)
+    {
+        ulong? passesFrom = failures.Count == 0 ? block
+            : failures.All(f => f.PassesFromBlock is not null) ? failures.Max(f => f.PassesFromBlock) : null;
+        return new PreflightReport(failures.Count == 0, block, passesFrom, [.. failures]);
+    }
+
+    private static (Parsed?, string?) ParsePayload(byte[] bytes)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16 });
+            var p = doc.RootElement;
+            if (p.ValueKind != JsonValueKind.Object) return (null, "the payload must be a JSON object {chain, nonce, call, args}");
+            if (!p.TryGetProperty("chain", out var chain) || chain.ValueKind != JsonValueKind.String) return (null, "payload.chain must be a string");
+            if (!p.TryGetProperty("nonce", out var n) || n.ValueKind != JsonValueKind.Number || !n.TryGetUInt64(out ulong nonce))
+                return (null, "payload.nonce must be a non-negative integer");
+            if (!p.TryGetProperty("call", out var call) || call.ValueKind != JsonValueKind.String) return (null, "payload.call must be a string");
+            if (!p.TryGetProperty("args", out var args)) return (null, "payload.args is required");
+            return (new Parsed(chain.GetString()!, nonce, call.GetString()!, args.Clone()), null);
+        }
+        catch (JsonException e)
+        {
+            return (null, e.Message);
+        }
+    }
+
+    internal static bool IsSignatureText(string s) =>
+        s.Length == 130 && s.StartsWith("0x", StringComparison.Ordinal) && s.AsSpan(2).ToString().All(char.IsAsciiHexDigit);
+
+    /// <summary>Status of a rejection: 409 for nonce and chain problems, 403 for authority, 400 for every other rule.</summary>
+    public static int StatusOf(string code) => code switch
+    {
+        "StaleNonce" or "FutureNonce" or "WrongChain" => 409,
+        "NotOwner" or "HotkeyOwnedByAnother" or "FaucetDisabled" => 403,
+        _ => 400,
+    };
+
+    private static TransactionOutcome Fail(int status, string code, string message, ulong? next = null, ulong block = 0) =>
+        new() { Status = status, Code = code, Message = message, NextAllowedBlock = next, Block = block };
+}
