@@ -52,6 +52,9 @@ public interface ISubnetGrain : IGrainWithIntegerKey
 
     [Alias("GetMetagraph")] Task<MetagraphView?> GetMetagraphAsync();
 
+    /// <summary>Every non-empty stored weight row (weights are public chain state).</summary>
+    [Alias("GetWeights")] Task<ImmutableArray<WeightRow>> GetWeightsAsync();
+
     /// <summary>The newest <paramref name="limit"/> epochs, newest first.</summary>
     [Alias("GetEpochs")] Task<ImmutableArray<EpochSummary>> GetEpochsAsync(int limit);
 }

@@ -11,7 +11,12 @@ public sealed record Challenge(
     [property: Id(3)] ImmutableArray<double> Data,
     [property: Id(4)] int Horizon,
     [property: Id(5)] ushort Netuid,
-    [property: Id(6)] string Validator);
+    [property: Id(6)] string Validator,
+    [property: Id(7)] string Signature = "")
+{
+    /// <summary>The bytes the validator signs: everything the miner's work depends on (revealed data derives from the seed).</summary>
+    public byte[] SigningBytes() => System.Text.Encoding.UTF8.GetBytes($"challenge|{Task}|{Netuid}|{Seed}|{Size}|{Horizon}|{Validator}");
+}
 
 /// <summary>A miner's answer.</summary>
 [GenerateSerializer, Immutable, Alias("Bittensor.Answer")]
@@ -52,3 +57,26 @@ public interface ITransactionsGrain : IGrainWithIntegerKey
 
     [Alias("Preflight")] Task<PreflightReport> PreflightAsync(string signer, string payload, string? signature);
 }
+
+/// <summary>A miner's work endpoint, called by its miner grain.</summary>
+[Alias("Bittensor.IMinerObserver")]
+public interface IMinerObserver : IGrainObserver
+{
+    /// <summary>The answer, or null when the miner refuses (bad signature, no validator permit) or cannot answer.</summary>
+    [Alias("Solve")] Task<Answer?> SolveAsync(Challenge challenge);
+}
+
+/// <summary>Routes validators' challenges to a miner's client (key: the miner's hotkey).</summary>
+[Alias("Bittensor.IMinerGrain")]
+public interface IMinerGrain : IGrainWithStringKey
+{
+    /// <summary>(Re)subscribes the miner's client; subscriptions live in memory, so clients renew them every few seconds.</summary>
+    [Alias("Subscribe"), Orleans.Concurrency.AlwaysInterleave] Task SubscribeAsync(IMinerObserver observer);
+
+    /// <summary>Sends the challenge to the miner; null if no miner is subscribed, it refuses, fails or exceeds <paramref name="timeout"/>.</summary>
+    [Alias("Dispatch"), Orleans.Concurrency.AlwaysInterleave] Task<Answer?> DispatchAsync(Challenge challenge, TimeSpan timeout);
+}
+
+/// <summary>One validator's stored weight row on a subnet.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.WeightRow")]
+public sealed record WeightRow([property: Id(0)] ushort Uid, [property: Id(1)] string Hotkey, [property: Id(2)] System.Collections.Immutable.ImmutableArray<ushort> Uids, [property: Id(3)] System.Collections.Immutable.ImmutableArray<ushort> Weights);

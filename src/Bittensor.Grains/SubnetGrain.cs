@@ -45,6 +45,10 @@ public sealed class SubnetGrain([PersistentState("subnet", StorageNames.Chain)] 
         return new MetagraphView(S.Netuid, S.CurrentBlock, neurons);
     }
 
+    public Task<ImmutableArray<WeightRow>> GetWeightsAsync() => Task.FromResult(S.Neurons
+        .Select((n, uid) => new WeightRow((ushort)uid, n.Hotkey, [.. n.WeightColumns], [.. n.WeightValues]))
+        .Where(r => r.Uids.Length > 0).ToImmutableArray());
+
     public Task<ImmutableArray<EpochSummary>> GetEpochsAsync(int limit) =>
         Task.FromResult(S.Epochs.AsEnumerable().Reverse().Take(Math.Max(0, limit)).ToImmutableArray());
 

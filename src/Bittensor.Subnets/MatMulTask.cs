@@ -3,7 +3,7 @@ namespace Bittensor.Subnets;
 /// <summary>
 /// Compute subnet: the validator sends a seed and a size; the miner computes C = A·B for the seeded float matrices; the
 /// validator checks C with Freivalds' test (A(Br) = Cr for random ±1 vectors r, O(n²) each) and scores correct answers
-/// by latency.
+/// by latency, in 100 ms steps.
 /// </summary>
 public sealed class MatMulTask(int size = 64, int rounds = 3) : ISubnetTask
 {
@@ -58,6 +58,7 @@ public sealed class MatMulTask(int size = 64, int rounds = 3) : ISubnetTask
                 if (!double.IsFinite(cr) || Math.Abs(abr - cr) > 1e-3 * n) return 0;
             }
         }
-        return 1.0 / (1.0 + latency.TotalSeconds);
+        // Correct first; then latency in 100 ms steps, so jitter of a few milliseconds cannot reorder equal miners.
+        return 1.0 / (1.0 + 0.25 * Math.Floor(latency.TotalMilliseconds / 100));
     }
 }

@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Bittensor.Keys;
+using Bittensor.Subnets;
+using Microsoft.Extensions.Logging;
+
+namespace Bittensor.Workers;
+
+/// <summary>How a validator behaves: <c>honest</c>, <c>weight-copier</c> (copies the largest validator's last weights), <c>colluding</c> (favours one miner).</summary>
+public static class ValidatorProfiles
+{
+    public static readonly IReadOnlyList<string> All = ["honest", "weight-copier", "colluding"];
+}
+
+/// <summary>
+/// A validator as an Orleans client: stakes, sends signed challenges of the subnet's task to every other neuron through
+/// the miner grains with a timeout, scores the answers with the task's scorer, keeps a moving average per hotkey, and
+/// sets weights every <see cref="WeightsEveryBlocks"/> blocks by signed transaction.
+/// </summary>
+public sealed partial class ValidatorWorker(IGrainFactory grains, KeyPair coldkey, KeyPair hotkey, ushort netuid, string profile,
+    string name, ILogger logger) : IDisposable
+{
+    private readonly ChainClient _chain = new(grains);
+    private readonly Dictionary<string, double> _scores = [];
+    private ulong _lastWeightsBlock;
+
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    public ulong WeightsEveryBlocks { get; init; } = 5;
+
+    /// <summary>Weight of the newest score in the moving average.</summary>
+    public double ScoreAlpha { get; init; } = 0.5;
+
+    /// <summary>The miner a <c>colluding</c> validator favours.</summary>
+    public string? Favoured { get; init; }
+
+    public string Hotkey => hotkey.Address;
+
+    public IReadOnlyDictionary<string, double> Scores => _scores;
+
+    /// <summary>Registers, stakes <paramref name="stakeTao"/> TAO from the coldkey, serves the axon.</summary>
+    public async Task RegisterAsync(ulong stakeTao)
+    {
+        var view = await grains.GetGrain<IHotkeyGrain>(hotkey.Address).GetAsync();
+        if (!view.Registrations.ContainsKey(netuid))
+            await _chain.SubmitAsync(coldkey, "burned_register", new JsonObject { ["netuid"] = netuid, ["hotkey"] = hotkey.Address });
+        if (stakeTao > 0)
+            await _chain.SubmitAsync(coldkey, "add_stake", new JsonObject { ["hotkey"] = hotkey.Address, ["netuid"] = netuid, ["amount"] = stakeTao * Tao.Rao });
+        await _chain.SubmitAsync(hotkey, "serve_axon", new JsonObject { ["netuid"] = netuid, ["ip"] = "127.0.0.1", ["port"] = 8092, ["name"] = name });
+    }
+
+    /// <summary>One round: challenge every other neuron concurrently and fold the scores into the moving averages.</summary>
+    public async Task RoundAsync()
+    {
+        var subnet = await grains.GetGrain<ISubnetGrain>(netuid).GetInfoAsync() ?? throw new InvalidOperationException($"subnet {netuid} does not exist");
+        var metagraph = (await grains.GetGrain<ISubnetGrain>(netuid).GetMetagraphAsync())!;
+        var task = SubnetTasks.Get(string.IsNullOrEmpty(subnet.Hyperparameters.Task) ? "matmul" : subnet.Hyperparameters.Task);
+        var challenge = ChainClient.Sign(task.CreateChallenge(BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)), netuid, hotkey.Address), hotkey);
+        var targets = metagraph.Neurons.Where(n => n.Hotkey != hotkey.Address && n.Hotkey != subnet.OwnerHotkey).ToList();
+        var scores = await Task.WhenAll(targets.Select(async n =>
+        {
+            long start = Stopwatch.GetTimestamp();
+            var answer = await grains.GetGrain<IMinerGrain>(n.Hotkey).DispatchAsync(challenge, Timeout);
+            var latency = Stopwatch.GetElapsedTime(start);
+            return (n.Hotkey, Score: answer is null ? 0 : task.Score(challenge, answer.Values.AsSpan(), latency));
+        }));
+        foreach (var (miner, score) in scores)
+            _scores[miner] = _scores.TryGetValue(miner, out double old) ? ScoreAlpha * score + (1 - ScoreAlpha) * old : score;
+    }
+
+    /// <summary>Sets weights when <see cref="WeightsEveryBlocks"/> blocks have passed; returns whether it did.</summary>
+    public async Task<bool> MaybeSetWeightsAsync()
+    {
+        var chain = await grains.GetGrain<IChainGrain>(IChainGrain.Key).GetInfoAsync();
+        if (_lastWeightsBlock != 0 && chain.Block - _lastWeightsBlock < WeightsEveryBlocks) return false;
+        var metagraph = (await grains.GetGrain<ISubnetGrain>(netuid).GetMetagraphAsync())!;
+        var uidOf = metagraph.Neurons.ToDictionary(n => n.Hotkey, n => n.Uid);
+        List<(ushort Uid, ushort Weight)> weights = profile switch
+        {
+            "weight-copier" => await CopiedWeightsAsync(metagraph),
+            "colluding" => [.. metagraph.Neurons.Where(n => n.Hotkey == (Favoured ?? "")).Select(n => (n.Uid, (ushort)65535))],
+            _ => Normalized(_scores.Where(s => uidOf.ContainsKey(s.Key)).Select(s => (uidOf[s.Key], s.Value))),
+        };
+        if (weights.Count == 0) return false;
+        var outcome = await _chain.SubmitAsync(hotkey, "set_weights", new JsonObject
+        {
+            ["netuid"] = netuid,
+            ["uids"] = new JsonArray(weights.Select(w => (JsonNode)w.Uid).ToArray()),
+            ["weights"] = new JsonArray(weights.Select(w => (JsonNode)w.Weight).ToArray()),
+        }, throwOnReject: false);
+        if (!outcome.Ok)
+        {
+            LogWeightsRejected(logger, name, outcome.Code ?? "", outcome.Message ?? "");
+            return false;
+        }
+        _lastWeightsBlock = outcome.Block;
+        return true;
+    }
+
+    private async Task<List<(ushort, ushort)>> CopiedWeightsAsync(MetagraphView metagraph)
+    {
+        var rows = await grains.GetGrain<ISubnetGrain>(netuid).GetWeightsAsync();
+        var largest = metagraph.Neurons.Where(n => n.Hotkey != hotkey.Address && rows.Any(r => r.Hotkey == n.Hotkey))
+            .OrderByDescending(n => n.Stake).FirstOrDefault();
+        if (largest is null) return [];
+        var row = rows.First(r => r.Hotkey == largest.Hotkey);
+        return [.. row.Uids.Zip(row.Weights)];
+    }
+
+    private static List<(ushort, ushort)> Normalized(IEnumerable<(ushort Uid, double Score)> scores)
+    {
+        var list = scores.Where(s => s.Score > 0).ToList();
+        if (list.Count == 0) return [];
+        double max = list.Max(s => s.Score);
+        return [.. list.Select(s => (s.Uid, (ushort)Math.Max(1, Math.Round(s.Score / max * 65535))))];
+    }
+
+    public void Dispose()
+    {
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Validator {Name}: weights not set ({Code}: {Reason})")]
+    private static partial void LogWeightsRejected(ILogger logger, string name, string code, string reason);
+}

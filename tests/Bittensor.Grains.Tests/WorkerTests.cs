@@ -1,0 +1,98 @@
+using Bittensor.Keys;
+using Bittensor.Subnets;
+using Bittensor.Workers;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Bittensor.Grains.Tests;
+
+/// <summary>Miners and validators as in-process Orleans clients competing on a matmul subnet for several epochs.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class WorkerTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task HonestMinersEarnMost_SlowOnesLess_LazyOnesNothing_CopiersNoMoreThanTheCopied()
+    {
+        var grains = fixture.Grains;
+        var chain = fixture.Chain;
+        using var owner = KeyPair.Generate();
+        using var ownerHot = KeyPair.Generate();
+        async Task Fund(KeyPair k, ulong tao) => Assert.True((await chain.ExecuteAsync(new Faucet { Signer = k.Address, Amount = tao * Tao.Rao })).Ok);
+        await Fund(owner, 1_000);
+        ushort netuid = (await chain.ExecuteAsync(new RegisterNetwork { Signer = owner.Address, Hotkey = ownerHot.Address })).Netuid!.Value;
+        foreach (var (name, value) in new[] { ("task", "matmul"), ("weights_rate_limit", "0") })
+            Assert.True((await chain.ExecuteAsync(new SetHyperparameter { Signer = owner.Address, Netuid = netuid, Name = name, Value = value })).Ok);
+
+        using var backend = new CpuBackend();
+        var miners = new List<MinerWorker>();
+        foreach (var (profile, i) in new[] { ("honest", 0), ("honest", 1), ("slow", 0), ("lazy", 0), ("copier", 0) })
+        {
+            var cold = KeyPair.Generate();
+            await Fund(cold, 20);
+            var miner = new MinerWorker(grains, cold, KeyPair.Generate(), netuid, profile, $"miner-{profile}-{i}", backend, NullLogger.Instance);
+            await miner.RegisterAsync();
+            await miner.SubscribeAsync();
+            miners.Add(miner);
+        }
+        var validators = new List<ValidatorWorker>();
+        foreach (var (stake, i) in new[] { (100UL, 0), (80UL, 1) })
+        {
+            var cold = KeyPair.Generate();
+            await Fund(cold, 200);
+            var validator = new ValidatorWorker(grains, cold, KeyPair.Generate(), netuid, "honest", $"validator-honest-{i}", NullLogger.Instance) { WeightsEveryBlocks = 1 };
+            await validator.RegisterAsync(stake);
+            validators.Add(validator);
+        }
+        await chain.ProduceBlocksAsync(12); // an epoch: validators get permits
+
+        for (int epoch = 0; epoch < 4; epoch++)
+        {
+            foreach (var v in validators)
+            {
+                await v.RoundAsync();
+                Assert.True(await v.MaybeSetWeightsAsync());
+            }
+            await chain.ProduceBlocksAsync(11);
+            var audit = await chain.AuditAsync();
+            Assert.True(audit.Ok);
+        }
+
+        var metagraph = (await grains.GetGrain<ISubnetGrain>(netuid).GetMetagraphAsync())!;
+        ushort Incentive(int miner) => metagraph.Neurons.Single(n => n.Hotkey == miners[miner].Hotkey).Incentive;
+        string Scores() => string.Join(", ", miners.Select((m, k) => $"{m.Profile}: incentive {Incentive(k)}, score {validators[0].Scores.GetValueOrDefault(m.Hotkey):0.00}"));
+        Assert.True(Incentive(0) > Incentive(2) && Incentive(1) > Incentive(2), Scores());
+        Assert.True(Incentive(2) > 0, Scores());
+        Assert.True(Incentive(3) < 655, Scores());
+        Assert.True(Incentive(4) <= Math.Max(Incentive(0), Incentive(1)) + 655, Scores());
+        Assert.Equal("miner-lazy-0", metagraph.Neurons.Single(n => n.Hotkey == miners[3].Hotkey).Axon?.Name);
+        Assert.All(validators, v => Assert.True(metagraph.Neurons.Single(n => n.Hotkey == v.Hotkey).Dividends > 0));
+    }
+
+    [Fact]
+    public async Task Miners_RefuseUnsignedOrUnpermittedRequests()
+    {
+        var grains = fixture.Grains;
+        using var owner = KeyPair.Generate();
+        using var ownerHot = KeyPair.Generate();
+        Assert.True((await fixture.Chain.ExecuteAsync(new Faucet { Signer = owner.Address, Amount = 500 * Tao.Rao })).Ok);
+        ushort netuid = (await fixture.Chain.ExecuteAsync(new RegisterNetwork { Signer = owner.Address, Hotkey = ownerHot.Address })).Netuid!.Value;
+        var cold = KeyPair.Generate();
+        Assert.True((await fixture.Chain.ExecuteAsync(new Faucet { Signer = cold.Address, Amount = 10 * Tao.Rao })).Ok);
+        using var backend = new CpuBackend();
+        var miner = new MinerWorker(grains, cold, KeyPair.Generate(), netuid, "honest", "miner-honest-0", backend, NullLogger.Instance);
+        await miner.RegisterAsync();
+        await miner.SubscribeAsync();
+        var minerGrain = grains.GetGrain<IMinerGrain>(miner.Hotkey);
+        var task = SubnetTasks.Get("matmul");
+
+        using var stranger = KeyPair.Generate(); // no permit
+        var signed = ChainClient.Sign(task.CreateChallenge(1, netuid, stranger.Address), stranger);
+        Assert.Null(await minerGrain.DispatchAsync(signed, TimeSpan.FromSeconds(5)));
+        var forged = task.CreateChallenge(1, netuid, ownerHot.Address) with { Signature = signed.Signature };
+        Assert.Null(await minerGrain.DispatchAsync(forged, TimeSpan.FromSeconds(5)));
+        // The subnet owner's hotkey holds a permit: a challenge it signs is answered.
+        await fixture.Chain.ProduceBlocksAsync(12);
+        var answer = await minerGrain.DispatchAsync(ChainClient.Sign(task.CreateChallenge(2, netuid, ownerHot.Address), ownerHot), TimeSpan.FromSeconds(5));
+        Assert.NotNull(answer);
+        Assert.Equal(1.0, task.Score(task.CreateChallenge(2, netuid, ownerHot.Address), answer.Values.AsSpan(), TimeSpan.Zero));
+    }
+}
