@@ -1,9 +1,11 @@
 using Orleans.Dashboard;
 using Bittensor.Api;
+using Bittensor.ServiceDefaults;
 using Bittensor.Silo;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.UseDefaultAddress("http://127.0.0.1:5080");
+builder.AddServiceDefaults();
 builder.AddBittensorSilo();
 builder.Services.AddBittensorApi();
 builder.Services.AddOpenApi();

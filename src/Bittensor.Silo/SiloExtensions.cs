@@ -41,6 +41,21 @@ public static class SiloExtensions
         int siloPort = builder.Configuration.GetValue("Orleans:SiloPort", 11111);
         int gatewayPort = builder.Configuration.GetValue("Orleans:GatewayPort", 30000);
         builder.Services.AddBittensorGrains();
+        if (!string.IsNullOrEmpty(builder.Configuration["Orleans:Clustering:ProviderType"]))
+        {
+            // Under Aspire: clustering and grain storage come from Orleans__* configuration; the Azure Table clients are keyed
+            // by connection-string name; Aspire assigns the ports, so only the advertised address is set here.
+            foreach (var cs in builder.Configuration.GetSection("ConnectionStrings").GetChildren())
+                builder.Services.AddKeyedSingleton(cs.Key, (_, _) => new TableServiceClient(cs.Value));
+            builder.UseOrleans(silo =>
+            {
+                silo.Configure<EndpointOptions>(o => o.AdvertisedIPAddress = IPAddress.Loopback);
+                silo.AddDashboard();
+                silo.Services.AddOptions<AzureTableStorageOptions>(StorageNames.Chain)
+                    .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+            });
+            return builder;
+        }
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o =>
