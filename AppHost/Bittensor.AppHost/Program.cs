@@ -3,6 +3,7 @@ using Bittensor.AppHost;
 // The deployment diagram: Azurite (tables) → an Orleans cluster of 2 silos (REST API on :5080) ← miners and validators.
 var builder = DistributedApplication.CreateBuilder(args);
 string root = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", ".."));
+NpmTools.EnsureAzurite(root);
 
 var azurite = builder.AddExecutable("azurite", "node", root,
         "node_modules/azurite/dist/src/table/main.js", "--inMemoryPersistence", "--disableTelemetry", "--tableHost", "127.0.0.1")
