@@ -39,6 +39,9 @@ public sealed partial class ValidatorWorker(IGrainFactory grains, KeyPair coldke
 
     public IReadOnlyDictionary<string, double> Scores => _scores;
 
+    /// <summary>The last round's raw scores (0 = no or a wrong answer).</summary>
+    public IReadOnlyDictionary<string, double> LastRound { get; private set; } = new Dictionary<string, double>();
+
     /// <summary>Registers, stakes <paramref name="stakeTao"/> TAO from the coldkey, serves the axon.</summary>
     public async Task RegisterAsync(ulong stakeTao)
     {
@@ -67,6 +70,7 @@ public sealed partial class ValidatorWorker(IGrainFactory grains, KeyPair coldke
         }));
         foreach (var (miner, score) in scores)
             _scores[miner] = _scores.TryGetValue(miner, out double old) ? ScoreAlpha * score + (1 - ScoreAlpha) * old : score;
+        LastRound = scores.ToDictionary(s => s.Hotkey, s => s.Score);
     }
 
     /// <summary>Sets weights when <see cref="WeightsEveryBlocks"/> blocks have passed; returns whether it did.</summary>

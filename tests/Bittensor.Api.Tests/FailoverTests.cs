@@ -70,7 +70,7 @@ public sealed class FailoverTests(AzuriteFixture azurite) : IClassFixture<Azurit
         await validator.RegisterAsync(100);
         await chain.ProduceBlocksAsync(12);
         await validator.RoundAsync();
-        Assert.All(miners, m => Assert.Equal(1.0, validator.Scores[m.Hotkey]));
+        Assert.All(miners, m => Assert.True(validator.LastRound[m.Hotkey] > 0, "a miner did not answer correctly"));
 
         // Kill the silo that hosts the chain grain (the single writer): its state must come back from Azure Tables.
         var management = grains.GetGrain<IManagementGrain>(0);
@@ -87,7 +87,7 @@ public sealed class FailoverTests(AzuriteFixture azurite) : IClassFixture<Azurit
             {
                 foreach (var m in miners) await m.SubscribeAsync(); // what each miner's 5-second renewal loop does
                 await validator.RoundAsync();
-                recovered = miners.All(m => validator.Scores[m.Hotkey] > 0.9)
+                recovered = miners.All(m => validator.LastRound.GetValueOrDefault(m.Hotkey) > 0)
                     && (await chain.ProduceBlocksAsync(1)) > 0
                     && await validator.MaybeSetWeightsAsync();
             }

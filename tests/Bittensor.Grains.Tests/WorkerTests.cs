@@ -28,7 +28,11 @@ public sealed class WorkerTests(ClusterFixture fixture)
         {
             var cold = KeyPair.Generate();
             await Fund(cold, 20);
-            var miner = new MinerWorker(grains, cold, KeyPair.Generate(), netuid, profile, $"miner-{profile}-{i}", backend, NullLogger.Instance);
+            // Slow enough (1.2 s) that no load on the test machine can make an honest miner look as slow.
+            var miner = new MinerWorker(grains, cold, KeyPair.Generate(), netuid, profile, $"miner-{profile}-{i}", backend, NullLogger.Instance)
+            {
+                SlowDelay = TimeSpan.FromSeconds(1.2),
+            };
             await miner.RegisterAsync();
             await miner.SubscribeAsync();
             miners.Add(miner);
