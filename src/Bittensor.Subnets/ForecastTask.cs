@@ -4,7 +4,8 @@ namespace Bittensor.Subnets;
 /// Prediction subnet: a seeded synthetic price series that switches between regimes (up-trend, down-trend, mean
 /// reversion, high volatility) by a Markov chain; the validator reveals it up to t, miners forecast the next h steps,
 /// and are scored by their error against the hidden continuation: 1/(1 + RMSE/σ), σ the revealed step volatility.
-/// Miner models: <c>naive</c> (last value) and <c>ar</c> (autoregressive least squares on the last 48 differences).
+/// Miner models: <c>naive</c> (last value), <c>ar</c> (autoregressive least squares on the last 48 differences) and
+/// <c>mlp</c> (a small neural network on the recent differences, <see cref="SmallNetwork"/>).
 /// </summary>
 public sealed class ForecastTask(int revealed = 256, int horizon = 16) : ISubnetTask
 {
@@ -46,6 +47,7 @@ public sealed class ForecastTask(int revealed = 256, int horizon = 16) : ISubnet
             Array.Fill(result, (float)data[^1]);
             return result;
         }
+        if (model == "mlp") return SmallNetwork.Forecast(data, challenge.Horizon, challenge.Seed);
         // AR(p) on the recent differences (the current regime), fitted by least squares, iterated forward.
         const int p = 2, window = 48;
         int start = Math.Max(1, data.Length - window);

@@ -22,6 +22,9 @@ public sealed class WorkerOptions
     /// <summary>One worker per profile, e.g. "honest,honest,slow,lazy,copier".</summary>
     public string Profiles { get; set; } = "honest";
 
+    /// <summary>Forecast models, assigned to miners in turn ("ar", "naive", "mlp").</summary>
+    public string Models { get; set; } = "ar,mlp,naive";
+
     /// <summary>The subnet task to work on (the subnet whose <c>task</c> hyperparameter names it).</summary>
     public string Task { get; set; } = "matmul";
 
@@ -83,7 +86,8 @@ public sealed partial class WorkerService(IGrainFactory grains, IOptions<WorkerO
                     }
                     else
                     {
-                        var m = new MinerWorker(grains, cold, hot, netuid, profiles[i], name, backend, logger);
+                        var models = O.Models.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+                        var m = new MinerWorker(grains, cold, hot, netuid, profiles[i], name, backend, logger, models.Length == 0 ? "ar" : models[i % models.Length]);
                         await m.RegisterAsync();
                         tasks.Add(m.RunAsync(TimeSpan.FromSeconds(5), stoppingToken));
                     }

@@ -100,3 +100,68 @@ public sealed class WorkerTests(ClusterFixture fixture)
         Assert.Equal(1.0, task.Score(task.CreateChallenge(2, netuid, ownerHot.Address), answer.Values.AsSpan(), TimeSpan.Zero));
     }
 }
+
+/// <summary>Dishonest validators: Yuma consensus clips a colluding minority; a weight copier reproduces the largest validator's weights.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ValidatorProfileTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task ColludingMinority_IsClipped_AndWeightCopiersCopy()
+    {
+        var grains = fixture.Grains;
+        var chain = fixture.Chain;
+        using var owner = KeyPair.Generate();
+        async Task Fund(KeyPair k, ulong tao) => Assert.True((await chain.ExecuteAsync(new Faucet { Signer = k.Address, Amount = tao * Tao.Rao })).Ok);
+        await Fund(owner, 1_000);
+        ushort netuid = (await chain.ExecuteAsync(new RegisterNetwork { Signer = owner.Address, Hotkey = KeyPair.Generate().Address })).Netuid!.Value;
+        foreach (var (name, value) in new[] { ("task", "matmul"), ("weights_rate_limit", "0") })
+            Assert.True((await chain.ExecuteAsync(new SetHyperparameter { Signer = owner.Address, Netuid = netuid, Name = name, Value = value })).Ok);
+        using var backend = new CpuBackend();
+        var miners = new List<MinerWorker>();
+        foreach (var profile in new[] { "honest", "lazy" })
+        {
+            var cold = KeyPair.Generate();
+            await Fund(cold, 20);
+            var m = new MinerWorker(grains, cold, KeyPair.Generate(), netuid, profile, $"miner-{profile}-0", backend, NullLogger.Instance);
+            await m.RegisterAsync();
+            await m.SubscribeAsync();
+            miners.Add(m);
+        }
+        var validators = new List<ValidatorWorker>();
+        foreach (var (profile, stake) in new[] { ("honest", 150UL), ("colluding", 40UL), ("weight-copier", 40UL) })
+        {
+            var cold = KeyPair.Generate();
+            await Fund(cold, 200);
+            var v = new ValidatorWorker(grains, cold, KeyPair.Generate(), netuid, profile, $"validator-{profile}-0", NullLogger.Instance)
+            {
+                WeightsEveryBlocks = 1,
+                Favoured = miners[1].Hotkey, // the colluding validator favours the lazy miner
+            };
+            await v.RegisterAsync(stake);
+            validators.Add(v);
+        }
+        await chain.ProduceBlocksAsync(12);
+        for (int epoch = 0; epoch < 3; epoch++)
+        {
+            foreach (var v in validators)
+            {
+                await v.RoundAsync();
+                await v.MaybeSetWeightsAsync();
+            }
+            await chain.ProduceBlocksAsync(11);
+        }
+        var metagraph = (await grains.GetGrain<ISubnetGrain>(netuid).GetMetagraphAsync())!;
+        var honestMiner = metagraph.Neurons.Single(n => n.Hotkey == miners[0].Hotkey);
+        var lazyMiner = metagraph.Neurons.Single(n => n.Hotkey == miners[1].Hotkey);
+        Assert.True(lazyMiner.Incentive < honestMiner.Incentive / 10, $"lazy {lazyMiner.Incentive} vs honest {honestMiner.Incentive}");
+        Assert.Equal(0, lazyMiner.Consensus); // the stake majority never weights it: consensus clips the collusion away
+
+        var rows = await grains.GetGrain<ISubnetGrain>(netuid).GetWeightsAsync();
+        var honestRow = rows.Single(r => r.Hotkey == validators[0].Hotkey);
+        var copierRow = rows.Single(r => r.Hotkey == validators[2].Hotkey);
+        Assert.Equal(honestRow.Uids.ToArray(), copierRow.Uids.ToArray());
+        var colluderRow = rows.Single(r => r.Hotkey == validators[1].Hotkey);
+        Assert.Equal(new[] { lazyMiner.Uid }, colluderRow.Uids.ToArray());
+        Assert.True((await chain.AuditAsync()).Ok);
+    }
+}

@@ -93,7 +93,7 @@ public sealed class SubnetTaskTests
     {
         var task = SubnetTasks.Get("forecast");
         using var cpu = new CpuBackend();
-        double ar = 0, naive = 0, noise = 0;
+        double ar = 0, naive = 0, noise = 0, mlp = 0;
         var rng = new SplitMix64(5);
         for (ulong seed = 1; seed <= 60; seed++)
         {
@@ -101,10 +101,13 @@ public sealed class SubnetTaskTests
             Assert.Equal(256, c.Data.Length);
             ar += task.Score(c, task.Solve(c, cpu, "ar"), TimeSpan.Zero);
             naive += task.Score(c, task.Solve(c, cpu, "naive"), TimeSpan.Zero);
+            mlp += task.Score(c, task.Solve(c, cpu, "mlp"), TimeSpan.Zero);
             noise += task.Score(c, Enumerable.Range(0, c.Horizon).Select(_ => (float)(c.Data[^1] + 50 * rng.NextSigned())).ToArray(), TimeSpan.Zero);
         }
         Assert.True(ar > naive, $"AR {ar / 60:0.000} vs naive {naive / 60:0.000}");
         Assert.True(naive > noise, $"naive {naive / 60:0.000} vs noise {noise / 60:0.000}");
+        Assert.True(mlp > noise, $"small network {mlp / 60:0.000} vs noise {noise / 60:0.000}");
+        Assert.Equal(task.Solve(task.CreateChallenge(5, 2, "v"), cpu, "mlp"), task.Solve(task.CreateChallenge(5, 2, "v"), cpu, "mlp"));
     }
 
     [Fact]
