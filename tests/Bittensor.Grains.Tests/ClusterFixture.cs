@@ -28,6 +28,24 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public IChainGrain Chain => Grains.GetGrain<IChainGrain>(IChainGrain.Key);
 
+    /// <summary>
+    /// Creates a subnet owned by <paramref name="coldkey"/>, first drawing from the faucet whatever the current lock cost
+    /// needs (it doubles with every subnet the other tests on this cluster created), so tests do not depend on order.
+    /// </summary>
+    public async Task<ushort> CreateSubnetAsync(string coldkey, string hotkey)
+    {
+        var info = await Chain.GetInfoAsync();
+        ulong needed = info.NetworkLockCost + 100 * Tao.Rao;
+        while ((await Grains.GetGrain<IAccountGrain>(coldkey).GetAsync()).Balance < needed)
+        {
+            var r = await Chain.ExecuteAsync(new Faucet { Signer = coldkey, Amount = 10_000 * Tao.Rao });
+            Assert.True(r.Ok, $"faucet: {r.Code}: {r.Message}");
+        }
+        var created = await Chain.ExecuteAsync(new RegisterNetwork { Signer = coldkey, Hotkey = hotkey });
+        Assert.True(created.Ok, $"register_network: {created.Code}: {created.Message}");
+        return created.Netuid!.Value;
+    }
+
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(1);

@@ -24,8 +24,7 @@ public sealed class RejectionTests(ClusterFixture fixture) : IAsyncLifetime
             _netuid = (await _net.Grains.GetGrain<IHotkeyGrain>(OwnerHot).GetAsync()).Registrations.Keys.Single();
             return;
         }
-        await _net.Fund(Owner, 1_000);
-        _netuid = (await _net.Ok(new RegisterNetwork { Signer = Owner, Hotkey = OwnerHot })).Netuid!.Value;
+        _netuid = await fixture.CreateSubnetAsync(Owner, OwnerHot);
         await _net.Ok(new SetHyperparameter { Signer = Owner, Netuid = _netuid, Name = "weights_rate_limit", Value = "5" });
         await _net.Fund(ValidatorCold, 500);
         await _net.Ok(new BurnedRegister { Signer = ValidatorCold, Netuid = _netuid, Hotkey = Validator });
@@ -77,7 +76,7 @@ public sealed class RejectionTests(ClusterFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task RegisterNetwork_Rejections()
     {
-        await Rejected(new RegisterNetwork { Signer = MinerCold, Hotkey = _net.Key("new-hot") }, "InsufficientBalance");
+        await Rejected(new RegisterNetwork { Signer = MinerCold, Hotkey = _net.Key("new-hot") }, "InsufficientBalance"); // MinerCold holds 10 TAO
         await Rejected(new RegisterNetwork { Signer = MinerCold, Hotkey = Validator }, "HotkeyOwnedByAnother");
     }
 
@@ -153,8 +152,7 @@ public sealed class RejectionTests(ClusterFixture fixture) : IAsyncLifetime
     public async Task FullSubnetOfOwnerUids_RejectsRegistration()
     {
         string owner = _net.Key("full-owner");
-        await _net.Fund(owner, 1_000);
-        ushort netuid = (await _net.Ok(new RegisterNetwork { Signer = owner, Hotkey = _net.Key("full-owner-hot") })).Netuid!.Value;
+        ushort netuid = await fixture.CreateSubnetAsync(owner, _net.Key("full-owner-hot"));
         await _net.Ok(new SetHyperparameter { Signer = owner, Netuid = netuid, Name = "max_allowed_validators", Value = "1" });
         await _net.Ok(new SetHyperparameter { Signer = owner, Netuid = netuid, Name = "max_allowed_uids", Value = "1" });
         await Rejected(new BurnedRegister { Signer = ValidatorCold, Netuid = netuid, Hotkey = _net.Key("late-hot") }, "NoNeuronToPrune");

@@ -13,9 +13,7 @@ public sealed class ScriptedNetworkTests(ClusterFixture fixture)
     {
         var net = new Network(fixture, "scripted");
         string owner = net.Key("owner"), ownerHot = net.Key("owner-hot");
-        await net.Fund(owner, 1_000);
-        var created = await net.Ok(new RegisterNetwork { Signer = owner, Hotkey = ownerHot });
-        ushort netuid = created.Netuid!.Value;
+        ushort netuid = await fixture.CreateSubnetAsync(owner, ownerHot);
         await net.Ok(new SetHyperparameter { Signer = owner, Netuid = netuid, Name = "weights_rate_limit", Value = "0" });
         await net.Ok(new SetHyperparameter { Signer = owner, Netuid = netuid, Name = "max_allowed_validators", Value = "5" });
 

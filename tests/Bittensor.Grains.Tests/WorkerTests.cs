@@ -17,8 +17,7 @@ public sealed class WorkerTests(ClusterFixture fixture)
         using var owner = KeyPair.Generate();
         using var ownerHot = KeyPair.Generate();
         async Task Fund(KeyPair k, ulong tao) => Assert.True((await chain.ExecuteAsync(new Faucet { Signer = k.Address, Amount = tao * Tao.Rao })).Ok);
-        await Fund(owner, 1_000);
-        ushort netuid = (await chain.ExecuteAsync(new RegisterNetwork { Signer = owner.Address, Hotkey = ownerHot.Address })).Netuid!.Value;
+        ushort netuid = await fixture.CreateSubnetAsync(owner.Address, ownerHot.Address);
         foreach (var (name, value) in new[] { ("task", "matmul"), ("weights_rate_limit", "0") })
             Assert.True((await chain.ExecuteAsync(new SetHyperparameter { Signer = owner.Address, Netuid = netuid, Name = name, Value = value })).Ok);
 
@@ -77,8 +76,7 @@ public sealed class WorkerTests(ClusterFixture fixture)
         var grains = fixture.Grains;
         using var owner = KeyPair.Generate();
         using var ownerHot = KeyPair.Generate();
-        Assert.True((await fixture.Chain.ExecuteAsync(new Faucet { Signer = owner.Address, Amount = 500 * Tao.Rao })).Ok);
-        ushort netuid = (await fixture.Chain.ExecuteAsync(new RegisterNetwork { Signer = owner.Address, Hotkey = ownerHot.Address })).Netuid!.Value;
+        ushort netuid = await fixture.CreateSubnetAsync(owner.Address, ownerHot.Address);
         var cold = KeyPair.Generate();
         Assert.True((await fixture.Chain.ExecuteAsync(new Faucet { Signer = cold.Address, Amount = 10 * Tao.Rao })).Ok);
         using var backend = new CpuBackend();
@@ -112,8 +110,7 @@ public sealed class ValidatorProfileTests(ClusterFixture fixture)
         var chain = fixture.Chain;
         using var owner = KeyPair.Generate();
         async Task Fund(KeyPair k, ulong tao) => Assert.True((await chain.ExecuteAsync(new Faucet { Signer = k.Address, Amount = tao * Tao.Rao })).Ok);
-        await Fund(owner, 1_000);
-        ushort netuid = (await chain.ExecuteAsync(new RegisterNetwork { Signer = owner.Address, Hotkey = KeyPair.Generate().Address })).Netuid!.Value;
+        ushort netuid = await fixture.CreateSubnetAsync(owner.Address, KeyPair.Generate().Address);
         foreach (var (name, value) in new[] { ("task", "matmul"), ("weights_rate_limit", "0") })
             Assert.True((await chain.ExecuteAsync(new SetHyperparameter { Signer = owner.Address, Netuid = netuid, Name = name, Value = value })).Ok);
         using var backend = new CpuBackend();
