@@ -70,8 +70,15 @@ public interface IMinerObserver : IGrainObserver
 [Alias("Bittensor.IMinerGrain")]
 public interface IMinerGrain : IGrainWithStringKey
 {
-    /// <summary>(Re)subscribes the miner's client; subscriptions live in memory, so clients renew them every few seconds.</summary>
-    [Alias("Subscribe"), Orleans.Concurrency.AlwaysInterleave] Task SubscribeAsync(IMinerObserver observer);
+    /// <summary>
+    /// (Re)subscribes the miner's client; subscriptions live in memory, so clients renew them every few seconds.
+    /// <paramref name="proof"/> is the hotkey's signature (0x + hex) of <see cref="SubscriptionMessage"/> for the current
+    /// or previous minute, so nobody can take over another miner's work.
+    /// </summary>
+    [Alias("Subscribe"), Orleans.Concurrency.AlwaysInterleave] Task<bool> SubscribeAsync(IMinerObserver observer, string proof);
+
+    /// <summary>The bytes a miner's hotkey signs to subscribe: <c>subscribe|&lt;hotkey&gt;|&lt;unix minute&gt;</c>.</summary>
+    public static byte[] SubscriptionMessage(string hotkey, long unixMinute) => System.Text.Encoding.UTF8.GetBytes($"subscribe|{hotkey}|{unixMinute}");
 
     /// <summary>Sends the challenge to the miner; null if no miner is subscribed, it refuses, fails or exceeds <paramref name="timeout"/>.</summary>
     [Alias("Dispatch"), Orleans.Concurrency.AlwaysInterleave] Task<Answer?> DispatchAsync(Challenge challenge, TimeSpan timeout);

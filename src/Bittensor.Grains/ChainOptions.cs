@@ -49,6 +49,12 @@ public sealed class ChainOptions
     [Range(1, 64)]
     public int MaxEpochsPerBlock { get; set; } = 2;
 
+    /// <summary>
+    /// Let external Orleans clients call unsigned writes (the chain's ExecuteAsync and ProduceBlocksAsync, the ledgers).
+    /// Off by default: clients change the network only by signed transactions. For tests and private tooling.
+    /// </summary>
+    public bool TrustClients { get; set; }
+
     /// <summary>Whether the clock starts by itself when the silo starts.</summary>
     public bool AutoStart { get; set; } = true;
 

@@ -17,6 +17,7 @@ public static class GrainsExtensions
             .Validate(o => !o.Problems().Any(), "Chain options are inconsistent: genesis balances must fit in Chain:GenesisIssuance, below the total supply")
             .ValidateOnStart();
         services.AddHostedService<ChainClockKeeper>();
+        services.AddSingleton<IIncomingGrainCallFilter, UnsignedWriteFilter>();
         return services;
     }
 }

@@ -9,12 +9,20 @@ public sealed class MinerGrain : Grain, IMinerGrain
 {
     private IMinerObserver? _observer;
 
-    public Task SubscribeAsync(IMinerObserver observer)
+    public Task<bool> SubscribeAsync(IMinerObserver observer, string proof)
     {
+        string hotkey = this.GetPrimaryKeyString();
+        long minute = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60;
+        bool valid = proof is { Length: 130 } && proof.StartsWith("0x", StringComparison.Ordinal) && proof.AsSpan(2).ToString().All(char.IsAsciiHexDigit)
+            && (Verify(hotkey, minute, proof) || Verify(hotkey, minute - 1, proof));
+        if (!valid) return Task.FromResult(false);
         _observer = observer;
         DelayDeactivation(TimeSpan.FromMinutes(2));
-        return Task.CompletedTask;
+        return Task.FromResult(true);
     }
+
+    private static bool Verify(string hotkey, long minute, string proof) =>
+        Bittensor.Keys.KeyPair.Verify(hotkey, IMinerGrain.SubscriptionMessage(hotkey, minute), Convert.FromHexString(proof.AsSpan(2)));
 
     public async Task<Answer?> DispatchAsync(Challenge challenge, TimeSpan timeout)
     {

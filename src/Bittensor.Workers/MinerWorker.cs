@@ -44,7 +44,10 @@ public sealed partial class MinerWorker(IGrainFactory grains, KeyPair coldkey, K
     public async Task SubscribeAsync()
     {
         _reference ??= grains.CreateObjectReference<IMinerObserver>(this);
-        await grains.GetGrain<IMinerGrain>(hotkey.Address).SubscribeAsync(_reference);
+        long minute = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60;
+        string proof = "0x" + Convert.ToHexString(hotkey.Sign(IMinerGrain.SubscriptionMessage(hotkey.Address, minute))).ToLowerInvariant();
+        if (!await grains.GetGrain<IMinerGrain>(hotkey.Address).SubscribeAsync(_reference, proof))
+            throw new InvalidOperationException("the miner grain refused the subscription proof");
     }
 
     /// <summary>Renews the subscription every <paramref name="period"/> until cancelled, so a silo failure costs seconds.</summary>

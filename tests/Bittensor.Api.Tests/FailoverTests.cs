@@ -30,6 +30,7 @@ public sealed class FailoverTests(AzuriteFixture azurite) : IClassFixture<Azurit
             ["Chain:GenesisIssuance"] = (100_000 * Tao.Rao).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Chain:MinLockCost"] = (100 * Tao.Rao).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Chain:AutoStart"] = "false",
+            ["Chain:TrustClients"] = "true", // the tests drive a private cluster directly
         }));
         builder.ConfigureSilo((_, silo) =>
         {

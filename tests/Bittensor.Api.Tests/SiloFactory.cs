@@ -22,6 +22,7 @@ public class SiloFactory : WebApplicationFactory<Program>
             ["Chain:GenesisIssuance"] = (1_000_000 * Tao.Rao).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Chain:MinLockCost"] = (100 * Tao.Rao).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Chain:AutoStart"] = "false",
+            ["Chain:TrustClients"] = "true", // the tests drive a private cluster directly
             ["Orleans:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans:ClusterId"] = $"test-{Guid.NewGuid():N}",

@@ -59,6 +59,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             ["Chain:GenesisIssuance"] = Genesis.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Chain:MinLockCost"] = (100 * Tao.Rao).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Chain:AutoStart"] = "false",
+            ["Chain:TrustClients"] = "true", // the tests drive a private cluster directly
         }.Concat(_overrides ?? new Dictionary<string, string?>()).GroupBy(kv => kv.Key).Select(g => g.Last())));
         builder.ConfigureSilo((_, silo) =>
         {

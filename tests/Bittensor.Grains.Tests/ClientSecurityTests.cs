@@ -1,0 +1,53 @@
+using System.Text.Json.Nodes;
+using Bittensor.Keys;
+using Bittensor.Workers;
+
+namespace Bittensor.Grains.Tests;
+
+/// <summary>External clients change the network only by signed transactions, and only a hotkey can take its own miner work.</summary>
+public sealed class ClientSecurityTests : IAsyncLifetime
+{
+    private readonly ClusterFixture _fixture = ClusterFixture.With(new Dictionary<string, string?> { ["Chain:TrustClients"] = "false" });
+
+    public Task InitializeAsync() => _fixture.InitializeAsync();
+
+    public Task DisposeAsync() => _fixture.DisposeAsync();
+
+    [Fact]
+    public async Task UnsignedWrites_AreRefusedToClients_SignedTransactionsWork()
+    {
+        using var alice = KeyPair.Generate();
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => _fixture.Chain.ExecuteAsync(new Faucet { Signer = alice.Address, Amount = 1 }));
+        Assert.Contains("signed transaction", refused.Message);
+        await Assert.ThrowsAnyAsync<Exception>(() => _fixture.Chain.ProduceBlocksAsync(1));
+        await Assert.ThrowsAnyAsync<Exception>(() => _fixture.Grains.GetGrain<IAccountLedger>(alice.Address).ApplyAsync(long.MaxValue, [new AccountChange(1_000)]));
+        Assert.Equal(0UL, (await _fixture.Grains.GetGrain<IAccountGrain>(alice.Address).GetAsync()).Balance);
+
+        var outcome = await new ChainClient(_fixture.Grains).SubmitAsync(alice, "faucet", new JsonObject { ["amount"] = 5 * Tao.Rao });
+        Assert.True(outcome.Ok);
+        var account = await _fixture.Grains.GetGrain<IAccountGrain>(alice.Address).GetAsync();
+        Assert.Equal(5 * Tao.Rao, account.Balance);
+        Assert.Equal(1UL, account.NextNonce);
+        Assert.True((await _fixture.Chain.AuditAsync()).Ok); // reads stay open
+    }
+
+    [Fact]
+    public async Task MinerSubscriptions_NeedTheHotkeysSignature()
+    {
+        using var miner = KeyPair.Generate();
+        using var thief = KeyPair.Generate();
+        var grain = _fixture.Grains.GetGrain<IMinerGrain>(miner.Address);
+        var observer = _fixture.Grains.CreateObjectReference<IMinerObserver>(new NullObserver());
+        long minute = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60;
+        string Sign(KeyPair k, long m) => "0x" + Convert.ToHexString(k.Sign(IMinerGrain.SubscriptionMessage(miner.Address, m))).ToLowerInvariant();
+        Assert.False(await grain.SubscribeAsync(observer, Sign(thief, minute)));
+        Assert.False(await grain.SubscribeAsync(observer, Sign(miner, minute - 10))); // stale
+        Assert.False(await grain.SubscribeAsync(observer, "0x00"));
+        Assert.True(await grain.SubscribeAsync(observer, Sign(miner, minute)));
+    }
+
+    private sealed class NullObserver : IMinerObserver
+    {
+        public Task<Answer?> SolveAsync(Challenge challenge) => Task.FromResult<Answer?>(null);
+    }
+}
