@@ -92,8 +92,7 @@ public static class ChainApi
     public static async Task<Ok<AuditReport>> GetAudit(IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IChainGrain>(IChainGrain.Key).AuditAsync());
 
-    private static bool ValidAddress(string address) =>
-        address.Length is > 0 and <= 64 && address.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+    private static bool ValidAddress(string address) => Addresses.IsWellFormed(address);
 
     private static ProblemHttpResult SubnetNotFound(ushort netuid) =>
         TypedResults.Problem(statusCode: 404, title: $"no subnet has netuid {netuid}", type: "SubnetNotFound");

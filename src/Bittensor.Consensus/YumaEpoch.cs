@@ -20,7 +20,7 @@ public static class YumaEpoch
         return arithmetic switch
         {
             Arithmetic.Exact => ExactEpoch.Run(parameters, input),
-            Arithmetic.Fast => DenseEpoch.Run(parameters, input, simd: true),
+            Arithmetic.Fast => DenseEpoch.Run(parameters, input),
             Arithmetic.Naive => NaiveEpoch.Run(parameters, input),
             _ => throw new ArgumentOutOfRangeException(nameof(arithmetic), arithmetic, "unknown arithmetic back end"),
         };

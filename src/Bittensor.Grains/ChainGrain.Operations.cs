@@ -112,8 +112,7 @@ public sealed partial class ChainGrain
     private OpResult Done(ushort? netuid = null, ushort? uid = null, ulong? amount = null) =>
         new() { Ok = true, Block = St.Block, Netuid = netuid, Uid = uid, Amount = amount };
 
-    internal static bool ValidAddress(string? address) =>
-        !string.IsNullOrEmpty(address) && address.Length <= 64 && address.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+    private static bool ValidAddress(string? address) => Addresses.IsWellFormed(address);
 
     private async Task<OpResult> TransferAsync(ChainPlan plan, Transfer t)
     {

@@ -8,9 +8,8 @@ namespace Bittensor.Consensus.Fast;
 /// The epoch in dense single-precision arithmetic, column-major over the rows that matter (validators with a
 /// permit and holders of bonds), fused so that each column of weights and bonds is visited in three passes that
 /// stay in cache: (1) row-normalize and consensus, (2) clip, trust, ranks and the bond EMA, (3) dividends and
-/// the stored bonds, with <see cref="System.Numerics.Tensors.TensorPrimitives"/> for the span arithmetic
-/// (<c>simd: false</c> swaps in scalar loops, to measure what SIMD alone buys). The O(n) prelude (stake,
-/// permits, active stake) is shared with Exact and bit-exact.
+/// the stored bonds, with <see cref="System.Numerics.Tensors.TensorPrimitives"/> for the span arithmetic. The O(n)
+/// prelude (stake, permits, active stake) is shared with Exact and bit-exact.
 /// </summary>
 /// <remarks>
 /// Differences from the chain that stay within the documented tolerances: float rounding; duplicate columns in a
@@ -19,9 +18,8 @@ namespace Bittensor.Consensus.Fast;
 /// </remarks>
 internal static class DenseEpoch
 {
-    public static EpochResult Run(EpochParameters p, EpochInput x, bool simd)
+    public static EpochResult Run(EpochParameters p, EpochInput x)
     {
-        var ops = new VectorOps(simd);
         int n = x.N;
         var pre = EpochPrelude.Compute(p, x);
 
@@ -40,7 +38,7 @@ internal static class DenseEpoch
         float[] scratch = ArrayPool<float>.Shared.Rent(Math.Max(1, 5 * v));
         try
         {
-            return Compute(p, x, pre, ops, rows, rowOf, voters, w, b, scratch);
+            return Compute(p, x, pre, rows, rowOf, voters, w, b, scratch);
         }
         finally
         {
@@ -50,7 +48,7 @@ internal static class DenseEpoch
         }
     }
 
-    private static EpochResult Compute(EpochParameters p, EpochInput x, EpochPrelude pre, VectorOps ops,
+    private static EpochResult Compute(EpochParameters p, EpochInput x, EpochPrelude pre,
         List<int> rows, int[] rowOf, int voters, float[] wm, float[] bm, float[] scratch)
     {
         int n = x.N, v = rows.Count;
@@ -147,8 +145,8 @@ internal static class DenseEpoch
         for (int j = 0; j < n; j++)
         {
             Span<float> col = weights.Slice(j * v, v);
-            ops.Multiply(col, invRow, col);
-            consensus[j] = voters == 0 ? 0f : WeightedMedian(ops, col[..voters], voterStake, minority, stakeSum, medianScores, medianStake);
+            VectorOps.Multiply(col, invRow, col);
+            consensus[j] = voters == 0 ? 0f : WeightedMedian(col[..voters], voterStake, minority, stakeSum, medianScores, medianStake);
         }
 
         bool liquid = p.Yuma3 && p.LiquidAlpha && Array.Exists(consensus, c => c != 0);
@@ -165,38 +163,38 @@ internal static class DenseEpoch
             Span<float> col = weights.Slice(j * v, v);
             Span<float> bcol = bonds.Slice(j * v, v);
             float c = consensus[j];
-            ops.Min(col, c, clipped);
-            ops.Add(trust, clipped, trust);
-            ranks[j] = ops.Dot(a, clipped);
+            VectorOps.Min(col, c, clipped);
+            VectorOps.Add(trust, clipped, trust);
+            ranks[j] = VectorOps.Dot(a, clipped);
 
             ReadOnlySpan<float> wb;
             if (penalty == 0) wb = col;
             else if (penalty == 1) wb = clipped;
             else
             {
-                ops.Blend(col, (float)(1 - penalty), clipped, (float)penalty, bondWeights);
-                ops.KeepPositive(bondWeights, bondWeights);
+                VectorOps.Blend(col, (float)(1 - penalty), clipped, (float)penalty, bondWeights);
+                VectorOps.KeepPositive(bondWeights, bondWeights);
                 wb = bondWeights;
             }
 
             if (!p.Yuma3)
             {
-                float bs = ops.Sum(bcol);
-                if (bs != 0) ops.Multiply(bcol, 1f / bs, bcol);
-                ops.Multiply(wb, a, delta);
-                float ds = ops.Sum(delta);
-                if (ds != 0) ops.Multiply(delta, 1f / ds, delta);
-                ops.Blend(delta, emaAlpha, bcol, 1f - emaAlpha, bcol);
-                float es = ops.Sum(bcol);
-                if (es != 0) ops.Multiply(bcol, 1f / es, bcol);
-                float max = ops.Max(bcol);
+                float bs = VectorOps.Sum(bcol);
+                if (bs != 0) VectorOps.Multiply(bcol, 1f / bs, bcol);
+                VectorOps.Multiply(wb, a, delta);
+                float ds = VectorOps.Sum(delta);
+                if (ds != 0) VectorOps.Multiply(delta, 1f / ds, delta);
+                VectorOps.Blend(delta, emaAlpha, bcol, 1f - emaAlpha, bcol);
+                float es = VectorOps.Sum(bcol);
+                if (es != 0) VectorOps.Multiply(bcol, 1f / es, bcol);
+                float max = VectorOps.Max(bcol);
                 colScale[j] = max > 0 ? 1f / max : 0f;
             }
             else
             {
                 if (sigmoid is not null) sigmoid.Ema(c, wb, bcol);
-                else ops.Blend(wb, emaAlpha, bcol, 1f - emaAlpha, bcol);
-                float s = ops.Sum(bcol);
+                else VectorOps.Blend(wb, emaAlpha, bcol, 1f - emaAlpha, bcol);
+                float s = VectorOps.Sum(bcol);
                 colScale[j] = s > 0 ? 1f / s : 0f;
             }
         }
@@ -213,10 +211,10 @@ internal static class DenseEpoch
             float scale = colScale[j];
             if (!p.Yuma3)
             {
-                ops.MultiplyAdd(bcol, (float)incentive[j], dividendRows, dividendRows);
-                ops.Multiply(bcol, scale, bcol);
+                VectorOps.MultiplyAdd(bcol, (float)incentive[j], dividendRows, dividendRows);
+                VectorOps.Multiply(bcol, scale, bcol);
             }
-            else if (scale != 0) ops.MultiplyAdd(bcol, (float)(incentive[j] * scale), dividendRows, dividendRows);
+            else if (scale != 0) VectorOps.MultiplyAdd(bcol, (float)(incentive[j] * scale), dividendRows, dividendRows);
         }
         var dividends = new double[n];
         double dividendSum = 0;
@@ -362,12 +360,12 @@ internal static class DenseEpoch
     /// column's [min, max] finds the bucket where the cumulative stake crosses the minority; only that bucket's
     /// entries are quick-selected.
     /// </summary>
-    internal static float WeightedMedian(VectorOps ops, ReadOnlySpan<float> score, ReadOnlySpan<float> stake, double minority, double hi,
+    internal static float WeightedMedian(ReadOnlySpan<float> score, ReadOnlySpan<float> stake, double minority, double hi,
         Span<float> s, Span<float> u)
     {
         int m = score.Length;
         if (m == 0) return 0;
-        float min = ops.MinValue(score), max = ops.Max(score);
+        float min = VectorOps.MinValue(score), max = VectorOps.Max(score);
         if (!(max > min)) return max;
         Span<double> hist = stackalloc double[Buckets];
         hist.Clear();

@@ -34,7 +34,7 @@ public static class FastKernels
         if (s.Count == 0) return 0;
         var norm = u.Select(x => (float)(x / total)).ToArray();
         double sum = norm.Sum(x => (double)x);
-        return DenseEpoch.WeightedMedian(new VectorOps(simd: true), s.ToArray(), norm, sum - kappa, sum, new float[s.Count], new float[s.Count]);
+        return DenseEpoch.WeightedMedian(s.ToArray(), norm, sum - kappa, sum, new float[s.Count], new float[s.Count]);
     }
 
     /// <summary>
