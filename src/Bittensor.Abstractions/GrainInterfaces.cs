@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Orleans.Concurrency;
 
 namespace Bittensor;
 
@@ -9,7 +10,14 @@ public interface IChainGrain : IGrainWithIntegerKey
     /// <summary>The key of the one chain grain.</summary>
     public const long Key = 0;
 
-    [Alias("GetInfo")] Task<ChainInfo> GetInfoAsync();
+    /// <summary>The clock and supply as of the last stored block (never waits behind block production).</summary>
+    [Alias("GetInfo"), AlwaysInterleave] Task<ChainInfo> GetInfoAsync();
+
+    /// <summary>A subnet's economy and hyperparameters as of the last stored block, or null (never waits behind block production).</summary>
+    [Alias("GetSubnetInfo"), AlwaysInterleave] Task<SubnetInfo?> GetSubnetInfoAsync(ushort netuid);
+
+    /// <summary>Block production figures: blocks, epochs, block step times, blocks on time, whether the chain is paused.</summary>
+    [Alias("GetStats"), AlwaysInterleave] Task<ChainStats> GetStatsAsync();
 
     /// <summary>Validates and applies an operation atomically; a rejection names the rule and changes nothing.</summary>
     [Alias("Execute")] Task<OpResult> ExecuteAsync(Operation operation);
@@ -23,7 +31,7 @@ public interface IChainGrain : IGrainWithIntegerKey
     /// <summary>Starts producing a block every configured block time (idempotent).</summary>
     [Alias("StartClock")] Task StartClockAsync();
 
-    [Alias("GetSubnets")] Task<ImmutableArray<ushort>> GetSubnetsAsync();
+    [Alias("GetSubnets"), AlwaysInterleave] Task<ImmutableArray<ushort>> GetSubnetsAsync();
 
     /// <summary>Checks that TAO and every subnet's alpha are conserved to the rao.</summary>
     [Alias("Audit")] Task<AuditReport> AuditAsync();
@@ -48,9 +56,10 @@ public interface IHotkeyGrain : IGrainWithStringKey
 public interface ISubnetGrain : IGrainWithIntegerKey
 {
     /// <summary>The subnet, or null when no subnet has this netuid.</summary>
-    [Alias("GetInfo")] Task<SubnetInfo?> GetInfoAsync();
+    [Alias("GetInfo"), AlwaysInterleave] Task<SubnetInfo?> GetInfoAsync();
 
-    [Alias("GetMetagraph")] Task<MetagraphView?> GetMetagraphAsync();
+    /// <summary>Every neuron with its stake, outputs and axon, in one call, as of the last stored change.</summary>
+    [Alias("GetMetagraph"), AlwaysInterleave] Task<MetagraphView?> GetMetagraphAsync();
 
     /// <summary>Every non-empty stored weight row (weights are public chain state).</summary>
     [Alias("GetWeights")] Task<ImmutableArray<WeightRow>> GetWeightsAsync();

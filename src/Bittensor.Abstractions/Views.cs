@@ -19,6 +19,27 @@ public sealed record ChainInfo
     [Id(10)] public required ulong GenesisReserve { get; init; }
 }
 
+/// <summary>Block production figures since the chain grain activated.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.ChainStats")]
+public sealed record ChainStats
+{
+    [Id(0)] public required ulong Block { get; init; }
+    /// <summary>Blocks produced by this activation.</summary>
+    [Id(1)] public required ulong BlocksProduced { get; init; }
+    /// <summary>Epochs landed since genesis.</summary>
+    [Id(2)] public required ulong Epochs { get; init; }
+    /// <summary>Median and 99th percentile of the time to produce and store a block, over the last 4096 blocks, ms.</summary>
+    [Id(3)] public required double BlockStepMsP50 { get; init; }
+    [Id(4)] public required double BlockStepMsP99 { get; init; }
+    /// <summary>Share of clock-driven blocks produced less than one block time after they were due.</summary>
+    [Id(5)] public required double OnTimeRatio { get; init; }
+    /// <summary>Whether production is paused because storage (or a grain) cannot be written; it resumes by itself.</summary>
+    [Id(6)] public required bool Paused { get; init; }
+    [Id(7)] public string? PauseReason { get; init; }
+    /// <summary>Epochs computing off the block path now.</summary>
+    [Id(8)] public required int EpochsInFlight { get; init; }
+}
+
 /// <summary>A subnet: owner, hyperparameters, pool and price, pending emission, epoch clock.</summary>
 [GenerateSerializer, Immutable, Alias("Bittensor.SubnetInfo")]
 public sealed record SubnetInfo
@@ -71,20 +92,6 @@ public sealed record NeuronView
 /// <summary>A subnet's neurons at a block.</summary>
 [GenerateSerializer, Immutable, Alias("Bittensor.MetagraphView")]
 public sealed record MetagraphView([property: Id(0)] ushort Netuid, [property: Id(1)] ulong Block, [property: Id(2)] ImmutableArray<NeuronView> Neurons);
-
-/// <summary>What one epoch distributed (rao of alpha).</summary>
-[GenerateSerializer, Immutable, Alias("Bittensor.EpochSummary")]
-public sealed record EpochSummary
-{
-    [Id(0)] public required ulong Index { get; init; }
-    [Id(1)] public required ulong Block { get; init; }
-    [Id(2)] public required ulong RaoEmission { get; init; }
-    [Id(3)] public required ulong ServerEmission { get; init; }
-    [Id(4)] public required ulong ValidatorEmission { get; init; }
-    [Id(5)] public required ulong OwnerCut { get; init; }
-    [Id(6)] public required ulong Burned { get; init; }
-    [Id(7)] public required ulong Carried { get; init; }
-}
 
 /// <summary>
 /// A recorded epoch: its inputs as one case of <c>yuma-epoch-cases/1</c> (one step) and its outputs as one step of

@@ -13,6 +13,7 @@ public static class ChainApi
     {
         var api = app.MapGroup("/api").WithTags("chain");
         api.MapGet("/chain", GetChain).WithName("GetChain").WithSummary("Chain id, block, total issuance, block emission and the next halving");
+        api.MapGet("/chain/stats", GetStats).WithName("GetChainStats").WithSummary("Block production: blocks, epochs, block step p50/p99 (ms), blocks on time, paused");
         api.MapGet("/subnets", GetSubnets).WithName("GetSubnets").WithSummary("Every subnet");
         api.MapGet("/subnets/{netuid}", GetSubnet).WithName("GetSubnet").WithSummary("A subnet: owner, hyperparameters, pool and price, pending emission");
         api.MapGet("/subnets/{netuid}/metagraph", GetMetagraph).WithName("GetMetagraph").WithSummary("A subnet's neurons");
@@ -31,16 +32,20 @@ public static class ChainApi
             c.Subnets, c.NetworkLockCost, c.BlockTime.TotalSeconds, c.Faucet, c.GenesisReserve));
     }
 
+    public static async Task<Ok<ChainStats>> GetStats(IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IChainGrain>(IChainGrain.Key).GetStatsAsync());
+
     public static async Task<Ok<SubnetDto[]>> GetSubnets(IGrainFactory grains)
     {
-        var netuids = await grains.GetGrain<IChainGrain>(IChainGrain.Key).GetSubnetsAsync();
-        var infos = await Task.WhenAll(netuids.Select(n => grains.GetGrain<ISubnetGrain>(n).GetInfoAsync()));
+        var chain = grains.GetGrain<IChainGrain>(IChainGrain.Key);
+        var netuids = await chain.GetSubnetsAsync();
+        var infos = await Task.WhenAll(netuids.Select(n => chain.GetSubnetInfoAsync(n)));
         return TypedResults.Ok(infos.Where(i => i is not null).Select(i => SubnetDto.From(i!)).ToArray());
     }
 
     public static async Task<Results<Ok<SubnetDto>, ProblemHttpResult>> GetSubnet(ushort netuid, IGrainFactory grains)
     {
-        var info = await grains.GetGrain<ISubnetGrain>(netuid).GetInfoAsync();
+        var info = await grains.GetGrain<IChainGrain>(IChainGrain.Key).GetSubnetInfoAsync(netuid);
         return info is null ? SubnetNotFound(netuid) : TypedResults.Ok(SubnetDto.From(info));
     }
 
@@ -58,7 +63,7 @@ public static class ChainApi
         int take = limit ?? 20;
         if (take is < 1 or > 100) return TypedResults.Problem(statusCode: 400, title: "limit must be in 1..100", type: "InvalidLimit");
         var subnet = grains.GetGrain<ISubnetGrain>(netuid);
-        if (await subnet.GetInfoAsync() is null) return SubnetNotFound(netuid);
+        if (await grains.GetGrain<IChainGrain>(IChainGrain.Key).GetSubnetInfoAsync(netuid) is null) return SubnetNotFound(netuid);
         return TypedResults.Ok((await subnet.GetEpochsAsync(take)).ToArray());
     }
 

@@ -34,6 +34,7 @@ public static class TransactionsApi
         var (body, error) = await ReadAsync(context);
         if (error is not null) return error;
         var outcome = await grains.GetGrain<ITransactionsGrain>(0).SubmitAsync(body!.Signer, body.Payload, body.Signature);
+        if (outcome.Status == StatusCodes.Status503ServiceUnavailable) context.Response.Headers.RetryAfter = "1";
         if (!outcome.Ok) return Problem(outcome.Status, outcome.Code!, outcome.Message!, outcome.NextAllowedBlock);
         return TypedResults.Ok(new
         {

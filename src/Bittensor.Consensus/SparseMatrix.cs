@@ -41,6 +41,23 @@ public sealed class SparseMatrix
     /// <summary>Wraps arrays without copying (the caller gives up ownership); lengths are trusted.</summary>
     internal static SparseMatrix FromArrays(int[] rowStart, ushort[] columns, ushort[] values) => new(rowStart, columns, values);
 
+    /// <summary>
+    /// Wraps compressed-row arrays without copying (the caller gives up ownership) after checking their shape: row
+    /// starts from 0, non-decreasing, ending at the entry count; as many values as columns.
+    /// </summary>
+    public static SparseMatrix FromCsr(int[] rowStart, ushort[] columns, ushort[] values)
+    {
+        ArgumentNullException.ThrowIfNull(rowStart);
+        ArgumentNullException.ThrowIfNull(columns);
+        ArgumentNullException.ThrowIfNull(values);
+        if (columns.Length != values.Length) throw new ArgumentException($"{columns.Length} columns but {values.Length} values", nameof(values));
+        if (rowStart.Length == 0 || rowStart[0] != 0 || rowStart[^1] != columns.Length)
+            throw new ArgumentException("row starts must begin at 0 and end at the entry count", nameof(rowStart));
+        for (int i = 1; i < rowStart.Length; i++)
+            if (rowStart[i] < rowStart[i - 1]) throw new ArgumentException($"row start {i} decreases", nameof(rowStart));
+        return new SparseMatrix(rowStart, columns, values);
+    }
+
     /// <summary>A matrix with <paramref name="rows"/> empty rows.</summary>
     public static SparseMatrix Empty(int rows)
     {

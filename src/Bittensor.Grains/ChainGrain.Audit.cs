@@ -4,47 +4,64 @@ namespace Bittensor.Grains;
 
 public sealed partial class ChainGrain
 {
+    /// <summary>
+    /// Conservation to the rao. The chain's running sums (Σ free balances, per-subnet alpha) must balance issuance; then a
+    /// full scan through the sharded address index re-counts every account balance and every hotkey's stake and compares
+    /// them with those sums and with each registered neuron's stake.
+    /// </summary>
     public async Task<AuditReport> AuditAsync()
     {
-        await EnsureAppliedAsync();
-        var hotkeyNames = St.Hotkeys.ToArray();
-        var balances = await Task.WhenAll(St.Accounts.Select(a => GrainFactory.GetGrain<IAccountLedger>(a).GetStateAsync()));
-        var hotkeys = await Task.WhenAll(hotkeyNames.Select(h => GrainFactory.GetGrain<IHotkeyLedger>(h).GetStateAsync()));
-        var subnets = await Task.WhenAll(St.Subnets.Order().Select(n => GrainFactory.GetGrain<ISubnetLedger>(n).GetStateAsync()));
+        await TryEnsureAppliedAsync();
+        var st = _state;
+        var accounts = await AddressesAsync(AddressKind.Account);
+        var hotkeyNames = await AddressesAsync(AddressKind.Hotkey);
+        ulong free = 0;
+        foreach (var chunk in accounts.Chunk(512))
+            foreach (var a in await Task.WhenAll(chunk.Select(a => GrainFactory.GetGrain<IAccountLedger>(a).GetStateAsync())))
+                free += a.Balance;
+        var hotkeys = new List<HotkeyState>(hotkeyNames.Count);
+        foreach (var chunk in hotkeyNames.Chunk(512))
+            hotkeys.AddRange(await Task.WhenAll(chunk.Select(h => GrainFactory.GetGrain<IHotkeyLedger>(h).GetStateAsync())));
 
-        ulong free = 0, pools = 0;
-        foreach (var b in balances) free += b.Balance;
-        foreach (var s in subnets) pools += s.PoolTao;
-        ulong accounted = free + pools + St.GenesisReserve + St.Recycled;
+        ulong pools = 0;
+        foreach (var e in st.Subnets.Values) pools += e.PoolTao;
+        ulong accounted = free + pools + st.GenesisReserve + st.Recycled;
         var tao = new TaoAudit
         {
-            Issuance = St.TotalIssuance, Free = free, Pools = pools, Reserve = St.GenesisReserve,
-            Recycled = St.Recycled, Accounted = accounted, Ok = accounted == St.TotalIssuance,
+            Issuance = st.TotalIssuance, Free = free, Pools = pools, Reserve = st.GenesisReserve,
+            Recycled = st.Recycled, Accounted = accounted, Ok = accounted == st.TotalIssuance && free == st.FreeTotal,
         };
 
         var audits = ImmutableArray.CreateBuilder<SubnetAudit>();
-        foreach (var s in subnets)
+        foreach (var e in st.Ordered)
         {
-            string prefix = $"{s.Netuid}|";
+            var roster = await GrainFactory.GetGrain<ISubnetLedger>(e.Netuid).GetStateAsync();
             ulong onHotkeys = 0;
-            bool mirrors = true;
-            for (int i = 0; i < hotkeys.Length; i++)
+            var byHotkey = new Dictionary<string, ulong>(StringComparer.Ordinal);
+            for (int i = 0; i < hotkeys.Count; i++)
             {
-                ulong here = 0;
-                foreach (var (key, alpha) in hotkeys[i].Stakes) if (key.StartsWith(prefix, StringComparison.Ordinal)) here += alpha;
+                ulong here = hotkeys[i].StakeIn(e.Netuid);
                 onHotkeys += here;
-                if (here != s.HotkeyStake.GetValueOrDefault(hotkeyNames[i])) mirrors = false;
+                if (here > 0) byHotkey[hotkeyNames[i]] = here;
             }
-            ulong pending = s.PendingServer + s.PendingValidator + s.PendingOwnerCut;
-            bool balanced = s.AlphaIssued - s.AlphaBurned == s.PoolAlpha + s.AlphaStaked + pending + s.ProtocolAlpha;
+            bool mirrors = roster.Neurons.All(n => n.Stake == byHotkey.GetValueOrDefault(n.Hotkey)) && roster.Neurons.Count == e.N;
+            ulong pending = e.PendingTotal;
+            bool balanced = e.AlphaIssued - e.AlphaBurned == e.PoolAlpha + e.AlphaStaked + pending + e.ProtocolAlpha;
             audits.Add(new SubnetAudit
             {
-                Netuid = s.Netuid, Issued = s.AlphaIssued, Burned = s.AlphaBurned, Pool = s.PoolAlpha, Staked = s.AlphaStaked,
-                Pending = pending, Protocol = s.ProtocolAlpha, StakedOnHotkeys = onHotkeys,
-                Ok = balanced && mirrors && onHotkeys == s.AlphaStaked,
+                Netuid = e.Netuid, Issued = e.AlphaIssued, Burned = e.AlphaBurned, Pool = e.PoolAlpha, Staked = e.AlphaStaked,
+                Pending = pending, Protocol = e.ProtocolAlpha, StakedOnHotkeys = onHotkeys,
+                Ok = balanced && mirrors && onHotkeys == e.AlphaStaked,
             });
         }
         var list = audits.ToImmutable();
-        return new AuditReport(tao.Ok && list.All(a => a.Ok), tao, list, St.Block);
+        return new AuditReport(tao.Ok && list.All(a => a.Ok), tao, list, st.Block);
+    }
+
+    private async Task<List<string>> AddressesAsync(AddressKind kind)
+    {
+        var shards = await Task.WhenAll(Enumerable.Range(0, IndexCommand.Shards)
+            .Select(i => GrainFactory.GetGrain<IAddressIndex>(IAddressIndex.KeyOf(kind, i)).GetStateAsync()));
+        return [.. shards.SelectMany(s => s.Addresses).Order(StringComparer.Ordinal)];
     }
 }

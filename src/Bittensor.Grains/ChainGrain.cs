@@ -1,158 +1,413 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using Bittensor.Consensus;
+using Bittensor.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Bittensor.Grains;
 
 /// <summary>
-/// The chain: the block clock, total issuance and the halving, and the only writer. Every operation and every block
-/// is planned against consistent reads, journaled as one <see cref="Batch"/> in the chain's own state (write-ahead),
-/// then applied to the grains it touches; each grain applies a batch at most once (by sequence number), and an
-/// unfinished batch is re-applied on the next activation, so a change is all or nothing even across a silo failure.
+/// The chain's shell around the pure runtime (<see cref="ChainRuntime"/>): the block clock, the only writer, the journal.
+/// Every operation and every block is planned by the runtime against consistent reads, journaled as one
+/// <see cref="Batch"/> with the chain's own state (write-ahead), then applied to the grains it touches; each grain applies a
+/// batch at most once (by sequence number) and an unfinished batch is applied again before anything else, so a change is
+/// all or nothing even across a silo failure.
+/// <para>
+/// The chain keeps every subnet's economy in its own state, so a block that only mints emission writes one entity; it
+/// keeps the subnets' rosters it has read in memory (it is their only writer), so planning copies nothing per block.
+/// Epochs start in a block and are computed by the consensus grains off the block path. When storage cannot be written
+/// the chain pauses — reads go on, writes answer <see cref="Codes.StorageUnavailable"/> — and resumes by itself.
+/// </para>
 /// </summary>
-public sealed partial class ChainGrain(
-    [PersistentState("chain", StorageNames.Chain)] IPersistentState<ChainState> state,
-    IOptions<ChainOptions> options,
-    ILogger<ChainGrain> logger) : Grain, IChainGrain
+public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<ChainGrain> logger) : StoredGrain, IChainGrain, IStateSource
 {
     private ChainOptions O => options.Value;
-    private ChainState St => state.State;
+    private readonly ChainRules _rules = options.Value.ToRules();
+    private SingleState<ChainState> _store = null!;
+    private ChainState _state = new();
+    private bool _applied;
+    private string? _pauseReason;
+    private readonly Dictionary<ushort, SubnetState> _subnets = [];
+    private Published _published = null!;
     private IGrainTimer? _clock;
-    private bool _batchApplied;
+    private readonly BlockTimes _times = new();
+    private DateTime _nextDue;
+
+    private sealed record Published(ChainInfo Info, ImmutableDictionary<ushort, SubnetInfo> Subnets, ImmutableArray<ushort> Netuids);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (!St.Initialized) await GenesisAsync();
-        else await EnsureAppliedAsync();
-    }
-
-    private async Task GenesisAsync()
-    {
-        var plan = new ChainPlan(GrainFactory);
-        ulong allocated = 0;
-        foreach (var (address, balance) in O.GenesisBalances.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        _store = new(OpenStore("chain"), Serializer);
+        await _store.ReadAsync();
+        _state = _store.State;
+        if (!_state.Initialized)
         {
-            await plan.AccountAsync(address, new AccountChange(checked((long)balance)));
-            allocated += balance;
+            var plan = NewPlan();
+            await ChainRuntime.GenesisAsync(plan, O.GenesisIssuance, O.GenesisBalances);
+            if (!await CommitAsync(plan)) throw new StorageUnavailableException($"genesis could not be stored: {_pauseReason}");
+            LogGenesis(logger, O.Id, O.GenesisIssuance, O.GenesisIssuance - _state.GenesisReserve);
         }
-        plan.Chain(st =>
+        else
         {
-            st.Initialized = true;
-            st.TotalIssuance = O.GenesisIssuance;
-            st.GenesisReserve = O.GenesisIssuance - allocated;
-        });
-        await CommitAsync(plan);
-        LogGenesis(logger, O.Id, O.GenesisIssuance, allocated);
+            Publish();
+            await TryEnsureAppliedAsync();
+        }
     }
 
-    public Task<ChainInfo> GetInfoAsync() => Task.FromResult(new ChainInfo
-    {
-        ChainId = O.Id,
-        Block = St.Block,
-        TotalIssuance = St.TotalIssuance,
-        BlockEmission = BlockEmission.ForIssuance(St.TotalIssuance),
-        NextHalvingIssuance = BlockEmission.NextHalvingIssuance(St.TotalIssuance),
-        Halvings = BlockEmission.Halvings(St.TotalIssuance),
-        Subnets = St.Subnets.Count,
-        NetworkLockCost = LockCost.At(St.Block, St.LastLockCost, St.LastLockBlock, O),
-        BlockTime = O.BlockTime,
-        Faucet = O.Faucet,
-        GenesisReserve = St.GenesisReserve,
-    });
+    // ---- reads: from the published snapshot, interleaved with everything ----
 
-    public Task<ImmutableArray<ushort>> GetSubnetsAsync() => Task.FromResult(St.Subnets.Order().ToImmutableArray());
+    public Task<ChainInfo> GetInfoAsync() => Task.FromResult(_published.Info);
+
+    public Task<ImmutableArray<ushort>> GetSubnetsAsync() => Task.FromResult(_published.Netuids);
+
+    public Task<SubnetInfo?> GetSubnetInfoAsync(ushort netuid) => Task.FromResult(_published.Subnets.GetValueOrDefault(netuid));
+
+    public Task<ChainStats> GetStatsAsync()
+    {
+        var (p50, p99) = _times.Percentiles();
+        return Task.FromResult(new ChainStats
+        {
+            Block = _published.Info.Block, BlocksProduced = _times.Produced, Epochs = _state.EpochsRun, BlockStepMsP50 = p50, BlockStepMsP99 = p99,
+            OnTimeRatio = _times.OnTimeRatio, Paused = _pauseReason is not null, PauseReason = _pauseReason,
+            EpochsInFlight = _state.Subnets.Values.Count(e => e.InFlight is not null),
+        });
+    }
+
+    private void Publish()
+    {
+        var st = _state;
+        var info = new ChainInfo
+        {
+            ChainId = O.Id,
+            Block = st.Block,
+            TotalIssuance = st.TotalIssuance,
+            BlockEmission = BlockEmission.ForIssuance(st.TotalIssuance),
+            NextHalvingIssuance = BlockEmission.NextHalvingIssuance(st.TotalIssuance),
+            Halvings = BlockEmission.Halvings(st.TotalIssuance),
+            Subnets = st.Subnets.Count,
+            NetworkLockCost = LockCost.At(st.Block, st.LastLockCost, st.LastLockBlock, _rules),
+            BlockTime = O.BlockTime,
+            Faucet = O.Faucet,
+            GenesisReserve = st.GenesisReserve,
+        };
+        _published = new Published(info, st.Subnets.ToImmutableDictionary(kv => kv.Key, kv => Info(kv.Value)), [.. st.Subnets.Keys.Order()]);
+    }
+
+    internal static SubnetInfo Info(SubnetEconomy e) => new()
+    {
+        Netuid = e.Netuid,
+        OwnerColdkey = e.OwnerColdkey,
+        OwnerHotkey = e.OwnerHotkey,
+        RegisteredAt = e.RegisteredAt,
+        N = e.N,
+        Hyperparameters = e.Hyper,
+        PoolTao = e.PoolTao,
+        PoolAlpha = e.PoolAlpha,
+        Price = PoolMath.Price(e.PoolTao, e.PoolAlpha),
+        MovingPrice = e.MovingPrice,
+        PendingServer = e.PendingServer + (e.InFlight?.Server ?? 0),
+        PendingValidator = e.PendingValidator + (e.InFlight?.Validator ?? 0),
+        PendingOwnerCut = e.PendingOwnerCut + (e.InFlight?.OwnerCut ?? 0),
+        AlphaIssued = e.AlphaIssued,
+        AlphaStaked = e.AlphaStaked,
+        ProtocolAlpha = e.ProtocolAlpha,
+        AlphaBurned = e.AlphaBurned,
+        Burn = e.Burn,
+        LastEpochBlock = e.LastEpochBlock,
+        EpochIndex = e.EpochIndex,
+        NextEpochBlock = EpochSchedule.NextEpochStartBlock(e.Hyper.Tempo, e.LastEpochBlock, e.PendingEpochAt),
+        Lock = e.Lock,
+    };
+
+    // ---- writes ----
+
+    public async Task<OpResult> ExecuteAsync(Operation operation)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        if (!await TryEnsureAppliedAsync()) return Unavailable();
+        var plan = NewPlan();
+        OpResult result;
+        try
+        {
+            result = await ChainRuntime.ExecuteAsync(plan, operation);
+        }
+        catch (OverflowException)
+        {
+            Discard(plan);
+            return OpResult.Fail(Codes.ArithmeticOverflow, "an amount would leave the range of a u64; nothing was changed", _state.Block);
+        }
+        catch (Exception e) when (e is not ArgumentException)
+        {
+            // Reading a grain failed (its storage is down, or its silo is failing over): nothing was planned that is kept.
+            Discard(plan);
+            Pause(e);
+            return Unavailable();
+        }
+        if (!result.Ok)
+        {
+            Discard(plan);
+            return result;
+        }
+        if (!await CommitAsync(plan)) return Unavailable();
+        return result with { Block = _state.Block };
+    }
+
+    public async Task<ImmutableArray<RuleFailure>> PreflightAsync(Operation operation)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        if (!await TryEnsureAppliedAsync()) return [new RuleFailure(Codes.StorageUnavailable, Unavailable().Message!)];
+        var plan = NewPlan();
+        try
+        {
+            return await ChainRuntime.PreflightAsync(plan, operation);
+        }
+        catch (OverflowException)
+        {
+            return [new RuleFailure(Codes.ArithmeticOverflow, "an amount would leave the range of a u64")];
+        }
+        finally
+        {
+            Discard(plan);
+        }
+    }
 
     public Task StartClockAsync()
     {
-        _clock ??= this.RegisterGrainTimer(async _ =>
+        if (_clock is not null) return Task.CompletedTask;
+        _nextDue = DateTime.UtcNow + O.BlockTime;
+        _clock = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions { DueTime = O.BlockTime, Period = O.BlockTime, KeepAlive = true });
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Produces the blocks that are due (a block time apart from the clock's start), catching up at most a few.</summary>
+    private async Task TickAsync(CancellationToken cancellation)
+    {
+        for (int catchUp = 0; catchUp < 4 && DateTime.UtcNow >= _nextDue; catchUp++)
         {
+            var due = _nextDue;
             try
             {
-                await ProduceBlockAsync();
+                if (!await ProduceBlockAsync()) return; // paused: try again next tick, same due time
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                LogBlockFailed(logger, e, St.Block + 1);
+                LogBlockFailed(logger, e, _state.Block + 1);
+                Pause(e);
+                return;
             }
-        }, new GrainTimerCreationOptions { DueTime = O.BlockTime, Period = O.BlockTime, KeepAlive = true });
-        return Task.CompletedTask;
+            _times.Due(DateTime.UtcNow - due <= O.BlockTime);
+            _nextDue = due + O.BlockTime;
+        }
+        if (DateTime.UtcNow - _nextDue > 8 * O.BlockTime) _nextDue = DateTime.UtcNow + O.BlockTime; // far behind: do not burst
     }
 
     public async Task<ulong> ProduceBlocksAsync(int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        for (int i = 0; i < count; i++) await ProduceBlockAsync();
-        return St.Block;
+        for (int i = 0; i < count; i++)
+            if (!await ProduceBlockAsync()) throw new StorageUnavailableException($"block {_state.Block + 1} cannot be stored now: {_pauseReason}");
+        return _state.Block;
     }
 
-    /// <summary>Journals the plan with the chain's own changes in one write, then applies it to the grains.</summary>
-    private async Task CommitAsync(ChainPlan plan)
+    /// <summary>
+    /// One block: the runtime's emission step; epochs that start now are started on their subnets and waited for up to
+    /// <see cref="ChainOptions.EffectiveEpochWait"/> (land now) or set aside (land in a later block); outcomes of epochs in
+    /// flight that are ready land. False when the chain is paused (nothing changed).
+    /// </summary>
+    private async Task<bool> ProduceBlockAsync()
     {
-        await EnsureAppliedAsync();
-        var batch = new Batch(St.Seq + 1, [.. plan.Commands]);
+        if (!await TryEnsureAppliedAsync()) return false;
+        long started = Stopwatch.GetTimestamp();
+        var plan = NewPlan();
         try
         {
-            St.Seq = batch.Seq;
-            foreach (var change in plan.ChainChanges) change(St);
-            St.Pending = batch;
-            await state.WriteStateAsync();
+            var starts = ChainRuntime.StepBlock(plan);
+            var running = new List<(EpochStart Start, Task<EpochOutcome?> Outcome)>();
+            foreach (var e in _state.Subnets.Values.Where(e => e.InFlight is not null).OrderBy(e => e.Netuid))
+            {
+                var f = e.InFlight!;
+                var start = new EpochStart { Netuid = e.Netuid, Index = f.Index, Block = f.Block, Hyper = e.Hyper, RaoEmission = f.Server + f.Validator };
+                running.Add((start, GrainFactory.GetGrain<ISubnetLedger>(e.Netuid).RunEpochAsync(start, TimeSpan.Zero)));
+            }
+            var wait = O.EffectiveEpochWait > TimeSpan.FromSeconds(20) ? TimeSpan.FromSeconds(20) : O.EffectiveEpochWait;
+            foreach (var start in starts)
+                running.Add((start, GrainFactory.GetGrain<ISubnetLedger>(start.Netuid).RunEpochAsync(start, wait)));
+            await Task.WhenAll(running.Select(r => r.Outcome));
+            foreach (var (start, outcome) in running)
+            {
+                if (outcome.Result is { } o) await ChainRuntime.LandEpochAsync(plan, o);
+                else if (starts.Contains(start)) ChainRuntime.SetAside(plan, start);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Discard(plan);
+            Pause(e);
+            return false;
+        }
+        if (!await CommitAsync(plan)) return false;
+        _times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return true;
+    }
+
+    // ---- the journal ----
+
+    private ChainPlan NewPlan() => new(_state.Clone(), this, _rules);
+
+    /// <summary>Journals the plan with the chain's new state in one write, then applies it to the grains. False when nothing was stored.</summary>
+    private async Task<bool> CommitAsync(ChainPlan plan)
+    {
+        var next = plan.Chain;
+        next.Pending = plan.ToBatch();
+        next.Seq = next.Pending.Seq;
+        try
+        {
+            await WriteChainAsync(next);
+        }
+        catch (Exception e)
+        {
+            Discard(plan);
+            Pause(e);
+            return false;
+        }
+        _state = next;
+        _applied = false;
+        Publish();
+        await TryEnsureAppliedAsync();
+        return true;
+    }
+
+    private async Task WriteChainAsync(ChainState next)
+    {
+        var previous = _store.State;
+        _store.State = next;
+        try
+        {
+            await _store.WriteAsync();
         }
         catch
         {
-            // The in-memory state may be ahead of storage: reload it on the next call.
-            DeactivateOnIdle();
+            _store.State = previous;
             throw;
         }
-        _batchApplied = false;
-        await ApplyBatchAsync(batch);
-        _batchApplied = true;
     }
 
-    private async Task EnsureAppliedAsync()
+    /// <summary>Applies the journaled batch if it is not yet; false (paused) when a grain cannot apply it now.</summary>
+    private async Task<bool> TryEnsureAppliedAsync()
     {
-        if (_batchApplied) return;
-        if (St.Pending is { } pending) await ApplyBatchAsync(pending);
-        _batchApplied = true;
+        if (_applied) return Resume();
+        if (_state.Pending is not { } batch)
+        {
+            _applied = true;
+            return Resume();
+        }
+        try
+        {
+            await ApplyBatchAsync(batch);
+            _applied = true;
+            return Resume();
+        }
+        catch (Exception e)
+        {
+            Pause(e);
+            return false;
+        }
     }
 
     private async Task ApplyBatchAsync(Batch batch)
     {
         var tasks = new List<Task>();
         foreach (var group in batch.Commands.OfType<AccountCommand>().GroupBy(c => c.Address))
-            tasks.Add(Retry(() => GrainFactory.GetGrain<IAccountLedger>(group.Key).ApplyAsync(batch.Seq, [.. group.Select(c => c.Change)])));
+            tasks.Add(GrainFactory.GetGrain<IAccountLedger>(group.Key).ApplyAsync(batch.Seq, [.. group.Select(c => c.Change)]));
         foreach (var group in batch.Commands.OfType<HotkeyCommand>().GroupBy(c => c.Address))
-            tasks.Add(Retry(() => GrainFactory.GetGrain<IHotkeyLedger>(group.Key).ApplyAsync(batch.Seq, [.. group.Select(c => c.Change)])));
+            tasks.Add(GrainFactory.GetGrain<IHotkeyLedger>(group.Key).ApplyAsync(batch.Seq, [.. group.Select(c => c.Change)]));
         foreach (var group in batch.Commands.OfType<SubnetCommandFor>().GroupBy(c => c.Netuid))
-            tasks.Add(Retry(() => GrainFactory.GetGrain<ISubnetLedger>(group.Key).ApplyAsync(batch.Seq, [.. group.Select(c => c.Command)])));
-        foreach (var r in batch.Commands.OfType<EpochRecordCommand>())
-        {
-            tasks.Add(Retry(() => GrainFactory.GetGrain<IEpochRecordLedger>(IEpochRecordGrain.KeyOf(r.Netuid, r.Record.Index)).SetAsync(r.Record)));
-            if (r.Forget is ulong old) tasks.Add(Retry(() => GrainFactory.GetGrain<IEpochRecordLedger>(IEpochRecordGrain.KeyOf(r.Netuid, old)).ClearAsync()));
-        }
+            tasks.Add(GrainFactory.GetGrain<ISubnetLedger>(group.Key).ApplyAsync(batch.Seq, [.. group.Select(c => c.Command)]));
+        foreach (var group in batch.Commands.OfType<IndexCommand>().GroupBy(c => (c.Kind, c.Shard)))
+            tasks.Add(GrainFactory.GetGrain<IAddressIndex>(IAddressIndex.KeyOf(group.Key.Kind, group.Key.Shard)).ApplyAsync(batch.Seq, [.. group.Select(c => c.Address)]));
         await Task.WhenAll(tasks);
     }
 
-    private static async Task Retry(Func<Task> action)
+    /// <summary>Drops what a plan changed in the shared roster cache (it was not stored).</summary>
+    private void Discard(ChainPlan plan)
     {
-        for (int attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await action();
-                return;
-            }
-            catch (Exception) when (attempt < 5)
-            {
-                // A grain on a failed silo reactivates elsewhere within seconds; the apply is idempotent.
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
-            }
-        }
+        foreach (ushort netuid in plan.MutatedSubnets) _subnets.Remove(netuid);
+    }
+
+    private void Pause(Exception e)
+    {
+        if (_pauseReason is null) LogPaused(logger, e, _state.Block);
+        _pauseReason = e is StorageUnavailableException or InjectedStorageFaultException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+        // A roster in the cache may now disagree with a grain that failed midway: read them again.
+        _subnets.Clear();
+    }
+
+    private bool Resume()
+    {
+        if (_pauseReason is null) return true;
+        LogResumed(logger, _state.Block);
+        _pauseReason = null;
+        return true;
+    }
+
+    private OpResult Unavailable() => OpResult.Fail(Codes.StorageUnavailable,
+        $"the chain is paused because storage cannot be written ({_pauseReason ?? "unknown"}); nothing was applied — retry shortly", _state.Block);
+
+    // ---- IStateSource: how plans read ----
+
+    async ValueTask<AccountState> IStateSource.AccountAsync(string address) =>
+        await GrainFactory.GetGrain<IAccountLedger>(address).GetStateAsync();
+
+    async ValueTask<HotkeyState> IStateSource.HotkeyAsync(string address) =>
+        await GrainFactory.GetGrain<IHotkeyLedger>(address).GetStateAsync();
+
+    async ValueTask<SubnetState?> IStateSource.SubnetAsync(ushort netuid)
+    {
+        if (!_state.Subnets.ContainsKey(netuid)) return null;
+        if (!_subnets.TryGetValue(netuid, out var s))
+            _subnets[netuid] = s = await GrainFactory.GetGrain<ISubnetLedger>(netuid).GetStateAsync();
+        return s;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Genesis of chain {ChainId}: issuance {Issuance} rao, {Allocated} rao in genesis balances")]
     private static partial void LogGenesis(ILogger logger, string chainId, ulong issuance, ulong allocated);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Producing block {Block} failed; it will be retried")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Producing block {Block} failed")]
     private static partial void LogBlockFailed(ILogger logger, Exception exception, ulong block);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Chain paused at block {Block}: storage or a grain cannot be written; it resumes by itself")]
+    private static partial void LogPaused(ILogger logger, Exception exception, ulong block);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Chain resumed at block {Block}")]
+    private static partial void LogResumed(ILogger logger, ulong block);
+}
+
+/// <summary>Block step times (the last 4096) and the share of clock-driven blocks produced on time.</summary>
+internal sealed class BlockTimes
+{
+    private readonly double[] _ms = new double[4096];
+    private long _count;
+    private long _due, _onTime;
+
+    public ulong Produced => (ulong)_count;
+
+    public double OnTimeRatio => _due == 0 ? 1 : (double)_onTime / _due;
+
+    public void Add(double ms) => _ms[_count++ % _ms.Length] = ms;
+
+    public void Due(bool onTime)
+    {
+        _due++;
+        if (onTime) _onTime++;
+    }
+
+    public (double P50, double P99) Percentiles()
+    {
+        int n = (int)Math.Min(_count, _ms.Length);
+        if (n == 0) return (0, 0);
+        var sorted = _ms.AsSpan(0, n).ToArray();
+        Array.Sort(sorted);
+        return (sorted[(n - 1) / 2], sorted[(int)Math.Ceiling(0.99 * n) - 1]);
+    }
 }

@@ -58,6 +58,35 @@ public sealed class ChainOptions
     /// <summary>Whether the clock starts by itself when the silo starts.</summary>
     public bool AutoStart { get; set; } = true;
 
+    /// <summary>
+    /// How long a block waits for an epoch that starts in it before the epoch goes off the block path and lands in a later
+    /// block (default: half a block time). A long wait makes every epoch land in the block it starts (tests that step the clock).
+    /// </summary>
+    public TimeSpan? EpochWait { get; set; }
+
+    /// <summary>Epoch records keep their full inputs up to this many weight and bond entries (a 4096-UID subnet has up to 33 M).</summary>
+    [Range(0, long.MaxValue)]
+    public long EpochRecordMaxEntries { get; set; } = 2_000_000;
+
+    /// <summary>Most hotkeys one coldkey may own.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxHotkeysPerColdkey { get; set; } = 4096;
+
+    /// <summary>Most coldkeys staking on one hotkey in one subnet.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxNominatorsPerHotkey { get; set; } = 16_384;
+
+    /// <summary>The effective epoch wait.</summary>
+    public TimeSpan EffectiveEpochWait => EpochWait ?? BlockTime / 2;
+
+    /// <summary>The rules the runtime applies.</summary>
+    public ChainRules ToRules() => new()
+    {
+        Id = Id, Faucet = Faucet, FaucetMax = FaucetMax, NewSubnetTempo = NewSubnetTempo, MinLockCost = MinLockCost,
+        LockReductionInterval = LockReductionInterval, MaxSubnets = MaxSubnets, MaxEpochsPerBlock = MaxEpochsPerBlock,
+        MaxHotkeysPerColdkey = MaxHotkeysPerColdkey, MaxNominatorsPerHotkey = MaxNominatorsPerHotkey,
+    };
+
     /// <summary>Checks what data annotations cannot.</summary>
     public IEnumerable<string> Problems()
     {

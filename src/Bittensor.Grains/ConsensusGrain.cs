@@ -1,67 +1,68 @@
-using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
 using Bittensor.Consensus;
 using Bittensor.Consensus.Cases;
-using Orleans.Concurrency;
 
 namespace Bittensor.Grains;
 
-/// <summary>An epoch's outputs (Exact arithmetic) and the same as a yuma-epoch-results/1 step.</summary>
-[GenerateSerializer, Immutable, Alias("Bittensor.Grains.EpochOutcome")]
-public sealed record EpochOutcome
+/// <summary>An epoch's outcome for the chain and the new bonds the subnet stores.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.Grains.EpochComputation")]
+public sealed record EpochComputation(
+    [property: Id(0)] EpochOutcome Outcome, [property: Id(1)] int[] BondStarts, [property: Id(2)] ushort[] BondColumns, [property: Id(3)] ushort[] BondValues)
 {
-    [Id(0)] public required ImmutableArray<ushort> StakeWeight { get; init; }
-    [Id(1)] public required ImmutableArray<ushort> Consensus { get; init; }
-    [Id(2)] public required ImmutableArray<ushort> Incentive { get; init; }
-    [Id(3)] public required ImmutableArray<ushort> Dividends { get; init; }
-    [Id(4)] public required ImmutableArray<ushort> ValidatorTrust { get; init; }
-    [Id(5)] public required ImmutableArray<bool> Active { get; init; }
-    [Id(6)] public required ImmutableArray<bool> ValidatorPermit { get; init; }
-    [Id(7)] public required ImmutableArray<ulong> ServerEmission { get; init; }
-    [Id(8)] public required ImmutableArray<ulong> ValidatorEmission { get; init; }
-    [Id(9)] public required ImmutableArray<ulong> Emission { get; init; }
-    [Id(10)] public required ImmutableArray<ImmutableArray<ushort>> BondColumns { get; init; }
-    [Id(11)] public required ImmutableArray<ImmutableArray<ushort>> BondValues { get; init; }
-    [Id(12)] public required string OutputsJson { get; init; }
+    /// <summary>The new bond rows, (columns, values) per UID.</summary>
+    public List<(ushort[] Columns, ushort[] Values)> BondRows() =>
+        [.. Enumerable.Range(0, BondStarts.Length - 1).Select(i => (BondColumns[BondStarts[i]..BondStarts[i + 1]], BondValues[BondStarts[i]..BondStarts[i + 1]]))];
 }
 
-/// <summary>Runs epochs on the engine; a stateless worker, so epoch work spreads over every silo.</summary>
+/// <summary>
+/// Computes a subnet's epochs (key: netuid) with Exact arithmetic on typed inputs, and records each one. An ordinary
+/// grain, so Orleans places the consensus grains of different subnets across the silos and their epochs run in parallel,
+/// off the chain's block path.
+/// </summary>
 [Alias("Bittensor.Grains.IConsensusGrain")]
 public interface IConsensusGrain : IGrainWithIntegerKey
 {
-    /// <summary>Runs the one-step <c>yuma-epoch-cases/1</c> case in <paramref name="caseJson"/> with Exact arithmetic.</summary>
-    [Alias("Run")] Task<EpochOutcome> RunAsync(string caseJson);
+    [Alias("Run")] Task<EpochComputation> RunAsync(EpochRequest request);
 }
 
-[StatelessWorker]
-public sealed class ConsensusGrain : Grain, IConsensusGrain
+public sealed class ConsensusGrain(Microsoft.Extensions.Options.IOptions<ChainOptions> options) : Grain, IConsensusGrain
 {
-    public Task<EpochOutcome> RunAsync(string caseJson) => Task.FromResult(Run(caseJson));
-
-    internal static EpochOutcome Run(string caseJson)
+    public async Task<EpochComputation> RunAsync(EpochRequest request)
     {
-        using var doc = JsonDocument.Parse($$"""{"schema":"yuma-epoch-cases/1","cases":[{{caseJson}}]}""");
-        var epochCase = EpochCase.ReadDocument(doc.RootElement)[0];
-        var step = EpochCaseRunner.Run(epochCase, Arithmetic.Exact).Steps[0];
-        var r = step.Result;
+        var (parameters, input) = request.ToEngine();
+        // The engine is CPU-bound (about a second at the largest subnet): keep it off the silo's scheduler threads.
+        var result = await Task.Run(() => YumaEpoch.Run(parameters, input, Arithmetic.Exact));
+        var start = request.Start;
+        var record = await Task.Run(() => Record(request, parameters, input, result, options.Value.EpochRecordMaxEntries));
+        await GrainFactory.GetGrain<IEpochRecordLedger>(IEpochRecordGrain.KeyOf(start.Netuid, start.Index)).SetAsync(record);
+        if (start.Index >= SubnetLedger.EpochHistory)
+            await GrainFactory.GetGrain<IEpochRecordLedger>(IEpochRecordGrain.KeyOf(start.Netuid, start.Index - SubnetLedger.EpochHistory)).ClearAsync();
+        var bonds = result.Bonds;
+        return new EpochComputation(EpochOutcome.From(request, result), bonds.RowStarts.ToArray(), bonds.AllColumns.ToArray(), bonds.AllValues.ToArray());
+    }
+
+    /// <summary>The epoch as a re-runnable case and its outputs; inputs over <paramref name="maxEntries"/> weight and bond entries are left out.</summary>
+    internal static EpochRecord Record(EpochRequest request, EpochParameters parameters, EpochInput input, EpochResult result, long maxEntries)
+    {
+        var start = request.Start;
+        string name = $"subnet-{start.Netuid}-epoch-{start.Index}";
+        string inputs = request.Entries <= maxEntries
+            ? Json(w => EpochCaseJson.WriteCase(w, name, parameters, input))
+            : Json(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("name", name);
+                w.WriteString("omitted", $"inputs of {request.Entries} weight and bond entries exceed the recorded maximum of {maxEntries} (Chain:EpochRecordMaxEntries)");
+                w.WriteEndObject();
+            });
+        return new EpochRecord(start.Index, start.Block, inputs, Json(w => EpochResultJson.WriteStep(w, start.Block, result)));
+    }
+
+    private static string Json(Action<Utf8JsonWriter> write)
+    {
         using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer)) EpochResultJson.WriteStep(w, step.Block, r);
-        return new EpochOutcome
-        {
-            StakeWeight = [.. r.StakeWeight],
-            Consensus = [.. r.Consensus],
-            Incentive = [.. r.Incentive],
-            Dividends = [.. r.Dividends],
-            ValidatorTrust = [.. r.ValidatorTrust],
-            Active = [.. r.Active],
-            ValidatorPermit = [.. r.ValidatorPermit],
-            ServerEmission = [.. r.ServerEmission],
-            ValidatorEmission = [.. r.ValidatorEmission],
-            Emission = [.. r.Emission],
-            BondColumns = [.. Enumerable.Range(0, r.Bonds.Rows).Select(i => r.Bonds.RowColumns(i).ToImmutableArray())],
-            BondValues = [.. Enumerable.Range(0, r.Bonds.Rows).Select(i => r.Bonds.RowValues(i).ToImmutableArray())],
-            OutputsJson = Encoding.UTF8.GetString(buffer.ToArray()),
-        };
+        using (var w = new Utf8JsonWriter(buffer)) write(w);
+        return Encoding.UTF8.GetString(buffer.ToArray());
     }
 }

@@ -1,4 +1,7 @@
+using Bittensor.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using Orleans.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,7 +21,23 @@ public static class GrainsExtensions
             .ValidateOnStart();
         services.AddHostedService<ChainClockKeeper>();
         services.AddSingleton<IIncomingGrainCallFilter, UnsignedWriteFilter>();
+        // The grains write through the "chain" provider — behind fault injection when a test registered StorageFaults.
+        services.AddSingleton(sp =>
+        {
+            var storage = sp.GetRequiredKeyedService<IGrainStorage>(StorageNames.Chain);
+            return new ChainStorage(sp.GetService<StorageFaults>() is { } faults
+                ? new FaultInjectingGrainStorage(storage, faults, sp.GetRequiredService<Serializer>())
+                : storage);
+        });
         return services;
+    }
+
+    /// <summary>Injects storage faults under the chain's grain storage (tests): control them through the returned object.</summary>
+    public static StorageFaults AddStorageFaults(this IServiceCollection services)
+    {
+        var faults = new StorageFaults();
+        services.AddSingleton(faults);
+        return faults;
     }
 }
 

@@ -1,20 +1,13 @@
-using System.Collections.Immutable;
+using Bittensor.Grains.Storage;
 
 namespace Bittensor.Grains;
 
 /// <summary>A hotkey: owner, registrations, stakes per (netuid, nominator), take, axons.</summary>
-public sealed class HotkeyGrain([PersistentState("hotkey", StorageNames.Chain)] IPersistentState<HotkeyState> state)
-    : Grain, IHotkeyGrain, IHotkeyLedger
+public sealed class HotkeyGrain : LedgerGrain<HotkeyState, HotkeyChange>, IHotkeyGrain, IHotkeyLedger
 {
-    public Task<HotkeyView> GetAsync() => Task.FromResult(KeyLedger.View(this.GetPrimaryKeyString(), state.State));
+    protected override string StateName => "hotkey";
 
-    public Task<HotkeyState> GetStateAsync() => Task.FromResult(state.State);
+    protected override void Apply(HotkeyState state, HotkeyChange change) => KeyLedger.Apply(state, change);
 
-    public async Task ApplyAsync(long seq, ImmutableArray<HotkeyChange> changes)
-    {
-        if (seq <= state.State.LastSeq) return;
-        foreach (var c in changes) KeyLedger.Apply(state.State, c);
-        state.State.LastSeq = seq;
-        await GrainWrites.WriteOrReloadAsync(state);
-    }
+    public Task<HotkeyView> GetAsync() => Task.FromResult(KeyLedger.View(this.GetPrimaryKeyString(), S));
 }

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 
 namespace Bittensor.Grains;
 
-/// <summary>Silo-internal write side of a subnet: the chain reads its state to plan and applies journaled commands.</summary>
+/// <summary>Silo-internal write side of a subnet: the chain reads its roster to plan, applies journaled commands, runs epochs.</summary>
 [Alias("Bittensor.Grains.ISubnetLedger")]
 public interface ISubnetLedger : IGrainWithIntegerKey
 {
@@ -10,6 +10,12 @@ public interface ISubnetLedger : IGrainWithIntegerKey
 
     /// <summary>Applies commands once: a repeated <paramref name="seq"/> is ignored.</summary>
     [Alias("Apply")] Task ApplyAsync(long seq, ImmutableArray<SubnetCommand> commands);
+
+    /// <summary>
+    /// Starts the epoch <paramref name="start"/> on the subnet's neurons as they are now, unless it already runs, and
+    /// waits for its outcome up to <paramref name="wait"/>; null while it is still being computed.
+    /// </summary>
+    [Alias("RunEpoch")] Task<EpochOutcome?> RunEpochAsync(EpochStart start, TimeSpan wait);
 }
 
 /// <summary>Silo-internal write side of an account.</summary>
@@ -37,4 +43,26 @@ public interface IEpochRecordLedger : IGrainWithStringKey
     [Alias("Set")] Task SetAsync(EpochRecord record);
 
     [Alias("Clear")] Task ClearAsync();
+}
+
+/// <summary>
+/// One shard of the address index (key "account/17", "hotkey/203"): every address the chain ever changed, so a full
+/// audit can visit them all without any one entity listing every user.
+/// </summary>
+[Alias("Bittensor.Grains.IAddressIndex")]
+public interface IAddressIndex : IGrainWithStringKey
+{
+    [Alias("GetState")] Task<AddressIndexState> GetStateAsync();
+
+    [Alias("Apply")] Task ApplyAsync(long seq, ImmutableArray<string> addresses);
+
+    public static string KeyOf(AddressKind kind, int shard) => $"{(kind == AddressKind.Account ? "account" : "hotkey")}/{shard}";
+}
+
+/// <summary>A shard of the address index.</summary>
+[GenerateSerializer, Alias("Bittensor.Grains.AddressIndexState")]
+public sealed class AddressIndexState : ISequenced
+{
+    [Id(0)] public HashSet<string> Addresses { get; set; } = new(StringComparer.Ordinal);
+    [Id(1)] public long LastSeq { get; set; }
 }

@@ -1,80 +1,197 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
+using Bittensor.Grains.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace Bittensor.Grains;
 
-/// <summary>A subnet: hyperparameters, neuron table, weights and bonds, pool, pending emission, epoch history.</summary>
-public sealed class SubnetGrain([PersistentState("subnet", StorageNames.Chain)] IPersistentState<SubnetState> state)
-    : Grain, ISubnetGrain, ISubnetLedger
+/// <summary>
+/// A subnet's roster: neurons, weights, bonds, the last epoch's outputs, the epoch history. Stored in parts — a head, a
+/// page per 256 neurons, a part per non-empty weight row and bond row — so that no entity outgrows Azure Table's limits
+/// at 4096 UIDs, and a change rewrites only the parts it touched. It takes its epochs' inputs and keeps their new bonds;
+/// its economy (pool, pending emission) is the chain's.
+/// </summary>
+public sealed partial class SubnetGrain(ILogger<SubnetGrain> logger) : StoredGrain, ISubnetGrain, ISubnetLedger
 {
-    private SubnetState S => state.State;
+    private ChunkedStore _store = null!;
+    private SubnetState _s = new();
+    private (EpochStart Start, long AsOfSeq, Task<EpochComputation> Task)? _epoch;
+    private MetagraphView? _published;
+    private bool _stale = true;
+    private bool _applying;
 
-    public Task<SubnetState> GetStateAsync() => Task.FromResult(S);
+    private ushort Netuid => (ushort)this.GetPrimaryKeyLong();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _store = OpenStore("subnet");
+        _s = Assemble(await _store.ReadAsync());
+    }
+
+    public Task<SubnetState> GetStateAsync()
+    {
+        EnsureUsable();
+        return Task.FromResult(_s);
+    }
 
     public async Task ApplyAsync(long seq, ImmutableArray<SubnetCommand> commands)
     {
-        if (seq <= S.LastSeq) return;
-        foreach (var c in commands) SubnetLedger.Apply(S, c);
-        S.LastSeq = seq;
-        await GrainWrites.WriteOrReloadAsync(state);
-    }
-
-    public Task<SubnetInfo?> GetInfoAsync() => Task.FromResult(S.Exists ? Info(S) : null);
-
-    public async Task<MetagraphView?> GetMetagraphAsync()
-    {
-        if (!S.Exists) return null;
-        var hotkeys = await Task.WhenAll(S.Neurons.Select(n => GrainFactory.GetGrain<IHotkeyGrain>(n.Hotkey).GetAsync()));
-        var neurons = S.Neurons.Select((n, uid) => new NeuronView
+        EnsureUsable();
+        if (seq <= _s.LastSeq) return;
+        _applying = true;
+        try
         {
-            Uid = (ushort)uid,
-            Hotkey = n.Hotkey,
-            Coldkey = n.Coldkey,
-            Stake = S.HotkeyStake.GetValueOrDefault(n.Hotkey),
-            StakeWeight = n.StakeWeight,
-            Consensus = n.Consensus,
-            Incentive = n.Incentive,
-            Dividends = n.Dividends,
-            Emission = n.Emission,
-            ValidatorTrust = n.ValidatorTrust,
-            ValidatorPermit = n.ValidatorPermit,
-            Active = n.Active,
-            LastUpdate = n.LastUpdate,
-            BlockAtRegistration = n.BlockAtRegistration,
-            Axon = hotkeys[uid].Axons.GetValueOrDefault(S.Netuid),
-        }).ToImmutableArray();
-        return new MetagraphView(S.Netuid, S.CurrentBlock, neurons);
+            foreach (var c in commands)
+            {
+                SubnetLedger.Apply(_s, c);
+                if (c is CommitEpoch commit) StoreBonds(commit);
+            }
+            _s.LastSeq = seq;
+            await WriteAsync();
+            _stale = true;
+        }
+        catch
+        {
+            Break();
+            throw;
+        }
+        finally
+        {
+            _applying = false;
+        }
     }
 
-    public Task<ImmutableArray<WeightRow>> GetWeightsAsync() => Task.FromResult(S.Neurons
+    /// <summary>The bonds of the epoch being committed, when this activation computed it from the same inputs.</summary>
+    private void StoreBonds(CommitEpoch commit)
+    {
+        if (_epoch is not { } e || e.Start.Index != commit.Index || e.AsOfSeq != commit.AsOfSeq || !e.Task.IsCompletedSuccessfully)
+        {
+            // The computation was lost with an earlier activation (a silo failure between the epoch and its landing): the
+            // outputs land from the chain's journal; the bonds keep their previous values until the next epoch.
+            LogBondsLost(logger, Netuid, commit.Index);
+            return;
+        }
+        SubnetLedger.ApplyBonds(_s, commit.AsOfSeq, e.Task.Result.BondRows());
+        _epoch = null;
+    }
+
+    public async Task<EpochOutcome?> RunEpochAsync(EpochStart start, TimeSpan wait)
+    {
+        EnsureUsable();
+        if (_epoch is not { } e || e.Start.Index != start.Index || e.Task.IsFaulted)
+        {
+            if (_epoch is { Task.IsFaulted: true } failed) LogEpochFailed(logger, failed.Task.Exception, Netuid, failed.Start.Index);
+            var request = EpochRequest.From(_s, start);
+            _epoch = e = (start, request.AsOfSeq, GrainFactory.GetGrain<IConsensusGrain>(Netuid).RunAsync(request));
+        }
+        if (!e.Task.IsCompleted && wait > TimeSpan.Zero) await Task.WhenAny(e.Task, Task.Delay(wait));
+        return e.Task.IsCompletedSuccessfully ? e.Task.Result.Outcome : null;
+    }
+
+    public Task<SubnetInfo?> GetInfoAsync() => GrainFactory.GetGrain<IChainGrain>(IChainGrain.Key).GetSubnetInfoAsync(Netuid);
+
+    public Task<MetagraphView?> GetMetagraphAsync()
+    {
+        if (!_s.Exists) return Task.FromResult<MetagraphView?>(null);
+        // Served from the last published view: a read interleaved with an apply never sees unwritten changes.
+        if (_stale && !_applying)
+        {
+            _published = Metagraph(_s);
+            _stale = false;
+        }
+        return Task.FromResult<MetagraphView?>(_published ?? Metagraph(_s));
+    }
+
+    public Task<ImmutableArray<WeightRow>> GetWeightsAsync() => Task.FromResult(_s.Neurons
         .Select((n, uid) => new WeightRow((ushort)uid, n.Hotkey, [.. n.WeightColumns], [.. n.WeightValues]))
         .Where(r => r.Uids.Length > 0).ToImmutableArray());
 
     public Task<ImmutableArray<EpochSummary>> GetEpochsAsync(int limit) =>
-        Task.FromResult(S.Epochs.AsEnumerable().Reverse().Take(Math.Max(0, limit)).ToImmutableArray());
+        Task.FromResult(_s.Epochs.AsEnumerable().Reverse().Take(Math.Max(0, limit)).ToImmutableArray());
 
-    internal static SubnetInfo Info(SubnetState s) => new()
+    private static MetagraphView Metagraph(SubnetState s) => new(s.Netuid, s.CurrentBlock, [.. s.Neurons.Select((n, uid) => new NeuronView
     {
-        Netuid = s.Netuid,
-        OwnerColdkey = s.OwnerColdkey,
-        OwnerHotkey = s.OwnerHotkey,
-        RegisteredAt = s.RegisteredAt,
-        N = s.Neurons.Count,
-        Hyperparameters = s.Hyper,
-        PoolTao = s.PoolTao,
-        PoolAlpha = s.PoolAlpha,
-        Price = PoolMath.Price(s.PoolTao, s.PoolAlpha),
-        MovingPrice = s.MovingPrice,
-        PendingServer = s.PendingServer,
-        PendingValidator = s.PendingValidator,
-        PendingOwnerCut = s.PendingOwnerCut,
-        AlphaIssued = s.AlphaIssued,
-        AlphaStaked = s.AlphaStaked,
-        ProtocolAlpha = s.ProtocolAlpha,
-        AlphaBurned = s.AlphaBurned,
-        Burn = s.Burn,
-        LastEpochBlock = s.LastEpochBlock,
-        EpochIndex = s.EpochIndex,
-        NextEpochBlock = Bittensor.Consensus.EpochSchedule.NextEpochStartBlock(s.Hyper.Tempo, s.LastEpochBlock, s.PendingEpochAt),
-        Lock = s.Lock,
-    };
+        Uid = (ushort)uid,
+        Hotkey = n.Hotkey,
+        Coldkey = n.Coldkey,
+        Stake = n.Stake,
+        StakeWeight = n.StakeWeight,
+        Consensus = n.Consensus,
+        Incentive = n.Incentive,
+        Dividends = n.Dividends,
+        Emission = n.Emission,
+        ValidatorTrust = n.ValidatorTrust,
+        ValidatorPermit = n.ValidatorPermit,
+        Active = n.Active,
+        LastUpdate = n.LastUpdate,
+        BlockAtRegistration = n.BlockAtRegistration,
+        Axon = n.Axon,
+    })]);
+
+    /// <summary>Writes the parts the applied commands touched.</summary>
+    private async Task WriteAsync()
+    {
+        var changed = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var removed = new List<string>();
+        foreach (string part in _s.Dirty)
+        {
+            if (part == SubnetParts.Head) changed[part] = Serializer.SerializeToArray(_s.HeadOnly());
+            else if (part[0] == 'm')
+            {
+                int first = int.Parse(part.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture) * SubnetParts.PageSize;
+                var page = _s.Neurons.Skip(first).Take(SubnetParts.PageSize).Select(n => n.WithoutMatrices()).ToList();
+                changed[part] = Serializer.SerializeToArray(page);
+            }
+            else
+            {
+                var n = _s.Neurons[int.Parse(part.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture)];
+                var (columns, values) = part[0] == 'w' ? (n.WeightColumns, n.WeightValues) : (n.BondColumns, n.BondValues);
+                if (columns.Length == 0) removed.Add(part);
+                else changed[part] = RowCodec.Encode(columns, values);
+            }
+        }
+        await _store.WriteAsync(changed, removed);
+        _s.Dirty.Clear();
+    }
+
+    private SubnetState Assemble(Dictionary<string, byte[]> parts)
+    {
+        if (!parts.TryGetValue(SubnetParts.Head, out var head)) return new SubnetState { Netuid = Netuid };
+        var s = Serializer.Deserialize<SubnetState>(head) ?? throw new InvalidOperationException($"subnet {Netuid}: unreadable head");
+        foreach (var page in parts.Where(p => p.Key[0] == 'm').OrderBy(p => int.Parse(p.Key.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture)))
+            s.Neurons.AddRange(Serializer.Deserialize<List<Neuron>>(page.Value) ?? []);
+        for (int uid = 0; uid < s.Neurons.Count; uid++)
+        {
+            var n = s.Neurons[uid];
+            if (parts.TryGetValue(SubnetParts.Weights(uid), out var w)) (n.WeightColumns, n.WeightValues) = RowCodec.Decode(w);
+            if (parts.TryGetValue(SubnetParts.Bonds(uid), out var b)) (n.BondColumns, n.BondValues) = RowCodec.Decode(b);
+        }
+        s.Dirty.Clear();
+        return s;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subnet {Netuid}: the bonds of epoch {Index} were computed by a lost activation; they keep their previous values")]
+    private static partial void LogBondsLost(ILogger logger, ushort netuid, ulong index);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Subnet {Netuid}: epoch {Index} failed; it is started again")]
+    private static partial void LogEpochFailed(ILogger logger, Exception? exception, ushort netuid, ulong index);
+}
+
+/// <summary>A sparse u16 row as bytes: the columns then the values, little-endian.</summary>
+internal static class RowCodec
+{
+    public static byte[] Encode(ushort[] columns, ushort[] values)
+    {
+        var bytes = new byte[columns.Length * 4];
+        MemoryMarshal.AsBytes(columns.AsSpan()).CopyTo(bytes);
+        MemoryMarshal.AsBytes(values.AsSpan()).CopyTo(bytes.AsSpan(columns.Length * 2));
+        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("row encoding assumes a little-endian machine");
+        return bytes;
+    }
+
+    public static (ushort[] Columns, ushort[] Values) Decode(byte[] bytes)
+    {
+        int n = bytes.Length / 4;
+        return (MemoryMarshal.Cast<byte, ushort>(bytes.AsSpan(0, n * 2)).ToArray(), MemoryMarshal.Cast<byte, ushort>(bytes.AsSpan(n * 2, n * 2)).ToArray());
+    }
 }

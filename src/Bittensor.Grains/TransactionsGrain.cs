@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Bittensor.Keys;
+using Bittensor.Runtime.Extrinsics;
 using Orleans.Concurrency;
 
 namespace Bittensor.Grains;
@@ -27,13 +28,13 @@ public sealed class TransactionsGrain : Grain, ITransactionsGrain
         Operation? op;
         try
         {
-            op = TransactionCalls.Parse(parsed.Call, parsed.Args, signer, parsed.Nonce);
+            op = Calls.Parse(parsed.Call, parsed.Args, signer, parsed.Nonce);
         }
         catch (CallFormatException e)
         {
             return Fail(400, "InvalidArgs", e.Message);
         }
-        if (op is null) return Fail(400, "UnknownCall", $"unknown call '{parsed.Call}'; calls: {string.Join(", ", TransactionCalls.Names)}");
+        if (op is null) return Fail(400, "UnknownCall", $"unknown call '{parsed.Call}'; calls: {string.Join(", ", Calls.Names)}");
         var result = await Chain.ExecuteAsync(op);
         if (!result.Ok) return Fail(StatusOf(result.Code!), result.Code!, result.Message!, result.NextAllowedBlock, result.Block);
         return new TransactionOutcome { Status = 200, Block = result.Block, Netuid = result.Netuid, Uid = result.Uid, Amount = result.Amount };
@@ -52,7 +53,7 @@ public sealed class TransactionsGrain : Grain, ITransactionsGrain
         if (parsed.Chain != info.ChainId) failures.Add(new RuleFailure("WrongChain", $"the payload names chain '{parsed.Chain}'; this is '{info.ChainId}'"));
         try
         {
-            var op = TransactionCalls.Parse(parsed.Call, parsed.Args, signer, parsed.Nonce);
+            var op = Calls.Parse(parsed.Call, parsed.Args, signer, parsed.Nonce);
             if (op is null) failures.Add(new RuleFailure("UnknownCall", $"unknown call '{parsed.Call}'"));
             else failures.AddRange(await Chain.PreflightAsync(op));
         }
@@ -93,13 +94,8 @@ public sealed class TransactionsGrain : Grain, ITransactionsGrain
     internal static bool IsSignatureText(string s) =>
         s.Length == 130 && s.StartsWith("0x", StringComparison.Ordinal) && s.AsSpan(2).ToString().All(char.IsAsciiHexDigit);
 
-    /// <summary>Status of a rejection: 409 for nonce and chain problems, 403 for authority, 400 for every other rule.</summary>
-    public static int StatusOf(string code) => code switch
-    {
-        "StaleNonce" or "FutureNonce" or "WrongChain" => 409,
-        "NotOwner" or "HotkeyOwnedByAnother" or "FaucetDisabled" => 403,
-        _ => 400,
-    };
+    /// <summary>Status of a rejection (one table for every client: <see cref="Codes.HttpStatus"/>).</summary>
+    public static int StatusOf(string code) => Codes.HttpStatus(code);
 
     private static TransactionOutcome Fail(int status, string code, string message, ulong? next = null, ulong block = 0) =>
         new() { Status = status, Code = code, Message = message, NextAllowedBlock = next, Block = block };

@@ -24,7 +24,7 @@ public sealed class ChainRuleTests
     [Fact]
     public void LockCost_DoublesPerCreation_AndDecaysLinearly()
     {
-        var o = new ChainOptions { MinLockCost = 100 * Tao.Rao, LockReductionInterval = 1000 };
+        var o = new ChainRules { MinLockCost = 100 * Tao.Rao, LockReductionInterval = 1000 };
         Assert.Equal(100 * Tao.Rao, LockCost.At(5, 0, 0, o));
         Assert.Equal(200 * Tao.Rao, LockCost.At(50, 100 * Tao.Rao, 50, o));
         Assert.Equal(150 * Tao.Rao, LockCost.At(550, 100 * Tao.Rao, 50, o));
@@ -66,7 +66,7 @@ public sealed class ChainRuleTests
         var s = Subnet(3);
         s.Hyper = s.Hyper with { StakeThreshold = 1_000, CommitReveal = true, MinAllowedWeights = 2 };
         var w = new SetWeights { Signer = "h1", Netuid = 1, Uids = [1, 1, 9, 2], Weights = [1, 2, 3] };
-        var codes = ChainGrain.WeightRules(s, w, 1000).Select(e => e.Code).ToList();
+        var codes = SetWeightsCall.Rules(s, w, 1000).Select(e => e.Code).ToList();
         Assert.Equal(["WeightVecLengthMismatch", "TooManyUids", "NotEnoughStakeToSetWeights", "CommitRevealEnabled", "NoValidatorPermit", "DuplicateUids", "UidNotFound"], codes);
     }
 
@@ -75,8 +75,8 @@ public sealed class ChainRuleTests
     {
         var s = Subnet(3);
         s.Hyper = s.Hyper with { StakeThreshold = 1_000, WeightsRateLimit = 0 };
-        Assert.Empty(ChainGrain.WeightRules(s, new SetWeights { Signer = "h0", Netuid = 1, Uids = [1, 2], Weights = [1, 2] }, 1000));
-        var self = ChainGrain.WeightRules(s, new SetWeights { Signer = "h2", Netuid = 1, Uids = [2], Weights = [5] }, 1000);
+        Assert.Empty(SetWeightsCall.Rules(s, new SetWeights { Signer = "h0", Netuid = 1, Uids = [1, 2], Weights = [1, 2] }, 1000));
+        var self = SetWeightsCall.Rules(s, new SetWeights { Signer = "h2", Netuid = 1, Uids = [2], Weights = [5] }, 1000);
         Assert.Equal(["NotEnoughStakeToSetWeights"], self.Select(e => e.Code));
     }
 
@@ -88,10 +88,10 @@ public sealed class ChainRuleTests
         for (int i = 0; i < 14; i++) s.Neurons[i].Emission = (ulong)(1000 - i);
         s.Neurons[0].Emission = 0; // the owner's uid is protected even with the lowest emission
         s.Neurons[13].BlockAtRegistration = 9_990; // immune
-        Assert.Equal(12, ChainGrain.NeuronToPrune(s, 10_000));
+        Assert.Equal(12, BurnedRegisterCall.NeuronToPrune(s, 10_000));
         s.Neurons[5].Emission = 987; // tie with uid 12: earlier registration, then lower uid
         s.Neurons[12].BlockAtRegistration = 50;
-        Assert.Equal(5, ChainGrain.NeuronToPrune(s, 10_000));
+        Assert.Equal(5, BurnedRegisterCall.NeuronToPrune(s, 10_000));
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public sealed class ChainRuleTests
         s.Neurons[2].BlockAtRegistration = 9_990;
         s.Neurons[2].Emission = 40;
         s.Neurons[3].Emission = 1; // non-immune, but only 1 ≤ MinNonImmuneUids non-immune UIDs exist
-        Assert.Equal(2, ChainGrain.NeuronToPrune(s, 10_000));
+        Assert.Equal(2, BurnedRegisterCall.NeuronToPrune(s, 10_000));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Bittensor.Grains;
+using Bittensor.Grains.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
@@ -27,6 +28,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     public IGrainFactory Grains => Cluster.Client;
 
     public IChainGrain Chain => Grains.GetGrain<IChainGrain>(IChainGrain.Key);
+
+    /// <summary>Faults injected under the silo's grain storage (none unless a test asks).</summary>
+    public StorageFaults Faults { get; private set; } = null!;
 
     /// <summary>
     /// Creates a subnet owned by <paramref name="coldkey"/>, first drawing from the faucet whatever the current lock cost
@@ -60,11 +64,13 @@ public sealed class ClusterFixture : IAsyncLifetime
             ["Chain:MinLockCost"] = (100 * Tao.Rao).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Chain:AutoStart"] = "false",
             ["Chain:TrustClients"] = "true", // the tests drive a private cluster directly
+            ["Chain:EpochWait"] = "00:00:20", // every epoch lands in the block it starts, so stepped tests are deterministic
         }.Concat(_overrides ?? new Dictionary<string, string?>()).GroupBy(kv => kv.Key).Select(g => g.Last())));
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(StorageNames.Chain);
             silo.Services.AddBittensorGrains();
+            Faults = silo.Services.AddStorageFaults();
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

@@ -55,7 +55,8 @@ public sealed record HotkeyView(
 public sealed record AccountChange(
     [property: Id(0)] long Balance,
     [property: Id(1)] bool BumpNonce = false,
-    [property: Id(2)] string? AddHotkey = null);
+    [property: Id(2)] string? AddHotkey = null,
+    [property: Id(3)] bool MarkIndexed = false);
 
 /// <summary>A change to a hotkey, applied once (idempotent by operation sequence).</summary>
 [GenerateSerializer, Immutable, Alias("Bittensor.HotkeyChange")]
@@ -78,6 +79,9 @@ public sealed record HotkeyChange
 
     /// <summary>New delegate take (u16 proportion).</summary>
     [Id(5)] public ushort? Take { get; init; }
+
+    /// <summary>The hotkey is now listed in the address index (first change only).</summary>
+    [Id(6)] public bool MarkIndexed { get; init; }
 }
 
 /// <summary>Alpha moved onto (positive) or off (negative) a hotkey for one nominator.</summary>

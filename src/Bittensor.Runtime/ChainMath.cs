@@ -1,6 +1,6 @@
 using Bittensor.Consensus.Fixed;
 
-namespace Bittensor.Grains;
+namespace Bittensor.Runtime;
 
 /// <summary>The subnet pool (spec §5a). Every new pool starts at weights ½/½ — constant product — and, with no root
 /// network, no protocol liquidity is injected, so the weights never move off ½/½.</summary>
@@ -54,7 +54,7 @@ public static class BurnMath
 /// <summary>Network lock cost (<c>get_network_lock_cost</c>): doubles per creation, decays linearly, at least the minimum.</summary>
 public static class LockCost
 {
-    public static ulong At(ulong block, ulong lastLock, ulong lastLockBlock, ChainOptions o)
+    public static ulong At(ulong block, ulong lastLock, ulong lastLockBlock, ChainRules o)
     {
         ulong mult = lastLockBlock == 0 ? 1UL : 2UL;
         UInt128 doubled = (UInt128)lastLock * mult;

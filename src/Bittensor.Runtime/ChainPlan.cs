@@ -1,0 +1,141 @@
+using System.Collections.Immutable;
+
+namespace Bittensor.Runtime;
+
+/// <summary>
+/// Where a plan reads the state of accounts, hotkeys and subnets. The grains implement it over grain calls and the
+/// chain's cache; a simulator or a test implements it over dictionaries. Account and hotkey states returned are the
+/// plan's own copies; a subnet may be a shared cached copy, which the plan reports in <see cref="ChainPlan.MutatedSubnets"/>.
+/// </summary>
+public interface IStateSource
+{
+    ValueTask<AccountState> AccountAsync(string address);
+
+    ValueTask<HotkeyState> HotkeyAsync(string address);
+
+    /// <summary>The subnet's roster, or null when it does not exist.</summary>
+    ValueTask<SubnetState?> SubnetAsync(ushort netuid);
+}
+
+/// <summary>Something that happened, for subscribers and logs: the call or block step, who, where, how much.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.Runtime.ChainEvent")]
+public sealed record ChainEvent(
+    [property: Id(0)] string Kind, [property: Id(1)] ulong Block, [property: Id(2)] string? Who = null,
+    [property: Id(3)] ushort? Netuid = null, [property: Id(4)] ushort? Uid = null, [property: Id(5)] ulong? Amount = null);
+
+/// <summary>
+/// An operation or a block being planned: <c>state + operation → changes + events</c>. It reads states once through an
+/// <see cref="IStateSource"/>, applies each change to its copy through the same ledger functions the grains use (so later
+/// checks in the same plan see earlier effects), and records the change as a command for the grain that owns it.
+/// Nothing is written until the chain stores the plan as one batch; a plan that is dropped changes nothing but its copies.
+/// </summary>
+public sealed class ChainPlan(ChainState chain, IStateSource source, ChainRules rules)
+{
+    private readonly Dictionary<string, AccountState> _accounts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HotkeyState> _hotkeys = new(StringComparer.Ordinal);
+    private readonly Dictionary<ushort, SubnetState?> _subnets = [];
+
+    /// <summary>The chain's state as the plan leaves it (a copy: the caller keeps the original until the plan is stored).</summary>
+    public ChainState Chain { get; } = chain;
+
+    public ChainRules Rules { get; } = rules;
+
+    /// <summary>The sequence number the batch will have.</summary>
+    public long Seq => Chain.Seq + 1;
+
+    public List<GrainCommand> Commands { get; } = [];
+
+    public List<ChainEvent> Events { get; } = [];
+
+    /// <summary>Subnets whose (possibly shared) state the plan changed.</summary>
+    public HashSet<ushort> MutatedSubnets { get; } = [];
+
+    public bool IsEmpty => Commands.Count == 0;
+
+    public async ValueTask<AccountState> AccountAsync(string address)
+    {
+        if (!_accounts.TryGetValue(address, out var s)) _accounts[address] = s = await source.AccountAsync(address);
+        return s;
+    }
+
+    public async ValueTask<HotkeyState> HotkeyAsync(string address)
+    {
+        if (!_hotkeys.TryGetValue(address, out var s)) _hotkeys[address] = s = await source.HotkeyAsync(address);
+        return s;
+    }
+
+    public async ValueTask<SubnetState?> SubnetAsync(ushort netuid)
+    {
+        if (!_subnets.TryGetValue(netuid, out var s)) _subnets[netuid] = s = await source.SubnetAsync(netuid);
+        return s is { Exists: true } ? s : null;
+    }
+
+    /// <summary>The subnet's economy, or null when it does not exist.</summary>
+    public SubnetEconomy? Economy(ushort netuid) => Chain.Subnets.GetValueOrDefault(netuid);
+
+    /// <summary>Changes an account (and the running Σ of free balances); lists it in the address index the first time.</summary>
+    public async ValueTask AccountAsync(string address, AccountChange change)
+    {
+        var account = await AccountAsync(address);
+        if (!account.Indexed)
+        {
+            change = change with { MarkIndexed = true };
+            Commands.Add(new IndexCommand(AddressKind.Account, address));
+            Chain.AccountCount++;
+        }
+        KeyLedger.Apply(account, change);
+        Chain.FreeTotal = checked((ulong)((long)Chain.FreeTotal + change.Balance));
+        Commands.Add(new AccountCommand(address, change));
+    }
+
+    /// <summary>Changes a hotkey; lists it in the address index the first time.</summary>
+    public async ValueTask HotkeyAsync(string address, HotkeyChange change)
+    {
+        var hotkey = await HotkeyAsync(address);
+        if (!hotkey.Indexed)
+        {
+            change = change with { MarkIndexed = true };
+            Commands.Add(new IndexCommand(AddressKind.Hotkey, address));
+            Chain.HotkeyCount++;
+        }
+        KeyLedger.Apply(hotkey, change);
+        Commands.Add(new HotkeyCommand(address, change));
+    }
+
+    /// <summary>Changes a subnet's roster.</summary>
+    public async ValueTask SubnetAsync(ushort netuid, SubnetCommand command)
+    {
+        if (!_subnets.TryGetValue(netuid, out var s) || s is null)
+            _subnets[netuid] = s = await source.SubnetAsync(netuid) ?? new SubnetState();
+        MutatedSubnets.Add(netuid);
+        SubnetLedger.Apply(s, command);
+        Commands.Add(new SubnetCommandFor(netuid, command));
+    }
+
+    public void Emit(string kind, string? who = null, ushort? netuid = null, ushort? uid = null, ulong? amount = null) =>
+        Events.Add(new ChainEvent(kind, Chain.Block, who, netuid, uid, amount));
+
+    /// <summary>The batch this plan stores.</summary>
+    public Batch ToBatch() => new(Seq, Chain.Block, [.. Commands]);
+}
+
+/// <summary>Alpha credited per (hotkey, coldkey) in one subnet, merged, in a deterministic order.</summary>
+public sealed class StakeCredits(ushort netuid)
+{
+    private readonly SortedDictionary<string, SortedDictionary<string, ulong>> _byHotkey = new(StringComparer.Ordinal);
+
+    public void Add(string hotkey, string coldkey, ulong alpha)
+    {
+        if (alpha == 0) return;
+        if (!_byHotkey.TryGetValue(hotkey, out var byColdkey)) _byHotkey[hotkey] = byColdkey = new(StringComparer.Ordinal);
+        byColdkey[coldkey] = checked(byColdkey.GetValueOrDefault(coldkey) + alpha);
+    }
+
+    /// <summary>Total credited per hotkey.</summary>
+    public ImmutableDictionary<string, ulong> PerHotkey() =>
+        _byHotkey.ToImmutableDictionary(kv => kv.Key, kv => kv.Value.Values.Aggregate(0UL, (a, b) => checked(a + b)), StringComparer.Ordinal);
+
+    /// <summary>The hotkey changes that credit every nominator.</summary>
+    public IEnumerable<(string Hotkey, HotkeyChange Change)> Changes() =>
+        _byHotkey.Select(kv => (kv.Key, new HotkeyChange { Stakes = [.. kv.Value.Select(c => new StakeDelta(netuid, c.Key, (long)c.Value))] }));
+}

@@ -1,0 +1,38 @@
+namespace Bittensor.Runtime;
+
+/// <summary>
+/// The network's rules that configuration sets (the silo binds them from <c>Chain:*</c>): everything the runtime needs
+/// besides state, so the same runtime runs in a silo, in a test or in a simulator.
+/// </summary>
+public sealed record ChainRules
+{
+    /// <summary>Chain identifier; signed transactions name it.</summary>
+    public string Id { get; init; } = "bittensor-orleans";
+
+    /// <summary>Development faucet: any key may draw from the genesis reserve.</summary>
+    public bool Faucet { get; init; }
+
+    /// <summary>Largest single faucet draw, rao.</summary>
+    public ulong FaucetMax { get; init; } = 10_000 * Tao.Rao;
+
+    /// <summary>Tempo of newly created subnets.</summary>
+    public ulong NewSubnetTempo { get; init; } = 360;
+
+    /// <summary>Minimum network lock cost, rao.</summary>
+    public ulong MinLockCost { get; init; } = 1_000 * Tao.Rao;
+
+    /// <summary>Blocks over which a doubled lock cost decays back.</summary>
+    public ulong LockReductionInterval { get; init; } = 14 * 7200;
+
+    /// <summary>Most subnets (excluding root).</summary>
+    public int MaxSubnets { get; init; } = 128;
+
+    /// <summary>Most epochs started per block; the rest are deferred a block.</summary>
+    public int MaxEpochsPerBlock { get; init; } = 2;
+
+    /// <summary>Most hotkeys one coldkey may own (an account's state stays small).</summary>
+    public int MaxHotkeysPerColdkey { get; init; } = 4096;
+
+    /// <summary>Most coldkeys staking on one hotkey in one subnet (a hotkey's state and an epoch's journal stay bounded).</summary>
+    public int MaxNominatorsPerHotkey { get; init; } = 16_384;
+}

@@ -1,0 +1,242 @@
+using System.Collections.Immutable;
+using Bittensor.Consensus;
+using Bittensor.Runtime.Extrinsics;
+
+namespace Bittensor.Runtime;
+
+/// <summary>
+/// The chain's rules as pure functions over a <see cref="ChainPlan"/>: genesis, an operation, a block, an epoch's
+/// landing. Deterministic: no wall time, no I/O but the plan's <see cref="IStateSource"/>.
+/// </summary>
+public static class ChainRuntime
+{
+    /// <summary>SubnetMovingAlpha (3·10⁻⁶) and EMAPriceHalvingBlocks (201 600) of the moving price (spec §5).</summary>
+    private const double MovingAlpha = 3e-6, PriceHalvingBlocks = 201_600;
+
+    /// <summary>The chain at block 0: issuance, genesis balances, the rest as the faucet's reserve.</summary>
+    public static async ValueTask GenesisAsync(ChainPlan plan, ulong issuance, IReadOnlyDictionary<string, ulong> balances)
+    {
+        ulong allocated = 0;
+        foreach (var (address, balance) in balances.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            await plan.AccountAsync(address, new AccountChange(checked((long)balance)));
+            allocated += balance;
+        }
+        plan.Chain.Initialized = true;
+        plan.Chain.TotalIssuance = issuance;
+        plan.Chain.GenesisReserve = issuance - allocated;
+    }
+
+    /// <summary>Checks the signer, the nonce and the call's rules and plans its effects; a rejection plans nothing that is kept.</summary>
+    public static async ValueTask<OpResult> ExecuteAsync(ChainPlan plan, Operation operation)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        if (!Addresses.IsWellFormed(operation.Signer)) return OpResult.Fail(Codes.InvalidAddress, "the signer is not a valid address", plan.Chain.Block);
+        if (await NonceFailureAsync(plan, operation) is { } nonce) return OpResult.Fail(nonce.Code, nonce.Message, plan.Chain.Block);
+        var result = await Extrinsics.Calls.For(operation).PlanAsync(plan, operation);
+        if (!result.Ok) return result;
+        if (operation.Nonce is not null) await plan.AccountAsync(operation.Signer, new AccountChange(0, BumpNonce: true));
+        return result;
+    }
+
+    /// <summary>Every rule the operation breaks now (empty when it would be applied).</summary>
+    public static async ValueTask<ImmutableArray<RuleFailure>> PreflightAsync(ChainPlan plan, Operation operation)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        if (!Addresses.IsWellFormed(operation.Signer)) return [new RuleFailure(Codes.InvalidAddress, "the signer is not a valid address")];
+        var failures = ImmutableArray.CreateBuilder<RuleFailure>();
+        if (await NonceFailureAsync(plan, operation) is { } nonce) failures.Add(nonce);
+        failures.AddRange(await Extrinsics.Calls.For(operation).PreflightAsync(plan, operation));
+        return failures.ToImmutable();
+    }
+
+    private static async ValueTask<RuleFailure?> NonceFailureAsync(ChainPlan plan, Operation operation)
+    {
+        if (operation.Nonce is not ulong nonce) return null;
+        ulong next = (await plan.AccountAsync(operation.Signer)).Nonce;
+        if (nonce < next) return new RuleFailure(Codes.StaleNonce, $"nonce {nonce} was already used; the signer's next nonce is {next}");
+        if (nonce > next) return new RuleFailure(Codes.FutureNonce, $"nonce {nonce} is ahead; the signer's next nonce is {next}");
+        return null;
+    }
+
+    /// <summary>
+    /// One block (spec §0, §5–§7), the economy part: mint the block emission for the issuance and split it across
+    /// subnets by moving price; with no root network (tao_weight = 0, root proportion = 0) all of a subnet's TAO emission
+    /// buys alpha for the protocol; mint alpha_out (18% owner cut, the rest 50/50 miners/validators) into pending; decay
+    /// burns; update moving prices. Returns the epochs that start at this block (at most MaxEpochsPerBlock, and not while
+    /// the subnet's previous epoch is still in flight: those are deferred a block). Touches no subnet roster.
+    /// </summary>
+    public static List<EpochStart> StepBlock(ChainPlan plan)
+    {
+        var chain = plan.Chain;
+        ulong block = chain.Block + 1;
+        chain.Block = block;
+        var subnets = chain.Ordered.ToList();
+        ulong emission = BlockEmission.ForIssuance(chain.TotalIssuance);
+        var taoShares = SplitByPrice(emission, subnets);
+        ulong minted = 0;
+        var starts = new List<EpochStart>();
+        for (int k = 0; k < subnets.Count; k++)
+        {
+            var e = subnets[k];
+            ulong tao = taoShares[k];
+            minted += tao;
+            ulong bought = PoolMath.AlphaOut(e.PoolTao, e.PoolAlpha, tao, feeRate: 0);
+            ulong alphaOut = BlockEmission.ForIssuance(e.AlphaIssued - e.AlphaBurned);
+            ulong ownerCut = (ulong)((UInt128)alphaOut * e.Hyper.SubnetOwnerCut / 65535);
+            ulong rest = alphaOut - ownerCut;
+            ulong server = rest / 2;
+            double price = PoolMath.Price(e.PoolTao + tao, e.PoolAlpha - bought);
+            double age = block - Math.Min(block, e.RegisteredAt);
+            double a = MovingAlpha * age / (age + PriceHalvingBlocks);
+            ulong sinceStep = Math.Min(e.BlocksSinceLastStep + 1, e.Hyper.Tempo + 1);
+            e.PoolTao += tao;
+            e.PoolAlpha -= bought;
+            e.ProtocolAlpha += bought;
+            e.AlphaIssued += alphaOut;
+            e.PendingOwnerCut += ownerCut;
+            e.PendingServer += server;
+            e.PendingValidator += rest - server;
+            e.Burn = BurnMath.DecayOneBlock(e.Burn, e.Hyper);
+            e.MovingPrice = a * Math.Min(price, 1.0) + (1 - a) * e.MovingPrice;
+            e.BlocksSinceLastStep = sinceStep;
+
+            if (!EpochSchedule.ShouldRunEpoch(e.Hyper.Tempo, block, e.LastEpochBlock, e.PendingEpochAt, sinceStep)) continue;
+            if (starts.Count >= plan.Rules.MaxEpochsPerBlock || e.InFlight is not null)
+            {
+                e.PendingEpochAt = block + 1;
+                continue;
+            }
+            starts.Add(new EpochStart { Netuid = e.Netuid, Index = e.EpochIndex, Block = block, Hyper = e.Hyper, RaoEmission = e.PendingServer + e.PendingValidator });
+            e.LastEpochBlock = block;
+            e.PendingEpochAt = 0;
+            e.EpochIndex++;
+            e.BlocksSinceLastStep = 0;
+        }
+        chain.TotalIssuance += minted;
+        plan.Emit("Block");
+        return starts;
+    }
+
+    /// <summary>Shares of the block's TAO by moving price (equal when every price is 0); rounding dust to the first subnet.</summary>
+    private static ulong[] SplitByPrice(ulong emission, List<SubnetEconomy> subnets)
+    {
+        var shares = new ulong[subnets.Count];
+        if (subnets.Count == 0) return shares;
+        double total = subnets.Sum(s => s.MovingPrice);
+        ulong given = 0;
+        for (int k = 0; k < subnets.Count; k++)
+        {
+            double share = total > 0 ? subnets[k].MovingPrice / total : 1.0 / subnets.Count;
+            shares[k] = (ulong)Math.Floor(emission * share);
+            given += shares[k];
+        }
+        if (given > emission) throw new InvalidOperationException("TAO emission split exceeds the block emission");
+        shares[0] += emission - given;
+        return shares;
+    }
+
+    /// <summary>An epoch started this block but its outcome is not in: its emission is set aside until it lands.</summary>
+    public static void SetAside(ChainPlan plan, EpochStart start)
+    {
+        var e = plan.Economy(start.Netuid) ?? throw new InvalidOperationException($"subnet {start.Netuid} does not exist");
+        e.InFlight = new EpochInFlight(start.Index, start.Block, e.PendingServer, e.PendingValidator, e.PendingOwnerCut);
+        e.PendingServer = 0;
+        e.PendingValidator = 0;
+        e.PendingOwnerCut = 0;
+    }
+
+    /// <summary>
+    /// Lands an epoch's outcome (spec §6): miners' server emission and validators' dividends are staked as alpha (the
+    /// validator's take to its own coldkey, the rest to its nominators pro rata, rounding dust to the validator);
+    /// incentive to the owner's hotkeys is burned; the owner cut is staked to the owner hotkey; emission the epoch could
+    /// not pay out is carried to the next one. The emission is the one fixed when the epoch started.
+    /// </summary>
+    public static async ValueTask LandEpochAsync(ChainPlan plan, EpochOutcome o)
+    {
+        ushort netuid = o.Start.Netuid;
+        var e = plan.Economy(netuid) ?? throw new InvalidOperationException($"subnet {netuid} does not exist");
+        ulong raoServer, raoValidator, ownerCut;
+        if (e.InFlight is { } f)
+        {
+            if (f.Index != o.Start.Index) throw new InvalidOperationException($"subnet {netuid}: epoch {f.Index} is in flight, not {o.Start.Index}");
+            (raoServer, raoValidator, ownerCut) = (f.Server, f.Validator, f.OwnerCut);
+            e.InFlight = null;
+        }
+        else
+        {
+            (raoServer, raoValidator, ownerCut) = (e.PendingServer, e.PendingValidator, e.PendingOwnerCut);
+            e.PendingServer = e.PendingValidator = e.PendingOwnerCut = 0;
+        }
+        ulong raoEmission = raoServer + raoValidator;
+
+        var credits = new StakeCredits(netuid);
+        ulong server = 0, validator = 0, burned = 0;
+        for (int uid = 0; uid < o.Hotkeys.Length; uid++)
+        {
+            string hotkeyAddress = o.Hotkeys[uid], coldkey = o.Coldkeys[uid];
+            ulong incentive = o.ServerEmission[uid];
+            server += incentive;
+            if (coldkey == e.OwnerColdkey) burned += incentive;
+            else credits.Add(hotkeyAddress, coldkey, incentive);
+
+            ulong dividend = o.ValidatorEmission[uid];
+            if (dividend == 0) continue;
+            validator += dividend;
+            var hotkey = await plan.HotkeyAsync(hotkeyAddress);
+            string owner = hotkey.Owner ?? coldkey;
+            ulong take = (ulong)((UInt128)dividend * hotkey.Take / 65535);
+            ulong rest = dividend - take;
+            string prefix = $"{netuid}|";
+            var nominators = hotkey.Stakes
+                .Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal))
+                .Select(kv => (Coldkey: kv.Key[prefix.Length..], Alpha: kv.Value))
+                .OrderBy(n => n.Coldkey, StringComparer.Ordinal).ToList();
+            UInt128 total = 0;
+            foreach (var n in nominators) total += n.Alpha;
+            ulong paid = 0;
+            if (total > 0)
+                foreach (var (nominator, alpha) in nominators)
+                {
+                    ulong share = (ulong)((UInt128)rest * alpha / total);
+                    credits.Add(hotkeyAddress, nominator, share);
+                    paid += share;
+                }
+            credits.Add(hotkeyAddress, owner, take + rest - paid);
+        }
+        if (server + validator > raoEmission)
+            throw new InvalidOperationException($"subnet {netuid} epoch {o.Start.Index} pays {server + validator} rao of {raoEmission}");
+        credits.Add(e.OwnerHotkey, e.OwnerColdkey, ownerCut);
+        ulong carried = raoEmission - server - validator;
+
+        foreach (var (hotkey, change) in credits.Changes()) await plan.HotkeyAsync(hotkey, change);
+        var staked = credits.PerHotkey();
+        ulong stakedTotal = 0;
+        foreach (var alpha in staked.Values) stakedTotal = checked(stakedTotal + alpha);
+        e.AlphaStaked += stakedTotal;
+        e.AlphaBurned += burned;
+        e.PendingServer += carried;
+        plan.Chain.EpochsRun++;
+        await plan.SubnetAsync(netuid, new CommitEpoch
+        {
+            Index = o.Start.Index,
+            Block = o.Start.Block,
+            AsOfSeq = o.AsOfSeq,
+            StakeWeight = o.StakeWeight,
+            Consensus = o.Consensus,
+            Incentive = o.Incentive,
+            Dividends = o.Dividends,
+            ValidatorTrust = o.ValidatorTrust,
+            Emission = o.Emission,
+            Active = o.Active,
+            ValidatorPermit = o.ValidatorPermit,
+            Staked = staked,
+            Summary = new EpochSummary
+            {
+                Index = o.Start.Index, Block = o.Start.Block, RaoEmission = raoEmission, ServerEmission = server,
+                ValidatorEmission = validator, OwnerCut = ownerCut, Burned = burned, Carried = carried,
+            },
+        });
+        plan.Emit("EpochLanded", netuid: netuid, amount: raoEmission);
+    }
+}

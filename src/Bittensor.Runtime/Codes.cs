@@ -1,0 +1,68 @@
+namespace Bittensor.Runtime;
+
+/// <summary>
+/// Stable error codes: the rule a rejected call broke. The one list the chain, the REST API (status codes) and clients
+/// share; a code never changes meaning.
+/// </summary>
+public static class Codes
+{
+    public const string InvalidAmount = nameof(InvalidAmount);
+    public const string InvalidAddress = nameof(InvalidAddress);
+    public const string InsufficientBalance = nameof(InsufficientBalance);
+    public const string FaucetDisabled = nameof(FaucetDisabled);
+    public const string FaucetDry = nameof(FaucetDry);
+    public const string TooManySubnets = nameof(TooManySubnets);
+    public const string HotkeyOwnedByAnother = nameof(HotkeyOwnedByAnother);
+    public const string SubnetNotFound = nameof(SubnetNotFound);
+    public const string RegistrationDisabled = nameof(RegistrationDisabled);
+    public const string AlreadyRegistered = nameof(AlreadyRegistered);
+    public const string NoNeuronToPrune = nameof(NoNeuronToPrune);
+    public const string HotkeyNotFound = nameof(HotkeyNotFound);
+    public const string AmountTooLow = nameof(AmountTooLow);
+    public const string NotEnoughStake = nameof(NotEnoughStake);
+    public const string SlippageTooHigh = nameof(SlippageTooHigh);
+    public const string WeightVecLengthMismatch = nameof(WeightVecLengthMismatch);
+    public const string TooManyUids = nameof(TooManyUids);
+    public const string HotkeyNotRegistered = nameof(HotkeyNotRegistered);
+    public const string NotEnoughStakeToSetWeights = nameof(NotEnoughStakeToSetWeights);
+    public const string IncorrectWeightVersionKey = nameof(IncorrectWeightVersionKey);
+    public const string CommitRevealEnabled = nameof(CommitRevealEnabled);
+    public const string WeightsRateLimited = nameof(WeightsRateLimited);
+    public const string NoValidatorPermit = nameof(NoValidatorPermit);
+    public const string DuplicateUids = nameof(DuplicateUids);
+    public const string UidNotFound = nameof(UidNotFound);
+    public const string WeightVecLengthIsLow = nameof(WeightVecLengthIsLow);
+    public const string InvalidIpAddress = nameof(InvalidIpAddress);
+    public const string InvalidPort = nameof(InvalidPort);
+    public const string NotOwner = nameof(NotOwner);
+    public const string InvalidHyperparameter = nameof(InvalidHyperparameter);
+    public const string TakeTooHigh = nameof(TakeTooHigh);
+    public const string StaleNonce = nameof(StaleNonce);
+    public const string FutureNonce = nameof(FutureNonce);
+    /// <summary>The coldkey already owns <see cref="ChainRules.MaxHotkeysPerColdkey"/> hotkeys.</summary>
+    public const string TooManyHotkeys = nameof(TooManyHotkeys);
+    /// <summary>The hotkey already has <see cref="ChainRules.MaxNominatorsPerHotkey"/> nominators in the subnet.</summary>
+    public const string TooManyNominators = nameof(TooManyNominators);
+    /// <summary>An amount would leave the range of a u64 (nothing was changed).</summary>
+    public const string ArithmeticOverflow = nameof(ArithmeticOverflow);
+    /// <summary>Storage cannot be written right now; nothing was applied. Retry later (HTTP 503 with Retry-After).</summary>
+    public const string StorageUnavailable = nameof(StorageUnavailable);
+
+    // Transaction envelope (checked before the chain sees the call).
+    public const string UnknownSigner = nameof(UnknownSigner);
+    public const string BadSignature = nameof(BadSignature);
+    public const string MalformedTransaction = nameof(MalformedTransaction);
+    public const string WrongChain = nameof(WrongChain);
+    public const string InvalidArgs = nameof(InvalidArgs);
+    public const string UnknownCall = nameof(UnknownCall);
+
+    /// <summary>HTTP status of a rejection: 409 nonce and chain, 403 authority, 401 signature, 503 storage, 400 every other rule.</summary>
+    public static int HttpStatus(string code) => code switch
+    {
+        StaleNonce or FutureNonce or WrongChain => 409,
+        NotOwner or HotkeyOwnedByAnother or FaucetDisabled => 403,
+        UnknownSigner or BadSignature => 401,
+        StorageUnavailable => 503,
+        _ => 400,
+    };
+}

@@ -1,0 +1,15 @@
+namespace Bittensor;
+
+/// <summary>What one epoch distributed (rao of alpha).</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.EpochSummary")]
+public sealed record EpochSummary
+{
+    [Id(0)] public required ulong Index { get; init; }
+    [Id(1)] public required ulong Block { get; init; }
+    [Id(2)] public required ulong RaoEmission { get; init; }
+    [Id(3)] public required ulong ServerEmission { get; init; }
+    [Id(4)] public required ulong ValidatorEmission { get; init; }
+    [Id(5)] public required ulong OwnerCut { get; init; }
+    [Id(6)] public required ulong Burned { get; init; }
+    [Id(7)] public required ulong Carried { get; init; }
+}

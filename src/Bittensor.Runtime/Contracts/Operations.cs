@@ -1,0 +1,41 @@
+using System.Collections.Immutable;
+
+namespace Bittensor;
+
+/// <summary>A state-changing call (an extrinsic), executed atomically by the chain grain in submission order.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.Operation")]
+public abstract record Operation
+{
+    /// <summary>The key that authorizes the call (coldkey or hotkey as the call requires).</summary>
+    [Id(0)] public required string Signer { get; init; }
+
+    /// <summary>
+    /// For signed transactions: the signer's next nonce. The chain rejects any other value (StaleNonce / FutureNonce)
+    /// and consumes the nonce only when the operation is applied.
+    /// </summary>
+    [Id(1)] public ulong? Nonce { get; init; }
+}
+
+/// <summary>One rule a call would break now, and the block from which it would pass when that is known.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.RuleFailure")]
+public sealed record RuleFailure([property: Id(0)] string Code, [property: Id(1)] string Message, [property: Id(2)] ulong? PassesFromBlock = null);
+
+/// <summary>
+/// The outcome of an operation: applied (with the block and what it produced) or rejected with a stable
+/// machine-readable <see cref="Code"/> naming the rule and a sentence. A rejected operation changed nothing.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.OpResult")]
+public sealed record OpResult
+{
+    [Id(0)] public bool Ok { get; init; }
+    [Id(1)] public string? Code { get; init; }
+    [Id(2)] public string? Message { get; init; }
+    [Id(3)] public ulong Block { get; init; }
+    [Id(4)] public ulong? NextAllowedBlock { get; init; }
+    [Id(5)] public ushort? Netuid { get; init; }
+    [Id(6)] public ushort? Uid { get; init; }
+    [Id(7)] public ulong? Amount { get; init; }
+
+    public static OpResult Fail(string code, string message, ulong block, ulong? nextAllowed = null) =>
+        new() { Ok = false, Code = code, Message = message, Block = block, NextAllowedBlock = nextAllowed };
+}

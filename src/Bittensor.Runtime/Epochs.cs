@@ -1,0 +1,158 @@
+using System.Collections.Immutable;
+using Bittensor.Consensus;
+
+namespace Bittensor.Runtime;
+
+/// <summary>What the chain fixes when an epoch starts at <see cref="Block"/>: its index, hyperparameters and emission.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.Runtime.EpochStart")]
+public sealed record EpochStart
+{
+    [Id(0)] public required ushort Netuid { get; init; }
+    [Id(1)] public required ulong Index { get; init; }
+    [Id(2)] public required ulong Block { get; init; }
+    [Id(3)] public required SubnetHyperparameters Hyper { get; init; }
+    /// <summary>Alpha the epoch distributes to miners and validators (pending server + validator emission).</summary>
+    [Id(4)] public required ulong RaoEmission { get; init; }
+}
+
+/// <summary>
+/// An epoch's inputs, typed (no JSON round trip): the roster's stake, weights and bonds in compressed-row form, taken
+/// from the subnet at <see cref="AsOfSeq"/>, plus who each UID was then (so its emission goes to the right keys).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.Runtime.EpochRequest")]
+public sealed record EpochRequest
+{
+    [Id(0)] public required EpochStart Start { get; init; }
+    [Id(1)] public required long AsOfSeq { get; init; }
+    [Id(2)] public required int? OwnerUid { get; init; }
+    [Id(3)] public required ulong[] Stake { get; init; }
+    [Id(4)] public required int[] WeightStarts { get; init; }
+    [Id(5)] public required ushort[] WeightColumns { get; init; }
+    [Id(6)] public required ushort[] WeightValues { get; init; }
+    [Id(7)] public required int[] BondStarts { get; init; }
+    [Id(8)] public required ushort[] BondColumns { get; init; }
+    [Id(9)] public required ushort[] BondValues { get; init; }
+    [Id(10)] public required bool[] ValidatorPermit { get; init; }
+    [Id(11)] public required ulong[] LastUpdate { get; init; }
+    [Id(12)] public required ulong[] BlockAtRegistration { get; init; }
+    [Id(13)] public required ulong LastMechanismStepBlock { get; init; }
+    [Id(14)] public required string[] Hotkeys { get; init; }
+    [Id(15)] public required string[] Coldkeys { get; init; }
+
+    public int N => Stake.Length;
+
+    /// <summary>Weight and bond entries together (the size of the inputs).</summary>
+    public long Entries => WeightColumns.LongLength + BondColumns.LongLength;
+
+    /// <summary>The engine's view (spec §1): stake = alpha staked on each UID's hotkey (tao_weight = 0).</summary>
+    public (EpochParameters, EpochInput) ToEngine()
+    {
+        var h = Start.Hyper;
+        var parameters = new EpochParameters
+        {
+            Tempo = h.Tempo, Kappa = h.Kappa, BondsMovingAverage = h.BondsMovingAverage, BondsPenalty = h.BondsPenalty,
+            MaxAllowedValidators = h.MaxAllowedValidators, ActivityCutoffFactorMilli = h.ActivityCutoffFactorMilli,
+            Yuma3 = h.Yuma3, LiquidAlpha = h.LiquidAlpha, AlphaLow = h.AlphaLow, AlphaHigh = h.AlphaHigh,
+            AlphaSigmoidSteepness = h.AlphaSigmoidSteepness, StakeThreshold = h.StakeThreshold,
+            OwnerUid = OwnerUid, CommitReveal = h.CommitReveal, RaoEmission = Start.RaoEmission,
+        };
+        var input = new EpochInput
+        {
+            N = N,
+            Block = Start.Block,
+            Stake = Stake,
+            Weights = SparseMatrix.FromCsr(WeightStarts, WeightColumns, WeightValues),
+            Bonds = SparseMatrix.FromCsr(BondStarts, BondColumns, BondValues),
+            ValidatorPermit = ValidatorPermit,
+            LastUpdate = LastUpdate,
+            BlockAtRegistration = BlockAtRegistration,
+            LastMechanismStepBlock = LastMechanismStepBlock,
+        };
+        return (parameters, input);
+    }
+
+    /// <summary>The inputs of the epoch <paramref name="start"/> from the subnet's roster as it is now.</summary>
+    public static EpochRequest From(SubnetState s, EpochStart start)
+    {
+        int n = s.Neurons.Count;
+        int owner = s.UidOf(s.OwnerHotkey);
+        int weights = 0, bonds = 0;
+        foreach (var neuron in s.Neurons)
+        {
+            weights += neuron.WeightColumns.Length;
+            bonds += neuron.BondColumns.Length;
+        }
+        var wStarts = new int[n + 1];
+        var wCols = new ushort[weights];
+        var wVals = new ushort[weights];
+        var bStarts = new int[n + 1];
+        var bCols = new ushort[bonds];
+        var bVals = new ushort[bonds];
+        int w = 0, b = 0;
+        for (int i = 0; i < n; i++)
+        {
+            var neuron = s.Neurons[i];
+            neuron.WeightColumns.CopyTo(wCols, w);
+            neuron.WeightValues.CopyTo(wVals, w);
+            w += neuron.WeightColumns.Length;
+            wStarts[i + 1] = w;
+            neuron.BondColumns.CopyTo(bCols, b);
+            neuron.BondValues.CopyTo(bVals, b);
+            b += neuron.BondColumns.Length;
+            bStarts[i + 1] = b;
+        }
+        return new EpochRequest
+        {
+            Start = start,
+            AsOfSeq = s.LastSeq,
+            OwnerUid = owner >= 0 ? owner : null,
+            Stake = [.. s.Neurons.Select(x => x.Stake)],
+            WeightStarts = wStarts, WeightColumns = wCols, WeightValues = wVals,
+            BondStarts = bStarts, BondColumns = bCols, BondValues = bVals,
+            ValidatorPermit = [.. s.Neurons.Select(x => x.ValidatorPermit)],
+            LastUpdate = [.. s.Neurons.Select(x => x.LastUpdate)],
+            BlockAtRegistration = [.. s.Neurons.Select(x => x.BlockAtRegistration)],
+            LastMechanismStepBlock = s.LastMechanismStepBlock,
+            Hotkeys = [.. s.Neurons.Select(x => x.Hotkey)],
+            Coldkeys = [.. s.Neurons.Select(x => x.Coldkey)],
+        };
+    }
+}
+
+/// <summary>An epoch's outputs (Exact arithmetic) with the keys each UID had when its inputs were taken.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.Runtime.EpochOutcome")]
+public sealed record EpochOutcome
+{
+    [Id(0)] public required EpochStart Start { get; init; }
+    [Id(1)] public required long AsOfSeq { get; init; }
+    [Id(2)] public required ImmutableArray<string> Hotkeys { get; init; }
+    [Id(3)] public required ImmutableArray<string> Coldkeys { get; init; }
+    [Id(4)] public required ImmutableArray<ushort> StakeWeight { get; init; }
+    [Id(5)] public required ImmutableArray<ushort> Consensus { get; init; }
+    [Id(6)] public required ImmutableArray<ushort> Incentive { get; init; }
+    [Id(7)] public required ImmutableArray<ushort> Dividends { get; init; }
+    [Id(8)] public required ImmutableArray<ushort> ValidatorTrust { get; init; }
+    [Id(9)] public required ImmutableArray<bool> Active { get; init; }
+    [Id(10)] public required ImmutableArray<bool> ValidatorPermit { get; init; }
+    [Id(11)] public required ImmutableArray<ulong> ServerEmission { get; init; }
+    [Id(12)] public required ImmutableArray<ulong> ValidatorEmission { get; init; }
+    [Id(13)] public required ImmutableArray<ulong> Emission { get; init; }
+
+    public static EpochOutcome From(EpochRequest request, EpochResult r) => new()
+    {
+        Start = request.Start,
+        AsOfSeq = request.AsOfSeq,
+        Hotkeys = [.. request.Hotkeys],
+        Coldkeys = [.. request.Coldkeys],
+        StakeWeight = [.. r.StakeWeight],
+        Consensus = [.. r.Consensus],
+        Incentive = [.. r.Incentive],
+        Dividends = [.. r.Dividends],
+        ValidatorTrust = [.. r.ValidatorTrust],
+        Active = [.. r.Active],
+        ValidatorPermit = [.. r.ValidatorPermit],
+        ServerEmission = [.. r.ServerEmission],
+        ValidatorEmission = [.. r.ValidatorEmission],
+        Emission = [.. r.Emission],
+    };
+}

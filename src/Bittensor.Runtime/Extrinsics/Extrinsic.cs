@@ -1,0 +1,149 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.Json;
+using Bittensor.Keys;
+
+namespace Bittensor.Runtime.Extrinsics;
+
+/// <summary>A call's arguments are malformed; names the field.</summary>
+public sealed class CallFormatException(string field, string message) : FormatException($"args.{field}: {message}")
+{
+    public string Field { get; } = field;
+}
+
+/// <summary>
+/// One extrinsic: its call name, how its signed arguments become an <see cref="Operation"/>, and its rules and
+/// effects as a plan. Adding an extrinsic is one class deriving from <see cref="Extrinsic{T}"/> (with its operation
+/// record beside it) plus its tests: <see cref="Calls"/> finds every one by reflection.
+/// </summary>
+public interface IExtrinsic
+{
+    /// <summary>The call name in a signed payload (<c>"call"</c>), snake_case as on Bittensor.</summary>
+    string Name { get; }
+
+    Type OperationType { get; }
+
+    /// <summary>The operation from a payload's <c>args</c> object, or <see cref="CallFormatException"/> naming the field.</summary>
+    Operation Parse(JsonElement args, string signer);
+
+    /// <summary>Checks the rules against the plan's state and plans the effects; a rejection changes nothing it planned.</summary>
+    ValueTask<OpResult> PlanAsync(ChainPlan plan, Operation operation);
+
+    /// <summary>Every rule the operation breaks now (by default: the first one <see cref="PlanAsync"/> finds).</summary>
+    ValueTask<IReadOnlyList<RuleFailure>> PreflightAsync(ChainPlan plan, Operation operation);
+}
+
+/// <summary>Base of every extrinsic, typed by its operation.</summary>
+public abstract class Extrinsic<T> : IExtrinsic where T : Operation
+{
+    public abstract string Name { get; }
+
+    public Type OperationType => typeof(T);
+
+    public abstract T Parse(CallArgs args, string signer);
+
+    public abstract ValueTask<OpResult> PlanAsync(ChainPlan plan, T op);
+
+    public virtual async ValueTask<IReadOnlyList<RuleFailure>> PreflightAsync(ChainPlan plan, T op)
+    {
+        var result = await PlanAsync(plan, op);
+        return result.Ok ? [] : [new RuleFailure(result.Code!, result.Message!, result.NextAllowedBlock)];
+    }
+
+    Operation IExtrinsic.Parse(JsonElement args, string signer) => Parse(new CallArgs(args), signer);
+
+    ValueTask<OpResult> IExtrinsic.PlanAsync(ChainPlan plan, Operation operation) => PlanAsync(plan, (T)operation);
+
+    ValueTask<IReadOnlyList<RuleFailure>> IExtrinsic.PreflightAsync(ChainPlan plan, Operation operation) => PreflightAsync(plan, (T)operation);
+
+    protected static OpResult Fail(ChainPlan plan, string code, string message, ulong? nextAllowed = null) =>
+        OpResult.Fail(code, message, plan.Chain.Block, nextAllowed);
+
+    protected static OpResult Done(ChainPlan plan, ushort? netuid = null, ushort? uid = null, ulong? amount = null) =>
+        new() { Ok = true, Block = plan.Chain.Block, Netuid = netuid, Uid = uid, Amount = amount };
+
+    protected static bool ValidAddress(string? address) => Addresses.IsWellFormed(address);
+}
+
+/// <summary>Every extrinsic, by call name and by operation type.</summary>
+public static class Calls
+{
+    public static ImmutableArray<IExtrinsic> All { get; } = [.. typeof(IExtrinsic).Assembly.GetTypes()
+        .Where(t => t is { IsAbstract: false, IsClass: true } && typeof(IExtrinsic).IsAssignableFrom(t))
+        .Select(t => (IExtrinsic)Activator.CreateInstance(t)!)
+        .OrderBy(e => e.Name, StringComparer.Ordinal)];
+
+    private static readonly FrozenDictionary<string, IExtrinsic> ByName = All.ToFrozenDictionary(e => e.Name, StringComparer.Ordinal);
+
+    private static readonly FrozenDictionary<Type, IExtrinsic> ByType = All.ToFrozenDictionary(e => e.OperationType);
+
+    /// <summary>Call names, sorted.</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. All.Select(e => e.Name)];
+
+    public static IExtrinsic? Named(string call) => ByName.GetValueOrDefault(call);
+
+    public static IExtrinsic For(Operation operation) =>
+        ByType.GetValueOrDefault(operation.GetType()) ?? throw new ArgumentException($"no extrinsic handles {operation.GetType().Name}", nameof(operation));
+
+    /// <summary>The operation for a signed payload's call and args (with its nonce), null for an unknown call.</summary>
+    public static Operation? Parse(string call, JsonElement args, string signer, ulong? nonce)
+    {
+        if (Named(call) is not { } extrinsic) return null;
+        if (args.ValueKind != JsonValueKind.Object) throw new CallFormatException("", "args must be a JSON object");
+        return extrinsic.Parse(args, signer) with { Nonce = nonce };
+    }
+}
+
+/// <summary>Typed reads of a call's <c>args</c> object; each failure names the field and the rule.</summary>
+public readonly struct CallArgs(JsonElement args)
+{
+    private JsonElement Field(string name) =>
+        args.TryGetProperty(name, out var v) ? v : throw new CallFormatException(name, "required");
+
+    public ulong U64(string name) =>
+        Field(name) is { ValueKind: JsonValueKind.Number } v && v.TryGetUInt64(out ulong u) ? u
+            : throw new CallFormatException(name, "must be a non-negative integer (rao)");
+
+    public ulong? OptionalU64(string name) =>
+        args.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? U64(name) : null;
+
+    public ushort U16(string name) =>
+        Field(name) is { ValueKind: JsonValueKind.Number } v && v.TryGetUInt16(out ushort u) ? u
+            : throw new CallFormatException(name, "must be an integer in 0..65535");
+
+    public ImmutableArray<ushort> U16Array(string name)
+    {
+        var v = Field(name);
+        if (v.ValueKind != JsonValueKind.Array || v.GetArrayLength() > 65535) throw new CallFormatException(name, "must be an array of integers in 0..65535");
+        var b = ImmutableArray.CreateBuilder<ushort>(v.GetArrayLength());
+        foreach (var e in v.EnumerateArray())
+            b.Add(e.ValueKind == JsonValueKind.Number && e.TryGetUInt16(out ushort u) ? u : throw new CallFormatException(name, "must be an array of integers in 0..65535"));
+        return b.MoveToImmutable();
+    }
+
+    public string String(string name) =>
+        Field(name) is { ValueKind: JsonValueKind.String } v && v.GetString() is { Length: > 0 and <= 256 } s ? s
+            : throw new CallFormatException(name, "must be a non-empty string");
+
+    public string? OptionalString(string name) =>
+        args.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? String(name) : null;
+
+    /// <summary>A string, number or boolean, as text.</summary>
+    public string Scalar(string name) => Field(name) switch
+    {
+        { ValueKind: JsonValueKind.String } v => v.GetString()!,
+        { ValueKind: JsonValueKind.Number } v => v.GetRawText(),
+        { ValueKind: JsonValueKind.True } => "true",
+        { ValueKind: JsonValueKind.False } => "false",
+        _ => throw new CallFormatException(name, "must be a string, number or boolean"),
+    };
+
+    public string Address(string name)
+    {
+        string s = String(name);
+        return Ss58.IsValid(s) ? s : throw new CallFormatException(name, "is not an SS58 address (prefix 42)");
+    }
+
+    internal static string Invariant(ulong v) => v.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,54 @@
+using System.Collections.Immutable;
+using Bittensor.Runtime;
+using Bittensor.Runtime.Extrinsics;
+
+namespace Bittensor
+{
+    /// <summary>Creates a subnet owned by the signer (coldkey) with <see cref="Hotkey"/> as owner hotkey; pays the lock cost.</summary>
+    [GenerateSerializer, Immutable, Alias("Bittensor.RegisterNetwork")]
+    public sealed record RegisterNetwork : Operation
+    {
+        [Id(0)] public required string Hotkey { get; init; }
+    }
+}
+
+namespace Bittensor.Runtime.Extrinsics
+{
+    /// <summary><c>register_network</c>: see <see cref="RegisterNetwork"/>.</summary>
+    public sealed class RegisterNetworkCall : Extrinsic<RegisterNetwork>
+    {
+        public override string Name => "register_network";
+
+        public override RegisterNetwork Parse(CallArgs a, string signer) => new() { Signer = signer, Hotkey = a.Address("hotkey") };
+
+        public override async ValueTask<OpResult> PlanAsync(ChainPlan plan, RegisterNetwork r)
+        {
+            var chain = plan.Chain;
+            if (!ValidAddress(r.Hotkey)) return Fail(plan, Codes.InvalidAddress, "hotkey is not a valid address");
+            if (chain.Subnets.Count >= plan.Rules.MaxSubnets) return Fail(plan, Codes.TooManySubnets, $"the network already has the maximum of {plan.Rules.MaxSubnets} subnets");
+            var hotkey = await plan.HotkeyAsync(r.Hotkey);
+            if (hotkey.Owner is { } owner && owner != r.Signer) return Fail(plan, Codes.HotkeyOwnedByAnother, "the hotkey belongs to another coldkey");
+            ulong block = chain.Block;
+            ulong cost = LockCost.At(block, chain.LastLockCost, chain.LastLockBlock, plan.Rules);
+            var account = await plan.AccountAsync(r.Signer);
+            if (account.Balance < cost) return Fail(plan, Codes.InsufficientBalance, $"the lock cost is {cost} rao; balance is {account.Balance} rao");
+            if (BurnedRegisterCall.HotkeyLimit(plan, account, r.Hotkey) is { } limit) return limit;
+            ushort netuid = 1;
+            while (chain.Subnets.ContainsKey(netuid)) netuid++;
+            var hyper = new SubnetHyperparameters { Tempo = plan.Rules.NewSubnetTempo };
+            await plan.AccountAsync(r.Signer, new AccountChange(-(long)cost, AddHotkey: r.Hotkey));
+            chain.Subnets[netuid] = new SubnetEconomy
+            {
+                Netuid = netuid, OwnerColdkey = r.Signer, OwnerHotkey = r.Hotkey, RegisteredAt = block, Hyper = hyper, Lock = cost,
+                PoolTao = cost, PoolAlpha = cost, AlphaIssued = cost, Burn = BurnMath.Clamp(Tao.Rao, hyper), N = 1,
+                LastEpochBlock = Bittensor.Consensus.EpochSchedule.InitialLastEpochBlock(netuid, hyper.Tempo, block),
+            };
+            await plan.SubnetAsync(netuid, new CreateSubnet(netuid, r.Signer, r.Hotkey, block, hyper, plan.Seq, hotkey.StakeIn(netuid)));
+            await plan.HotkeyAsync(r.Hotkey, new HotkeyChange { Owner = r.Signer, Registered = (netuid, 0) });
+            chain.LastLockCost = cost;
+            chain.LastLockBlock = block;
+            plan.Emit("NetworkRegistered", r.Signer, netuid, 0, cost);
+            return Done(plan, netuid: netuid, uid: 0, amount: cost);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using System.Collections.Immutable;
+using Bittensor.Runtime;
+using Bittensor.Runtime.Extrinsics;
+
+namespace Bittensor
+{
+    /// <summary>Sets the signer hotkey's weights on a subnet (u16 values, stored max-upscaled).</summary>
+    [GenerateSerializer, Immutable, Alias("Bittensor.SetWeights")]
+    public sealed record SetWeights : Operation
+    {
+        [Id(0)] public required ushort Netuid { get; init; }
+        [Id(1)] public required ImmutableArray<ushort> Uids { get; init; }
+        [Id(2)] public required ImmutableArray<ushort> Weights { get; init; }
+        [Id(3)] public ulong VersionKey { get; init; }
+    }
+}
+
+namespace Bittensor.Runtime.Extrinsics
+{
+    /// <summary><c>set_weights</c>: see <see cref="SetWeights"/>.</summary>
+    public sealed class SetWeightsCall : Extrinsic<SetWeights>
+    {
+        public override string Name => "set_weights";
+
+        public override SetWeights Parse(CallArgs a, string signer) => new()
+        {
+            Signer = signer, Netuid = a.U16("netuid"), Uids = a.U16Array("uids"), Weights = a.U16Array("weights"), VersionKey = a.OptionalU64("version_key") ?? 0,
+        };
+
+        public override async ValueTask<OpResult> PlanAsync(ChainPlan plan, SetWeights w)
+        {
+            var s = await plan.SubnetAsync(w.Netuid);
+            if (s is null) return Fail(plan, Codes.SubnetNotFound, $"no subnet has netuid {w.Netuid}");
+            var errors = Rules(s, w, plan.Chain.Block);
+            if (errors.Count > 0) return Fail(plan, errors[0].Code, errors[0].Message, errors[0].PassesFromBlock);
+            int uid = s.UidOf(w.Signer);
+            await plan.SubnetAsync(w.Netuid, new StoreWeights((ushort)uid, w.Uids, [.. WeightMath.MaxUpscale(w.Weights)], plan.Chain.Block));
+            plan.Emit("WeightsSet", w.Signer, w.Netuid, (ushort)uid);
+            return Done(plan, netuid: w.Netuid, uid: (ushort)uid);
+        }
+
+        public override async ValueTask<IReadOnlyList<RuleFailure>> PreflightAsync(ChainPlan plan, SetWeights w) =>
+            await plan.SubnetAsync(w.Netuid) is { } s ? Rules(s, w, plan.Chain.Block)
+                : [new RuleFailure(Codes.SubnetNotFound, $"no subnet has netuid {w.Netuid}")];
+
+        /// <summary>Every set_weights rule of spec §8 the call breaks now, in the chain's order (empty when it passes).</summary>
+        public static List<RuleFailure> Rules(SubnetState s, SetWeights w, ulong block)
+        {
+            var errors = new List<RuleFailure>();
+            int n = s.Neurons.Count;
+            if (w.Uids.Length != w.Weights.Length) errors.Add(new(Codes.WeightVecLengthMismatch, $"{w.Uids.Length} uids but {w.Weights.Length} weights"));
+            if (w.Uids.Length > n) errors.Add(new(Codes.TooManyUids, $"{w.Uids.Length} uids on a subnet of {n}"));
+            int uid = s.UidOf(w.Signer);
+            if (uid < 0)
+            {
+                errors.Add(new(Codes.HotkeyNotRegistered, $"the hotkey is not registered on subnet {s.Netuid}"));
+                return errors;
+            }
+            bool owner = w.Signer == s.OwnerHotkey;
+            ulong stake = s.Neurons[uid].Stake;
+            if (!owner && stake < s.Hyper.StakeThreshold)
+                errors.Add(new(Codes.NotEnoughStakeToSetWeights, $"stake {stake} rao is below the threshold {s.Hyper.StakeThreshold} rao"));
+            if (s.Hyper.WeightsVersionKey != 0 && w.VersionKey < s.Hyper.WeightsVersionKey)
+                errors.Add(new(Codes.IncorrectWeightVersionKey, $"version_key {w.VersionKey} is below the subnet's {s.Hyper.WeightsVersionKey}"));
+            if (s.Hyper.CommitReveal)
+                errors.Add(new(Codes.CommitRevealEnabled, "commit-reveal is enabled on this subnet; weights cannot be set directly"));
+            else
+            {
+                ulong last = s.Neurons[uid].LastUpdate;
+                if (last != 0 && block - Math.Min(block, last) < s.Hyper.WeightsRateLimit)
+                {
+                    ulong next = last + s.Hyper.WeightsRateLimit;
+                    errors.Add(new(Codes.WeightsRateLimited, $"weights were set at block {last}; the rate limit is {s.Hyper.WeightsRateLimit} blocks (next allowed block {next})", next));
+                }
+            }
+            bool selfOnly = w.Uids.Length == 1 && w.Uids[0] == uid;
+            if (!selfOnly && !owner && !s.Neurons[uid].ValidatorPermit)
+                errors.Add(new(Codes.NoValidatorPermit, "the hotkey has no validator permit on this subnet"));
+            if (w.Uids.Distinct().Count() != w.Uids.Length) errors.Add(new(Codes.DuplicateUids, "a uid appears more than once"));
+            var missing = w.Uids.Where(u => u >= n).ToList();
+            if (missing.Count > 0) errors.Add(new(Codes.UidNotFound, $"uid {missing[0]} does not exist (n = {n})"));
+            int min = Math.Min((int)s.Hyper.MinAllowedWeights, n);
+            if (!selfOnly && w.Weights.Length < min) errors.Add(new(Codes.WeightVecLengthIsLow, $"at least {min} weights are required"));
+            return errors;
+        }
+    }
+}

@@ -1,0 +1,186 @@
+using System.Collections.Immutable;
+
+namespace Bittensor.Runtime;
+
+/// <summary>Names of the storage parts of a subnet, so that a change rewrites only what it touched.</summary>
+public static class SubnetParts
+{
+    /// <summary>Neurons per metadata page.</summary>
+    public const int PageSize = 256;
+
+    public const string Head = "head";
+
+    public static string Meta(int uid) => $"m{uid / PageSize}";
+
+    public static string Weights(int uid) => $"w{uid}";
+
+    public static string Bonds(int uid) => $"b{uid}";
+}
+
+/// <summary>
+/// The only code that mutates a subnet's roster. Grains call it to apply a journaled batch; the chain calls it on its
+/// copy while planning, so a plan and its application can never disagree. Every part it changes is marked dirty.
+/// </summary>
+public static class SubnetLedger
+{
+    /// <summary>Epoch summaries kept per subnet (and epoch records kept in their own grains).</summary>
+    public const int EpochHistory = 100;
+
+    public static void Apply(SubnetState s, SubnetCommand command)
+    {
+        s.Dirty.Add(SubnetParts.Head);
+        switch (command)
+        {
+            case CreateSubnet c:
+                s.Exists = true;
+                s.Netuid = c.Netuid;
+                s.OwnerColdkey = c.OwnerColdkey;
+                s.OwnerHotkey = c.OwnerHotkey;
+                s.RegisteredAt = c.Block;
+                s.Hyper = c.Hyper;
+                s.CurrentBlock = c.Block;
+                s.Neurons.Add(new Neuron
+                {
+                    Hotkey = c.OwnerHotkey, Coldkey = c.OwnerColdkey, BlockAtRegistration = c.Block, LastUpdate = c.Block,
+                    RegisteredSeq = c.Seq, Stake = c.OwnerStake,
+                });
+                s.RosterChanged();
+                s.Dirty.Add(SubnetParts.Meta(0));
+                break;
+            case RegisterNeuron r:
+                var neuron = new Neuron
+                {
+                    Hotkey = r.Hotkey, Coldkey = r.Coldkey, BlockAtRegistration = r.Block, LastUpdate = r.Block,
+                    RegisteredSeq = r.Seq, Stake = r.Stake,
+                };
+                if (r.Uid == s.Neurons.Count) s.Neurons.Add(neuron);
+                else
+                {
+                    s.Neurons[r.Uid] = neuron;
+                    // Every weight *to* the replaced uid becomes 0 (the entry is kept); bonds to it reset in the epoch.
+                    for (int row = 0; row < s.Neurons.Count; row++)
+                    {
+                        var n = s.Neurons[row];
+                        int k = Array.IndexOf(n.WeightColumns, r.Uid); // set_weights refuses duplicate uids: one entry at most
+                        if (k < 0 || n.WeightValues[k] == 0) continue;
+                        n.WeightValues[k] = 0;
+                        s.Dirty.Add(SubnetParts.Weights(row));
+                    }
+                    s.Dirty.Add(SubnetParts.Weights(r.Uid));
+                    s.Dirty.Add(SubnetParts.Bonds(r.Uid));
+                }
+                s.RosterChanged();
+                s.CurrentBlock = r.Block;
+                s.Dirty.Add(SubnetParts.Meta(r.Uid));
+                break;
+            case StoreWeights w:
+                var target = s.Neurons[w.Uid];
+                target.WeightColumns = [.. w.Columns];
+                target.WeightValues = [.. w.Values];
+                target.LastUpdate = w.Block;
+                s.CurrentBlock = w.Block;
+                s.Dirty.Add(SubnetParts.Weights(w.Uid));
+                s.Dirty.Add(SubnetParts.Meta(w.Uid));
+                break;
+            case NeuronStake m:
+                int uid = s.UidOf(m.Hotkey);
+                if (uid < 0) break;
+                s.Neurons[uid].Stake = checked((ulong)((long)s.Neurons[uid].Stake + m.Alpha));
+                s.Dirty.Add(SubnetParts.Meta(uid));
+                break;
+            case ReplaceHyperparameters h:
+                s.Hyper = h.Hyper;
+                break;
+            case SetAxon a:
+                int axonUid = s.UidOf(a.Hotkey);
+                if (axonUid < 0) break;
+                s.Neurons[axonUid].Axon = a.Axon;
+                s.Dirty.Add(SubnetParts.Meta(axonUid));
+                break;
+            case CommitEpoch e:
+                int count = Math.Min(s.Neurons.Count, e.Incentive.Length);
+                for (int i = 0; i < count; i++)
+                {
+                    var n = s.Neurons[i];
+                    if (n.RegisteredSeq > e.AsOfSeq) continue; // registered after the inputs were taken: not this epoch's neuron
+                    n.StakeWeight = e.StakeWeight[i];
+                    n.Consensus = e.Consensus[i];
+                    n.Incentive = e.Incentive[i];
+                    n.Dividends = e.Dividends[i];
+                    n.ValidatorTrust = e.ValidatorTrust[i];
+                    n.Emission = e.Emission[i];
+                    n.Active = e.Active[i];
+                    n.ValidatorPermit = e.ValidatorPermit[i];
+                }
+                foreach (var (hotkey, alpha) in e.Staked)
+                {
+                    int staked = s.UidOf(hotkey);
+                    if (staked >= 0) s.Neurons[staked].Stake = checked(s.Neurons[staked].Stake + alpha);
+                }
+                for (int page = 0; page < s.Neurons.Count; page += SubnetParts.PageSize) s.Dirty.Add(SubnetParts.Meta(page));
+                s.LastMechanismStepBlock = e.Block;
+                s.EpochIndex = e.Index + 1;
+                s.Epochs.Add(e.Summary);
+                if (s.Epochs.Count > EpochHistory) s.Epochs.RemoveRange(0, s.Epochs.Count - EpochHistory);
+                break;
+            default:
+                throw new InvalidOperationException($"unknown subnet command {command.GetType().Name}");
+        }
+    }
+
+    /// <summary>Stores an epoch's new bonds (rows of (column, value)) for the neurons that were registered at <paramref name="asOfSeq"/>.</summary>
+    public static void ApplyBonds(SubnetState s, long asOfSeq, IReadOnlyList<(ushort[] Columns, ushort[] Values)> rows)
+    {
+        int count = Math.Min(s.Neurons.Count, rows.Count);
+        for (int i = 0; i < count; i++)
+        {
+            var n = s.Neurons[i];
+            if (n.RegisteredSeq > asOfSeq) continue;
+            var (columns, values) = rows[i];
+            if (n.BondColumns.Length == 0 && columns.Length == 0) continue;
+            if (n.BondColumns.AsSpan().SequenceEqual(columns) && n.BondValues.AsSpan().SequenceEqual(values)) continue;
+            n.BondColumns = columns;
+            n.BondValues = values;
+            s.Dirty.Add(SubnetParts.Bonds(i));
+        }
+    }
+}
+
+/// <summary>Applies changes to accounts and hotkeys.</summary>
+public static class KeyLedger
+{
+    public static void Apply(AccountState s, AccountChange c)
+    {
+        s.Balance = checked((ulong)((long)s.Balance + c.Balance));
+        if (c.BumpNonce) s.Nonce++;
+        if (c.AddHotkey is { } h && !s.Hotkeys.Contains(h)) s.Hotkeys.Add(h);
+        if (c.MarkIndexed) s.Indexed = true;
+    }
+
+    public static void Apply(HotkeyState s, HotkeyChange c)
+    {
+        if (c.Owner is { } owner && s.Owner is null) s.Owner = owner;
+        foreach (var d in c.Stakes)
+        {
+            string key = StakeKey(d.Netuid, d.Coldkey);
+            ulong next = checked((ulong)((long)s.Stakes.GetValueOrDefault(key) + d.Alpha));
+            if (next == 0) s.Stakes.Remove(key); else s.Stakes[key] = next;
+        }
+        if (c.Deregistered is ushort gone) { s.Registrations.Remove(gone); s.Axons.Remove(gone); }
+        if (c.Registered is var (netuid, uid)) s.Registrations[netuid] = uid;
+        if (c.Axon is var (axonNet, axon)) s.Axons[axonNet] = axon;
+        if (c.Take is ushort take) s.Take = take;
+        if (c.MarkIndexed) s.Indexed = true;
+    }
+
+    public static string StakeKey(ushort netuid, string coldkey) => $"{netuid}|{coldkey}";
+
+    public static HotkeyView View(string address, HotkeyState s) => new(
+        address, s.Owner, s.Registrations.ToImmutableDictionary(),
+        [.. s.Stakes.Select(kv =>
+        {
+            int bar = kv.Key.IndexOf('|');
+            return new StakeEntry(ushort.Parse(kv.Key[..bar], System.Globalization.CultureInfo.InvariantCulture), kv.Key[(bar + 1)..], kv.Value);
+        }).OrderBy(e => e.Netuid).ThenBy(e => e.Coldkey, StringComparer.Ordinal)],
+        s.Take, s.Axons.ToImmutableDictionary());
+}

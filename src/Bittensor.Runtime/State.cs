@@ -1,0 +1,269 @@
+using System.Collections.Immutable;
+
+namespace Bittensor.Runtime;
+
+/// <summary>
+/// The chain's own state: clock, supply, every subnet's economy (pool, pending emission, epoch clock), the running
+/// sums the audit checks, and the write-ahead batch. Nothing in it grows with the number of users or neurons.
+/// </summary>
+[GenerateSerializer, Alias("Bittensor.Runtime.ChainState")]
+public sealed class ChainState
+{
+    [Id(0)] public bool Initialized { get; set; }
+    [Id(1)] public ulong Block { get; set; }
+    [Id(2)] public ulong TotalIssuance { get; set; }
+    [Id(3)] public ulong GenesisReserve { get; set; }
+    [Id(4)] public ulong Recycled { get; set; }
+    [Id(5)] public Dictionary<ushort, SubnetEconomy> Subnets { get; set; } = [];
+    /// <summary>Running Σ of every account's free balance (the audit's fast check; a full audit re-counts it).</summary>
+    [Id(6)] public ulong FreeTotal { get; set; }
+    /// <summary>Accounts and hotkeys ever changed (each listed once in the sharded address index).</summary>
+    [Id(7)] public ulong AccountCount { get; set; }
+    [Id(8)] public ulong HotkeyCount { get; set; }
+    [Id(9)] public ulong LastLockCost { get; set; }
+    [Id(10)] public ulong LastLockBlock { get; set; }
+    [Id(11)] public long Seq { get; set; }
+    [Id(12)] public Batch? Pending { get; set; }
+    [Id(13)] public ulong EpochsRun { get; set; }
+
+    /// <summary>The subnets in netuid order (the order every block visits them).</summary>
+    public IEnumerable<SubnetEconomy> Ordered => Subnets.OrderBy(kv => kv.Key).Select(kv => kv.Value);
+
+    /// <summary>A copy that a plan may change; the original stays as it was until the plan is stored.</summary>
+    public ChainState Clone()
+    {
+        var copy = (ChainState)MemberwiseClone();
+        copy.Subnets = Subnets.ToDictionary(kv => kv.Key, kv => kv.Value.Clone());
+        return copy;
+    }
+}
+
+/// <summary>A subnet's economy, kept by the chain: owner, hyperparameters, pool, pending emission, epoch clock.</summary>
+[GenerateSerializer, Alias("Bittensor.Runtime.SubnetEconomy")]
+public sealed class SubnetEconomy
+{
+    [Id(0)] public ushort Netuid { get; set; }
+    [Id(1)] public string OwnerColdkey { get; set; } = "";
+    [Id(2)] public string OwnerHotkey { get; set; } = "";
+    [Id(3)] public ulong RegisteredAt { get; set; }
+    [Id(4)] public SubnetHyperparameters Hyper { get; set; } = new();
+    [Id(5)] public ulong Lock { get; set; }
+    [Id(6)] public ulong PoolTao { get; set; }
+    [Id(7)] public ulong PoolAlpha { get; set; }
+    [Id(8)] public double MovingPrice { get; set; }
+    [Id(9)] public ulong AlphaIssued { get; set; }
+    [Id(10)] public ulong AlphaStaked { get; set; }
+    [Id(11)] public ulong ProtocolAlpha { get; set; }
+    [Id(12)] public ulong AlphaBurned { get; set; }
+    [Id(13)] public ulong PendingServer { get; set; }
+    [Id(14)] public ulong PendingValidator { get; set; }
+    [Id(15)] public ulong PendingOwnerCut { get; set; }
+    [Id(16)] public ulong Burn { get; set; }
+    [Id(17)] public ulong LastEpochBlock { get; set; }
+    [Id(18)] public ulong PendingEpochAt { get; set; }
+    [Id(19)] public ulong BlocksSinceLastStep { get; set; }
+    [Id(20)] public ulong EpochIndex { get; set; }
+    [Id(21)] public int N { get; set; }
+    /// <summary>An epoch whose outcome is being computed off the block path, with the emission it will distribute.</summary>
+    [Id(22)] public EpochInFlight? InFlight { get; set; }
+
+    /// <summary>Alpha minted but not yet distributed (pending plus an epoch in flight).</summary>
+    public ulong PendingTotal => PendingServer + PendingValidator + PendingOwnerCut + (InFlight is { } f ? f.Server + f.Validator + f.OwnerCut : 0);
+
+    public SubnetEconomy Clone() => (SubnetEconomy)MemberwiseClone();
+}
+
+/// <summary>An epoch started at <see cref="Block"/> whose outcome has not landed yet; its emission is set aside.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.Runtime.EpochInFlight")]
+public sealed record EpochInFlight(
+    [property: Id(0)] ulong Index, [property: Id(1)] ulong Block, [property: Id(2)] ulong Server,
+    [property: Id(3)] ulong Validator, [property: Id(4)] ulong OwnerCut);
+
+/// <summary>An account's state.</summary>
+[GenerateSerializer, Alias("Bittensor.Runtime.AccountState")]
+public sealed class AccountState : ISequenced
+{
+    [Id(0)] public ulong Balance { get; set; }
+    [Id(1)] public ulong Nonce { get; set; }
+    [Id(2)] public List<string> Hotkeys { get; set; } = [];
+    [Id(3)] public long LastSeq { get; set; }
+    [Id(4)] public bool Indexed { get; set; }
+
+    public AccountState Clone()
+    {
+        var copy = (AccountState)MemberwiseClone();
+        copy.Hotkeys = [.. Hotkeys];
+        return copy;
+    }
+}
+
+/// <summary>A hotkey's state.</summary>
+[GenerateSerializer, Alias("Bittensor.Runtime.HotkeyState")]
+public sealed class HotkeyState : ISequenced
+{
+    [Id(0)] public string? Owner { get; set; }
+    [Id(1)] public Dictionary<ushort, ushort> Registrations { get; set; } = [];
+    [Id(2)] public Dictionary<string, ulong> Stakes { get; set; } = []; // "netuid|coldkey" → alpha
+    [Id(3)] public ushort Take { get; set; } = DefaultTake;
+    [Id(4)] public Dictionary<ushort, AxonInfo> Axons { get; set; } = [];
+    [Id(5)] public long LastSeq { get; set; }
+    [Id(6)] public bool Indexed { get; set; }
+
+    /// <summary>Default and maximum delegate take: 18% of 65535.</summary>
+    public const ushort DefaultTake = 11_796;
+
+    /// <summary>Alpha staked on this hotkey in <paramref name="netuid"/>, all nominators together.</summary>
+    public ulong StakeIn(ushort netuid)
+    {
+        string prefix = $"{netuid}|";
+        ulong total = 0;
+        foreach (var (key, alpha) in Stakes) if (key.StartsWith(prefix, StringComparison.Ordinal)) total += alpha;
+        return total;
+    }
+
+    /// <summary>How many coldkeys stake on this hotkey in <paramref name="netuid"/>.</summary>
+    public int NominatorsIn(ushort netuid)
+    {
+        string prefix = $"{netuid}|";
+        return Stakes.Keys.Count(k => k.StartsWith(prefix, StringComparison.Ordinal));
+    }
+
+    public HotkeyState Clone()
+    {
+        var copy = (HotkeyState)MemberwiseClone();
+        copy.Registrations = new(Registrations);
+        copy.Stakes = new(Stakes);
+        copy.Axons = new(Axons);
+        return copy;
+    }
+}
+
+/// <summary>One UID of a subnet.</summary>
+[GenerateSerializer, Alias("Bittensor.Runtime.Neuron")]
+public sealed class Neuron
+{
+    [Id(0)] public required string Hotkey { get; set; }
+    [Id(1)] public required string Coldkey { get; set; }
+    [Id(2)] public ulong BlockAtRegistration { get; set; }
+    [Id(3)] public ulong LastUpdate { get; set; }
+    [Id(4)] public ushort[] WeightColumns { get; set; } = [];
+    [Id(5)] public ushort[] WeightValues { get; set; } = [];
+    [Id(6)] public ushort[] BondColumns { get; set; } = [];
+    [Id(7)] public ushort[] BondValues { get; set; } = [];
+    [Id(8)] public bool ValidatorPermit { get; set; }
+    [Id(9)] public ushort StakeWeight { get; set; }
+    [Id(10)] public ushort Consensus { get; set; }
+    [Id(11)] public ushort Incentive { get; set; }
+    [Id(12)] public ushort Dividends { get; set; }
+    [Id(13)] public ushort ValidatorTrust { get; set; }
+    [Id(14)] public ulong Emission { get; set; }
+    [Id(15)] public bool Active { get; set; }
+    /// <summary>Alpha staked on this neuron's hotkey in the subnet (mirrors the hotkey's stakes).</summary>
+    [Id(16)] public ulong Stake { get; set; }
+    [Id(17)] public AxonInfo? Axon { get; set; }
+    /// <summary>Sequence number of the batch that registered this hotkey at this UID.</summary>
+    [Id(18)] public long RegisteredSeq { get; set; }
+
+    /// <summary>A copy without the weight and bond rows (they are stored apart).</summary>
+    public Neuron WithoutMatrices()
+    {
+        var copy = (Neuron)MemberwiseClone();
+        copy.WeightColumns = copy.WeightValues = copy.BondColumns = copy.BondValues = [];
+        return copy;
+    }
+}
+
+/// <summary>
+/// A subnet's neurons: the roster with weights, bonds and the last epoch's outputs, and the epoch history. Its economy
+/// (pool, pending emission) lives in the chain's <see cref="SubnetEconomy"/>; the hyperparameters are mirrored here.
+/// </summary>
+[GenerateSerializer, Alias("Bittensor.Runtime.SubnetState")]
+public sealed class SubnetState : ISequenced
+{
+    [Id(0)] public bool Exists { get; set; }
+    [Id(1)] public ushort Netuid { get; set; }
+    [Id(2)] public string OwnerColdkey { get; set; } = "";
+    [Id(3)] public string OwnerHotkey { get; set; } = "";
+    [Id(4)] public ulong RegisteredAt { get; set; }
+    [Id(5)] public SubnetHyperparameters Hyper { get; set; } = new();
+    [Id(6)] public List<Neuron> Neurons { get; set; } = [];
+    [Id(7)] public List<EpochSummary> Epochs { get; set; } = [];
+    [Id(8)] public long LastSeq { get; set; }
+    /// <summary>Block of the last change applied to this subnet.</summary>
+    [Id(9)] public ulong CurrentBlock { get; set; }
+    [Id(10)] public ulong LastMechanismStepBlock { get; set; }
+    [Id(11)] public ulong EpochIndex { get; set; }
+
+    [NonSerialized] private Dictionary<string, int>? _uids;
+    [NonSerialized] private HashSet<string>? _dirty;
+
+    /// <summary>Storage parts changed since the last write (see <c>SubnetParts</c>); not stored.</summary>
+    public HashSet<string> Dirty => _dirty ??= [];
+
+    public int UidOf(string hotkey)
+    {
+        if (_uids is null)
+        {
+            _uids = new Dictionary<string, int>(Neurons.Count, StringComparer.Ordinal);
+            for (int i = 0; i < Neurons.Count; i++) _uids[Neurons[i].Hotkey] = i;
+        }
+        return _uids.TryGetValue(hotkey, out int uid) ? uid : -1;
+    }
+
+    /// <summary>Forgets the hotkey → UID index after the roster changed.</summary>
+    public void RosterChanged() => _uids = null;
+
+    public ulong StakeOfUid(int uid) => Neurons[uid].Stake;
+
+    /// <summary>A copy of everything but the neurons (they are stored in pages).</summary>
+    public SubnetState HeadOnly()
+    {
+        var copy = (SubnetState)MemberwiseClone();
+        copy.Neurons = [];
+        copy._uids = null;
+        copy._dirty = null;
+        return copy;
+    }
+}
+
+/// <summary>One atomic unit of change: commands for several grains, journaled before they are applied.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.Runtime.Batch")]
+public sealed record Batch([property: Id(0)] long Seq, [property: Id(1)] ulong Block, [property: Id(2)] ImmutableArray<GrainCommand> Commands);
+
+/// <summary>A change addressed to one grain.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.Runtime.GrainCommand")]
+public abstract record GrainCommand;
+
+[GenerateSerializer, Immutable, Alias("Bittensor.Runtime.AccountCommand")]
+public sealed record AccountCommand([property: Id(0)] string Address, [property: Id(1)] AccountChange Change) : GrainCommand;
+
+[GenerateSerializer, Immutable, Alias("Bittensor.Runtime.HotkeyCommand")]
+public sealed record HotkeyCommand([property: Id(0)] string Address, [property: Id(1)] HotkeyChange Change) : GrainCommand;
+
+[GenerateSerializer, Immutable, Alias("Bittensor.Runtime.SubnetCommandFor")]
+public sealed record SubnetCommandFor([property: Id(0)] ushort Netuid, [property: Id(1)] SubnetCommand Command) : GrainCommand;
+
+/// <summary>Lists an address in the sharded address index (the full audit's scan list), once.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.Runtime.IndexCommand")]
+public sealed record IndexCommand([property: Id(0)] AddressKind Kind, [property: Id(1)] string Address) : GrainCommand
+{
+    /// <summary>Shards of the address index; each holds about 1/256 of the addresses.</summary>
+    public const int Shards = 256;
+
+    public int Shard => ShardOf(Address);
+
+    public static int ShardOf(string address)
+    {
+        uint h = 2166136261;
+        foreach (char c in address) h = (h ^ c) * 16777619;
+        return (int)(h % Shards);
+    }
+}
+
+public enum AddressKind : byte { Account = 0, Hotkey = 1 }
+
+/// <summary>A grain state that records the sequence number of the last batch applied to it (so a batch applies once).</summary>
+public interface ISequenced
+{
+    long LastSeq { get; set; }
+}

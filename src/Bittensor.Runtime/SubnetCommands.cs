@@ -1,0 +1,57 @@
+using System.Collections.Immutable;
+
+namespace Bittensor.Runtime;
+
+/// <summary>A concrete, already-validated change to a subnet's roster, applied by <see cref="SubnetLedger.Apply"/>.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.Runtime.SubnetCommand")]
+public abstract record SubnetCommand;
+
+/// <summary>The subnet exists; the owner hotkey is its first neuron (uid 0).</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.Runtime.CreateSubnet")]
+public sealed record CreateSubnet(
+    [property: Id(0)] ushort Netuid, [property: Id(1)] string OwnerColdkey, [property: Id(2)] string OwnerHotkey,
+    [property: Id(3)] ulong Block, [property: Id(4)] SubnetHyperparameters Hyper, [property: Id(5)] long Seq,
+    [property: Id(6)] ulong OwnerStake) : SubnetCommand;
+
+/// <summary>Registers a hotkey at <see cref="Uid"/> (append when Uid = n, else replace), with the stake it already has.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.Runtime.RegisterNeuron")]
+public sealed record RegisterNeuron(
+    [property: Id(0)] ushort Uid, [property: Id(1)] string Hotkey, [property: Id(2)] string Coldkey, [property: Id(3)] ulong Block,
+    [property: Id(4)] long Seq, [property: Id(5)] ulong Stake) : SubnetCommand;
+
+[GenerateSerializer, Immutable, Alias("Bittensor.Runtime.StoreWeights")]
+public sealed record StoreWeights([property: Id(0)] ushort Uid, [property: Id(1)] ImmutableArray<ushort> Columns, [property: Id(2)] ImmutableArray<ushort> Values, [property: Id(3)] ulong Block) : SubnetCommand;
+
+/// <summary>Alpha staked on <see cref="Hotkey"/> changed; mirrored on its neuron when it is registered here.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.Runtime.NeuronStake")]
+public sealed record NeuronStake([property: Id(0)] string Hotkey, [property: Id(1)] long Alpha) : SubnetCommand;
+
+[GenerateSerializer, Immutable, Alias("Bittensor.Runtime.ReplaceHyperparameters")]
+public sealed record ReplaceHyperparameters([property: Id(0)] SubnetHyperparameters Hyper) : SubnetCommand;
+
+[GenerateSerializer, Immutable, Alias("Bittensor.Runtime.SetAxon")]
+public sealed record SetAxon([property: Id(0)] string Hotkey, [property: Id(1)] AxonInfo Axon) : SubnetCommand;
+
+/// <summary>
+/// An epoch's outcome lands: per-UID outputs for the neurons that were registered when its inputs were taken
+/// (<see cref="AsOfSeq"/>), stake credited per hotkey, the summary. The new bonds are not carried here: the subnet
+/// grain computed them and applies them itself (they can be megabytes; the journal stays small).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.Runtime.CommitEpoch")]
+public sealed record CommitEpoch : SubnetCommand
+{
+    [Id(0)] public required ulong Index { get; init; }
+    [Id(1)] public required ulong Block { get; init; }
+    [Id(2)] public required long AsOfSeq { get; init; }
+    [Id(3)] public required ImmutableArray<ushort> StakeWeight { get; init; }
+    [Id(4)] public required ImmutableArray<ushort> Consensus { get; init; }
+    [Id(5)] public required ImmutableArray<ushort> Incentive { get; init; }
+    [Id(6)] public required ImmutableArray<ushort> Dividends { get; init; }
+    [Id(7)] public required ImmutableArray<ushort> ValidatorTrust { get; init; }
+    [Id(8)] public required ImmutableArray<ulong> Emission { get; init; }
+    [Id(9)] public required ImmutableArray<bool> Active { get; init; }
+    [Id(10)] public required ImmutableArray<bool> ValidatorPermit { get; init; }
+    /// <summary>Alpha newly staked per hotkey (incentive, dividends, owner cut).</summary>
+    [Id(11)] public required ImmutableDictionary<string, ulong> Staked { get; init; }
+    [Id(12)] public required EpochSummary Summary { get; init; }
+}
