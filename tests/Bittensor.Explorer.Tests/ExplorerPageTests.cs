@@ -45,14 +45,26 @@ public sealed partial class ExplorerPageTests(ExplorerNetwork network, ITestOutp
         }
     }
 
-    private async Task Screenshot(string name)
+    private async Task Screenshot(string name, bool fullPage = true)
     {
         string path = Path.Combine(ExplorerNetwork.ScreenshotFolder, name + ".png");
-        await _page.ScreenshotAsync(new() { Path = path, FullPage = true });
+        await _page.ScreenshotAsync(new() { Path = path, FullPage = fullPage });
         output.WriteLine($"screenshot: {path}");
     }
 
     private Task<JsonElement> Api(string path) => network.Http.GetFromJsonAsync<JsonElement>(path);
+
+    [Fact]
+    public async Task Root_ServesTheExplorer_AndSwaggerDashboardAndApiStayWhereTheyWere()
+    {
+        var root = await network.Http.GetAsync("/");
+        Assert.Equal("text/html", root.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("default-src 'self'", root.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Contains("explorer.js", await root.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        foreach (var path in new[] { "/explorer.js", "/explorer.css", "/swagger/index.html", "/dashboard", "/api/chain" })
+            Assert.True((await network.Http.GetAsync(path)).IsSuccessStatusCode, path);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await network.Http.GetAsync("/api/no-such-thing")).StatusCode);
+    }
 
     [Fact]
     public async Task Overview_ShowsTheChainsBlock_AndUpdatesItLive()
@@ -109,7 +121,10 @@ public sealed partial class ExplorerPageTests(ExplorerNetwork network, ITestOutp
         foreach (var chart in new[] { "chart-incentive", "chart-dividends" })
             Assert.True(await _page.Locator($"[data-testid={chart}] path[d*='L']").CountAsync() >= 1, $"{chart} draws no line over several epochs");
         await Assertions.Expect(_page.Locator("#hyperparameters")).ToContainTextAsync("weights_rate_limit".Replace("_", "", StringComparison.Ordinal), new() { IgnoreCase = true });
+        await _page.ClickAsync("#metagraph button[data-sort=stake]");
+        await Assertions.Expect(_page.Locator("#metagraph th[aria-sort=descending] button[data-sort=stake]")).ToHaveCountAsync(1);
         await Screenshot("subnet");
+        await Screenshot("subnet-viewport", fullPage: false); // docs/explorer.png
     }
 
     private Task<IReadOnlyList<string>> Uids() => _page.Locator("#metagraph tbody tr td:first-child").AllTextContentsAsync();
@@ -133,6 +148,7 @@ public sealed partial class ExplorerPageTests(ExplorerNetwork network, ITestOutp
         await Open($"#/hotkey/{hot.Address}", "#hotkey-neurons tbody tr");
         await Assertions.Expect(_page.Locator("#hotkey-neurons tbody tr")).ToContainTextAsync($"SN {network.Netuid}");
         await Assertions.Expect(_page.Locator($"#hotkey-stakes a[title='{cold.Address}']")).ToHaveCountAsync(1);
+        Assert.True(await _page.Locator("[data-testid=hotkey-chart-dividends] path[d*='L']").CountAsync() >= 1, "the validator's dividends over the epochs are not drawn");
         await Screenshot("hotkey");
 
         await Open($"#/hotkey/{network.Miners[0].Hot.Address}", "#hotkey-axons tbody tr");

@@ -85,7 +85,7 @@ function el(tag, attributes, ...children) {
   return node;
 }
 function append(node, children) {
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     node.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
@@ -154,7 +154,7 @@ const colorOf = uid => PALETTE[uid % PALETTE.length];
 function svg(tag, attributes, ...children) {
   const node = document.createElementNS(SVG, tag);
   for (const [name, value] of Object.entries(attributes ?? {})) node.setAttribute(name, String(value));
-  for (const child of children.flat()) if (child) node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  for (const child of children.flat(Infinity)) if (child) node.append(child instanceof Node ? child : document.createTextNode(String(child)));
   return node;
 }
 
@@ -354,6 +354,7 @@ async function hotkeyView(address) {
   const hotkey = await api(`/hotkeys/${encodeURIComponent(address)}`);
   const metagraphs = await Promise.all(hotkey.registrations.map(r => api(`/subnets/${r.netuid}/metagraph`).catch(() => null)));
   const neurons = hotkey.registrations.map((r, k) => ({ ...r, neuron: metagraphs[k]?.neurons.find(n => n.uid === r.uid) }));
+  const history = await Promise.all(hotkey.registrations.map(r => neuronHistory(r.netuid, r.uid).catch(() => [])));
   return el('div', null,
     el('h1', null, 'Hotkey ', el('code', { class: 'address' }, hotkey.address)),
     cards([
@@ -371,6 +372,9 @@ async function hotkeyView(address) {
       { key: 'emission', label: 'Emission', numeric: true, cell: r => r.neuron ? alpha(r.neuron.emission, 4) : '—' },
       { key: 'permit', label: 'Permit', cell: r => r.neuron ? yesNo(r.neuron.validator_permit) : '—' },
     ], neurons, { id: 'hotkey-neurons', empty: 'not registered on any subnet' })),
+    el('div', { class: 'charts' }, history.flat().length === 0 ? null : [
+      lineChart('Incentive over the last epochs', history.flatMap(h => h.filter(x => x.field === 'incentive')), 'hotkey-chart-incentive'),
+      lineChart('Dividends over the last epochs', history.flatMap(h => h.filter(x => x.field === 'dividends')), 'hotkey-chart-dividends')]),
     section('Stakes', table([
       { key: 'netuid', label: 'Subnet', cell: s => subnetLink(s.netuid) },
       { key: 'coldkey', label: 'Nominator (coldkey)', cell: s => accountLink(s.coldkey) },
@@ -384,6 +388,16 @@ async function hotkeyView(address) {
       { key: 'version', label: 'Version', numeric: true, cell: ([, a]) => String(a.version) },
       { key: 'block', label: 'Served at', numeric: true, cell: ([, a]) => int(a.block) },
     ], Object.entries(hotkey.axons ?? {}), { id: 'hotkey-axons', empty: 'no axon served' })));
+}
+
+/** One UID's incentive and dividends over the subnet's recorded epochs, as chart series. */
+async function neuronHistory(netuid, uid) {
+  const epochs = await api(`/subnets/${netuid}/epochs?limit=${CHART_EPOCHS}`);
+  const records = (await Promise.all(epochs.map(e => epochRecord(netuid, e.index)))).sort((a, b) => Number(a.index) - Number(b.index));
+  return ['incentive', 'dividends'].map(field => ({
+    field, uid: netuid, name: `SN ${netuid} · UID ${uid}`,
+    points: records.filter(r => uid < (r.outputs[field]?.length ?? 0)).map(r => [Number(r.index), r.outputs[field][uid]]),
+  }));
 }
 
 async function accountView(address) {
