@@ -189,6 +189,13 @@ public sealed partial class ExplorerPageTests(ExplorerNetwork network, ITestOutp
         Assert.Equal(incentive.Select(v => $"{v} / 65535"), shown);
         Assert.Contains(incentive, v => v > 0);
         await Assertions.Expect(_page.Locator("#epoch-params")).ToContainTextAsync("kappa");
+
+        // A recorded epoch never changes, so polling does not re-render it: what the reader opened stays open.
+        await _page.ClickAsync("summary:has-text('outputs')");
+        await Assertions.Expect(_page.Locator("details[open] pre")).ToContainTextAsync("\"incentive\"");
+        string block = (await _page.TextContentAsync("#live"))!;
+        await Assertions.Expect(_page.Locator("#live")).Not.ToHaveTextAsync(block, new() { Timeout = 6_000 });
+        await Assertions.Expect(_page.Locator("details[open] pre")).ToHaveCountAsync(1);
         await Screenshot("epoch");
     }
 }

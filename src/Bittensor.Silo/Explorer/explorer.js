@@ -416,23 +416,26 @@ async function accountView(address) {
 
 // ---------------------------------------------------------------- router and live updates
 
+/** [pattern, view, live]: a live view is rendered again on every poll; a recorded epoch never changes. */
 const routes = [
-  [/^\/?$/, overviewView],
-  [/^\/subnets$/, subnetsView],
-  [/^\/subnet\/(\d+)$/, subnetView],
-  [/^\/subnet\/(\d+)\/epoch\/(\d+)$/, epochView],
-  [/^\/hotkey\/([^/]+)$/, hotkeyView],
-  [/^\/account\/([^/]+)$/, accountView],
+  [/^\/?$/, overviewView, true],
+  [/^\/subnets$/, subnetsView, true],
+  [/^\/subnet\/(\d+)$/, subnetView, true],
+  [/^\/subnet\/(\d+)\/epoch\/(\d+)$/, epochView, false],
+  [/^\/hotkey\/([^/]+)$/, hotkeyView, true],
+  [/^\/account\/([^/]+)$/, accountView, true],
 ];
 
 function currentView() {
   const path = decodeURIComponent(location.hash.replace(/^#/, '')) || '/';
-  for (const [pattern, view] of routes) {
+  for (const [pattern, view, live] of routes) {
     const match = pattern.exec(path);
-    if (match) return () => view(...match.slice(1));
+    if (match) return { path, live, render: () => view(...match.slice(1)) };
   }
-  return async () => el('div', null, el('h1', null, 'Not found'), el('p', null, 'No page at ', el('code', null, path), '.'));
+  return { path, live: false, render: async () => el('div', null, el('h1', null, 'Not found'), el('p', null, 'No page at ', el('code', null, path), '.')) };
 }
+
+let renderedPath = null;
 
 let generation = 0;
 
@@ -441,21 +444,31 @@ async function refresh() {
   const mine = ++generation;
   const view = document.getElementById('view');
   const live = document.getElementById('live');
+  const route = currentView();
+  const rerender = route.live || route.path !== renderedPath;
   try {
-    const [chain, content] = await Promise.all([api('/chain'), currentView()()]);
+    const [chain, content] = await Promise.all([api('/chain'), rerender ? route.render() : null]);
     if (mine !== generation) return;
     state.chain = chain;
     live.textContent = `block ${int(chain.block)} · live`;
     live.className = 'live ok';
-    view.replaceChildren(content);
+    if (content) {
+      // Keep what the reader opened across the re-render.
+      const open = new Set([...view.querySelectorAll('details[open] > summary')].map(summary => summary.textContent));
+      for (const summary of content.querySelectorAll('details > summary')) if (open.has(summary.textContent)) summary.parentElement.open = true;
+      view.replaceChildren(content);
+      renderedPath = route.path;
+    }
     document.body.dataset.block = String(chain.block);
     document.body.dataset.ready = 'true';
   } catch (error) {
     if (mine !== generation) return;
     live.textContent = error instanceof ApiError ? `error ${error.status}` : 'offline';
     live.className = 'live error';
-    if (!view.firstChild || error instanceof ApiError)
+    if (!view.firstChild || error instanceof ApiError) {
+      renderedPath = null;
       view.replaceChildren(el('div', { class: 'error-box' }, el('h1', null, 'Cannot show this page'), el('p', null, error.message)));
+    }
     document.body.dataset.ready = 'true';
   }
 }
@@ -465,6 +478,7 @@ function poll() {
 }
 
 window.addEventListener('hashchange', () => {
+  renderedPath = null;
   document.body.dataset.ready = 'false';
   document.getElementById('view').replaceChildren(el('p', { class: 'loading' }, 'loading…'));
   refresh();
