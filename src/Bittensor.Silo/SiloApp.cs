@@ -4,7 +4,7 @@ using Bittensor.ServiceDefaults;
 
 namespace Bittensor.Silo;
 
-/// <summary>The silo host: the Orleans silo, the REST API, OpenAPI + Swagger UI, the Orleans dashboard, health checks.</summary>
+/// <summary>The silo host: the Orleans silo, the REST API, OpenAPI + Swagger UI, the Orleans dashboard, health checks, the explorer at <c>/</c>.</summary>
 public static class SiloApp
 {
     /// <summary>
@@ -28,7 +28,7 @@ public static class SiloApp
         app.MapBittensorApi();
         app.MapOrleansDashboard(routePrefix: "/dashboard");
         app.MapHealthChecks("/health");
-        app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
+        app.UseExplorer();
         return app;
     }
 }

@@ -43,6 +43,6 @@ public sealed class GoldenVectorTests
     [Fact]
     public void GoldenVectors_AreAllFound()
     {
-        Assert.True(SharedVectors.EpochFiles().Count() >= 14, $"expected the shared epoch vectors in {SharedVectors.Directory}");
+        Assert.True(SharedVectors.EpochFiles().Count() >= 14, $"expected the golden epoch vectors in {SharedVectors.Directory}");
     }
 }

@@ -3,19 +3,20 @@ using Bittensor.Consensus.Cases;
 
 namespace Bittensor.Consensus.Tests;
 
-/// <summary>Locates and loads the golden vectors in <c>../shared/vectors</c> (beside the repository).</summary>
+/// <summary>
+/// Locates and loads the golden vectors in <c>tests/vectors</c> inside the repository (transcribed from subtensor's own
+/// tests at commit 14bc6f9f; provenance in <c>tests/vectors/README.md</c>).
+/// </summary>
 public static class SharedVectors
 {
     public static string Directory { get; } = Locate();
 
     private static string Locate()
     {
-        string? env = Environment.GetEnvironmentVariable("BITTENSOR_SHARED");
-        if (!string.IsNullOrEmpty(env)) return Path.Combine(env, "vectors");
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Bittensor.Orleans.sln"))) dir = dir.Parent;
-        if (dir?.Parent is null) throw new InvalidOperationException("cannot find the repository root (Bittensor.Orleans.sln)");
-        string path = Path.Combine(dir.Parent.FullName, "shared", "vectors");
+        if (dir is null) throw new InvalidOperationException($"cannot find the repository root (Bittensor.Orleans.sln) above {AppContext.BaseDirectory}");
+        string path = Path.Combine(dir.FullName, "tests", "vectors");
         if (!System.IO.Directory.Exists(path)) throw new InvalidOperationException($"golden vectors not found at {path}");
         return path;
     }

@@ -6,7 +6,7 @@ namespace Bittensor.Consensus.Cases;
 
 /// <summary>
 /// Checks a case's <c>expect</c>, <c>tolerance</c> and <c>assert</c> entries against its run
-/// (schema in shared/vectors/README.md).
+/// (schema in tests/vectors/README.md).
 /// </summary>
 public static partial class CaseExpectations
 {
