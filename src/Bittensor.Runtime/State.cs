@@ -164,6 +164,17 @@ public sealed class Neuron
     /// <summary>Sequence number of the batch that registered this hotkey at this UID.</summary>
     [Id(18)] public long RegisteredSeq { get; set; }
 
+    /// <summary>A deep copy.</summary>
+    public Neuron Clone()
+    {
+        var copy = (Neuron)MemberwiseClone();
+        copy.WeightColumns = [.. WeightColumns];
+        copy.WeightValues = [.. WeightValues];
+        copy.BondColumns = [.. BondColumns];
+        copy.BondValues = [.. BondValues];
+        return copy;
+    }
+
     /// <summary>A copy without the weight and bond rows (they are stored apart).</summary>
     public Neuron WithoutMatrices()
     {

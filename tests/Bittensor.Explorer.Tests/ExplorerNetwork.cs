@@ -86,9 +86,8 @@ public sealed class ExplorerNetwork : IAsyncLifetime
             await Send(Validators[v].Cold, "add_stake", new JsonObject { ["hotkey"] = Validators[v].Hot.Address, ["netuid"] = Netuid, ["amount"] = stakes[v] });
         for (int m = 0; m < Miners.Length; m++)
             await Send(Miners[m].Hot, "serve_axon", new JsonObject { ["netuid"] = Netuid, ["ip"] = "127.0.0.1", ["port"] = 8091 + m, ["protocol"] = 4, ["version"] = 1, ["name"] = $"miner-{m}" });
-        await WaitForEpochsAsync(1); // validator permits come with an epoch
-
-        var metagraph = await Http.GetFromJsonAsync<JsonElement>($"/api/subnets/{Netuid}/metagraph");
+        // Validator permits come with the first epoch whose inputs include the stakes (an earlier one may land first).
+        var metagraph = await WaitForPermitsAsync(Validators.Select(v => v.Hot.Address).ToArray());
         int UidOf(KeyPair hot) => metagraph.GetProperty("neurons").EnumerateArray().Single(n => n.GetProperty("hotkey").GetString() == hot.Address).GetProperty("uid").GetInt32();
         int[] miners = Miners.Select(m => UidOf(m.Hot)).ToArray();
         await Send(Validators[0].Hot, "set_weights", Weights(miners, [65535, 20000]));
@@ -113,6 +112,20 @@ public sealed class ExplorerNetwork : IAsyncLifetime
             var epochs = await Http.GetFromJsonAsync<JsonElement>($"/api/subnets/{Netuid}/epochs?limit={count}");
             if (epochs.GetArrayLength() >= count) return;
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"subnet {Netuid} recorded {epochs.GetArrayLength()} of {count} epochs in 20 s");
+            await Task.Delay(100);
+        }
+    }
+
+    private async Task<JsonElement> WaitForPermitsAsync(string[] hotkeys)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var metagraph = await Http.GetFromJsonAsync<JsonElement>($"/api/subnets/{Netuid}/metagraph");
+            var permitted = metagraph.GetProperty("neurons").EnumerateArray()
+                .Where(n => n.GetProperty("validator_permit").GetBoolean()).Select(n => n.GetProperty("hotkey").GetString()).ToHashSet();
+            if (hotkeys.All(permitted.Contains)) return metagraph;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"subnet {Netuid}: validators have no permits after 20 s");
             await Task.Delay(100);
         }
     }

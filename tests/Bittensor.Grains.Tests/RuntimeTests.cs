@@ -1,0 +1,96 @@
+namespace Bittensor.Grains.Tests;
+
+/// <summary>Every extrinsic is registered by its call name, once.</summary>
+public sealed class ExtrinsicRegistryTests
+{
+    [Fact]
+    public void EveryExtrinsic_IsRegisteredOnce_ByItsCallName()
+    {
+        Assert.Equal(
+            ["add_stake", "burned_register", "faucet", "register_network", "remove_stake", "serve_axon", "set_hyperparameter", "set_take", "set_weights", "transfer"],
+            Calls.Names);
+        Assert.All(Calls.All, e => Assert.Same(e, Calls.Named(e.Name)));
+        Assert.Null(Calls.Named("sudo"));
+    }
+}
+
+/// <summary>
+/// The runtime is pure and the grains are only its shell: the same script, from genesis, gives the same network on plain
+/// dictionaries (<see cref="InMemoryChain"/>) and on a real cluster — balances, stakes, economies and epoch outputs, to the rao.
+/// </summary>
+public sealed class RuntimeTwinTests : IAsyncLifetime
+{
+    private readonly ClusterFixture _fixture = ClusterFixture.With(new Dictionary<string, string?>());
+
+    public Task InitializeAsync() => _fixture.InitializeAsync();
+
+    public Task DisposeAsync() => _fixture.DisposeAsync();
+
+    [Fact]
+    public async Task TheSameScript_GivesTheSameNetwork_InMemoryAndOnGrains()
+    {
+        var net = new Network(_fixture, "twin");
+        var memory = new InMemoryChain(new ChainRules { Id = "test", Faucet = true, NewSubnetTempo = 10, MinLockCost = 100 * Tao.Rao }, ClusterFixture.Genesis);
+        string owner = net.Key("owner"), ownerHot = net.Key("owner-hot");
+        const ushort netuid = 1;
+        var validators = Enumerable.Range(0, 3).Select(i => (Cold: net.Key($"v{i}"), Hot: net.Key($"v{i}-hot"))).ToArray();
+        var miners = Enumerable.Range(0, 5).Select(i => (Cold: net.Key($"m{i}"), Hot: net.Key($"m{i}-hot"))).ToArray();
+        var all = validators.Concat(miners).ToArray();
+
+        async Task Both(Operation op)
+        {
+            var onGrains = await net.Chain.ExecuteAsync(op);
+            var inMemory = await memory.ExecuteAsync(op);
+            Assert.True(onGrains.Ok, $"{op.GetType().Name}: {onGrains.Code} {onGrains.Message}");
+            Assert.Equal(onGrains, inMemory);
+        }
+        async Task Blocks(int count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                await net.Chain.ProduceBlocksAsync(1);
+                await memory.ProduceBlockAsync();
+                Assert.True(memory.Conserved(), $"in-memory conservation at block {memory.State.Block}");
+            }
+        }
+
+        await Both(new Faucet { Signer = owner, Amount = 5_000 * Tao.Rao });
+        await Blocks(1);
+        await Both(new RegisterNetwork { Signer = owner, Hotkey = ownerHot });
+        await Both(new SetHyperparameter { Signer = owner, Netuid = netuid, Name = "weights_rate_limit", Value = "0" });
+        await Both(new SetHyperparameter { Signer = owner, Netuid = netuid, Name = "max_allowed_validators", Value = "3" });
+        foreach (var (cold, hot) in all)
+        {
+            await Both(new Faucet { Signer = cold, Amount = 300 * Tao.Rao });
+            await Both(new BurnedRegister { Signer = cold, Netuid = netuid, Hotkey = hot });
+        }
+        for (int i = 0; i < validators.Length; i++)
+            await Both(new AddStake { Signer = validators[i].Cold, Hotkey = validators[i].Hot, Netuid = netuid, Amount = (ulong)(40 + 30 * i) * Tao.Rao });
+        await Both(new Faucet { Signer = net.Key("nominator"), Amount = 50 * Tao.Rao });
+        await Both(new AddStake { Signer = net.Key("nominator"), Hotkey = validators[1].Hot, Netuid = netuid, Amount = 25 * Tao.Rao });
+        await Blocks(12); // an epoch hands out validator permits
+        var uids = miners.Select(m => (ushort)memory.Subnet(netuid)!.UidOf(m.Hot)).ToArray();
+        for (int v = 0; v < validators.Length; v++)
+            await Both(new SetWeights { Signer = validators[v].Hot, Netuid = netuid, Uids = [.. uids], Weights = [.. uids.Select((_, k) => (ushort)(100 + 900 * ((k + v) % 5)))] });
+        await Both(new RemoveStake { Signer = net.Key("nominator"), Hotkey = validators[1].Hot, Netuid = netuid, Amount = Tao.Rao });
+        await Blocks(25);
+
+        Assert.True(memory.State.EpochsRun >= 3, $"{memory.State.EpochsRun} epochs");
+        var info = (await net.Chain.GetSubnetInfoAsync(netuid))!;
+        Assert.Equal(ChainGrain.Info(memory.State.Subnets[netuid]), info);
+        Assert.Equal(memory.State.TotalIssuance, (await net.Chain.GetInfoAsync()).TotalIssuance);
+        var metagraph = (await net.Grains.GetGrain<ISubnetGrain>(netuid).GetMetagraphAsync())!;
+        var roster = memory.Subnet(netuid)!;
+        Assert.Equal(roster.Neurons.Count, metagraph.Neurons.Length);
+        for (int uid = 0; uid < roster.Neurons.Count; uid++)
+        {
+            var (m, g) = (roster.Neurons[uid], metagraph.Neurons[uid]);
+            Assert.Equal((m.Hotkey, m.Stake, m.Incentive, m.Dividends, m.Emission, m.ValidatorPermit, m.Consensus), (g.Hotkey, g.Stake, g.Incentive, g.Dividends, g.Emission, g.ValidatorPermit, g.Consensus));
+        }
+        Assert.Contains(roster.Neurons, n => n.Incentive > 0);
+        foreach (var address in memory.Accounts) Assert.Equal(memory.Account(address).Balance, await net.Balance(address));
+        foreach (var address in memory.Hotkeys)
+            Assert.Equal(KeyLedger.View(address, memory.Hotkey(address)).Stakes.ToArray(), (await net.Grains.GetGrain<IHotkeyGrain>(address).GetAsync()).Stakes.ToArray());
+        await net.AssertAudit();
+    }
+}
