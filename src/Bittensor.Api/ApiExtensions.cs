@@ -27,20 +27,27 @@ public static class ApiExtensions
 }
 
 /// <summary>
-/// While a silo fails over, calls to grains it hosted fail for a moment; the API answers 503 with problem+json
-/// (retry shortly) instead of a 500.
+/// While a silo fails over, or while storage is unreachable, calls to grains fail for a moment; the API answers 503 with
+/// problem+json and Retry-After (retry shortly) instead of a 500.
 /// </summary>
 internal sealed class ClusterUnavailableHandler(IProblemDetailsService problems) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not (Orleans.Runtime.OrleansException or TimeoutException or System.Net.Sockets.SocketException)) return false;
+        bool storage = exception is StorageUnavailableException or IOException
+            || exception.GetType().FullName == "Azure.RequestFailedException";
+        if (!storage && exception is not (Orleans.Runtime.OrleansException or TimeoutException or System.Net.Sockets.SocketException)) return false;
         context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         context.Response.Headers.RetryAfter = "2";
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
-            ProblemDetails = { Status = 503, Title = "The cluster is failing over; retry shortly", Type = "ClusterUnavailable" },
+            ProblemDetails =
+            {
+                Status = 503,
+                Title = storage ? "Storage is unreachable; retry shortly" : "The cluster is failing over; retry shortly",
+                Type = storage ? "StorageUnavailable" : "ClusterUnavailable",
+            },
             Exception = exception,
         });
     }

@@ -4,6 +4,7 @@ using Bittensor.Consensus;
 using Bittensor.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 
 namespace Bittensor.Grains;
 
@@ -274,7 +275,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
         _state = next;
         _applied = false;
         Publish();
-        await TryEnsureAppliedAsync();
+        if (await TryEnsureAppliedAsync()) Resume();
         return true;
     }
 
@@ -296,11 +297,12 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
     /// <summary>Applies the journaled batch if it is not yet; false (paused) when a grain cannot apply it now.</summary>
     private async Task<bool> TryEnsureAppliedAsync()
     {
-        if (_applied) return Resume();
+        EnsureUsable();
+        if (_applied) return true;
         if (_state.Pending is not { } batch)
         {
             _applied = true;
-            return Resume();
+            return true;
         }
         try
         {
@@ -337,6 +339,13 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
 
     private void Pause(Exception e)
     {
+        if (e is InconsistentStateException || e.InnerException is InconsistentStateException)
+        {
+            // Storage holds a newer chain state than this activation (a write that failed here was applied there, or
+            // another activation wrote): drop this one; the next activation reads storage and applies its journal.
+            LogStale(logger, _state.Block);
+            Break();
+        }
         if (_pauseReason is null) LogPaused(logger, e, _state.Block);
         _pauseReason = e is StorageUnavailableException or InjectedStorageFaultException ? e.Message : $"{e.GetType().Name}: {e.Message}";
         // A roster in the cache may now disagree with a grain that failed midway: read them again.
@@ -378,6 +387,9 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Chain paused at block {Block}: storage or a grain cannot be written; it resumes by itself")]
     private static partial void LogPaused(ILogger logger, Exception exception, ulong block);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Chain state in storage is newer than this activation's (block {Block}): reloading")]
+    private static partial void LogStale(ILogger logger, ulong block);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Chain resumed at block {Block}")]
     private static partial void LogResumed(ILogger logger, ulong block);

@@ -23,6 +23,26 @@ public sealed class StorageOptions
 
 public static class SiloExtensions
 {
+    /// <summary>
+    /// An Azure Table client that fails fast (two quick retries): when storage is down the chain pauses and answers
+    /// 503 within a second or two instead of holding every caller behind the SDK's long default backoff.
+    /// </summary>
+    public static TableServiceClient Tables(string connection) => new(connection, new TableClientOptions
+    {
+        Retry = { MaxRetries = 2, Delay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromSeconds(1), NetworkTimeout = TimeSpan.FromSeconds(10) },
+    });
+
+    /// <summary>
+    /// Grain state in Azure Tables with Orleans' own version-tolerant serializer (keyed by type aliases, so state types
+    /// can be renamed or moved), and cleared entities (superseded chunks) deleted, not left empty.
+    /// </summary>
+    private static void ConfigureChainTables(IServiceCollection services) =>
+        services.AddOptions<AzureTableStorageOptions>(StorageNames.Chain).Configure<Serializer>((o, serializer) =>
+        {
+            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+            o.DeleteStateOnClear = true;
+        });
+
     /// <summary>Listens on <paramref name="address"/> unless URLs were configured (--urls, ASPNETCORE_URLS, "Urls").</summary>
     public static void UseDefaultAddress(this WebApplicationBuilder builder, string address)
     {
@@ -46,13 +66,12 @@ public static class SiloExtensions
             // Under Aspire: clustering and grain storage come from Orleans__* configuration; the Azure Table clients are keyed
             // by connection-string name; Aspire assigns the ports, so only the advertised address is set here.
             foreach (var cs in builder.Configuration.GetSection("ConnectionStrings").GetChildren())
-                builder.Services.AddKeyedSingleton(cs.Key, (_, _) => new TableServiceClient(cs.Value));
+                builder.Services.AddKeyedSingleton(cs.Key, (_, _) => Tables(cs.Value!));
             builder.UseOrleans(silo =>
             {
                 silo.Configure<EndpointOptions>(o => o.AdvertisedIPAddress = IPAddress.Loopback);
                 silo.AddDashboard();
-                silo.Services.AddOptions<AzureTableStorageOptions>(StorageNames.Chain)
-                    .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+                ConfigureChainTables(silo.Services);
             });
             return builder;
         }
@@ -74,10 +93,9 @@ public static class SiloExtensions
                     string connection = storage.ConnectionString ?? builder.Configuration.GetConnectionString("tables")
                         ?? throw new InvalidOperationException("Storage:Kind is AzureTable but neither Storage:ConnectionString nor ConnectionStrings:tables is set");
                     silo.ConfigureEndpoints(IPAddress.Loopback, siloPort, gatewayPort);
-                    silo.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(connection));
-                    silo.AddAzureTableGrainStorage(StorageNames.Chain, o => o.TableServiceClient = new TableServiceClient(connection));
-                    silo.Services.AddOptions<AzureTableStorageOptions>(StorageNames.Chain)
-                        .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+                    silo.UseAzureStorageClustering(o => o.TableServiceClient = Tables(connection));
+                    silo.AddAzureTableGrainStorage(StorageNames.Chain, o => o.TableServiceClient = Tables(connection));
+                    ConfigureChainTables(silo.Services);
                     break;
                 default:
                     throw new InvalidOperationException($"Storage:Kind must be Memory or AzureTable, not '{storage.Kind}'");

@@ -7,23 +7,34 @@ namespace Bittensor.Api.Tests;
 /// A real Azurite table service (installed by <c>npm ci</c> from the repository's package.json), started on a free
 /// loopback port for the tests and stopped after them.
 /// </summary>
-public sealed class AzuriteFixture : IAsyncLifetime
+public class AzuriteFixture : IAsyncLifetime
 {
     private Process? _process;
+    private string? _root;
+
+    /// <summary>Azurite's storage arguments: in memory, or a data folder that survives a restart.</summary>
+    protected virtual string[] StorageArgs => ["--inMemoryPersistence"];
 
     public int Port { get; } = SiloFactory.FreePort();
 
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;";
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Bittensor.Orleans.sln"))) dir = dir.Parent;
-        string root = dir?.FullName ?? throw new InvalidOperationException("repository root not found");
+        _root = dir?.FullName ?? throw new InvalidOperationException("repository root not found");
+        return StartAsync();
+    }
+
+    /// <summary>Starts Azurite on <see cref="Port"/> and waits until it accepts connections.</summary>
+    public async Task StartAsync()
+    {
+        string root = _root!;
         string main = Path.Combine(root, "node_modules", "azurite", "dist", "src", "table", "main.js");
         if (!File.Exists(main)) throw new InvalidOperationException($"Azurite is not installed at {main}: run 'npm ci' in {root}");
-        _process = Process.Start(new ProcessStartInfo("node", [main, "--inMemoryPersistence", "--disableTelemetry", "--silent", "--tableHost", "127.0.0.1", "--tablePort", Port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        _process = Process.Start(new ProcessStartInfo("node", [main, .. StorageArgs, "--disableTelemetry", "--silent", "--tableHost", "127.0.0.1", "--tablePort", Port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
         {
             WorkingDirectory = root,
             RedirectStandardOutput = true,
@@ -49,10 +60,38 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
     }
 
-    public Task DisposeAsync()
+    /// <summary>Stops Azurite gracefully (SIGINT, on which it saves its data folder) and waits for it to exit.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is { HasExited: false } p)
+        {
+            Process.Start("kill", ["-INT", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try { await p.WaitForExitAsync(cts.Token); }
+            catch (OperationCanceledException) { p.Kill(entireProcessTree: true); }
+        }
+        _process?.Dispose();
+        _process = null;
+    }
+
+    public virtual Task DisposeAsync()
     {
         if (_process is { HasExited: false }) _process.Kill(entireProcessTree: true);
         _process?.Dispose();
         return Task.CompletedTask;
+    }
+}
+
+/// <summary>Azurite with a data folder, so it can be stopped and restarted with its tables intact.</summary>
+public sealed class PersistentAzuriteFixture : AzuriteFixture
+{
+    private readonly string _data = Directory.CreateTempSubdirectory("azurite-").FullName;
+
+    protected override string[] StorageArgs => ["--location", _data];
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        try { Directory.Delete(_data, recursive: true); } catch (IOException) { }
     }
 }

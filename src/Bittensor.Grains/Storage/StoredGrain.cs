@@ -3,9 +3,6 @@ using Orleans.Serialization;
 
 namespace Bittensor.Grains.Storage;
 
-/// <summary>The network's storage is unreachable or a write failed; nothing was changed. Retry later.</summary>
-public sealed class StorageUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
-
 /// <summary>
 /// A grain whose state lives in a <see cref="ChunkedStore"/>. A grain whose write (or whose apply) failed never keeps
 /// the unwritten state: it refuses every further call and deactivates, and its next activation reads what storage holds.
