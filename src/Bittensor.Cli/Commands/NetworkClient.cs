@@ -7,20 +7,23 @@ using Bittensor.Keys;
 namespace Bittensor.Cli.Commands;
 
 /// <summary>A failed request: the server's code and sentence (or why the network could not be reached).</summary>
-public sealed class NetworkException(string code, string message) : Exception($"{code}: {message}")
+public sealed class NetworkException(string code, string message, ulong? nextAllowedBlock = null) : Exception($"{code}: {message}")
 {
     public string Code { get; } = code;
+
+    /// <summary>For <c>WeightsRateLimited</c>: the first block at which the call would pass.</summary>
+    public ulong? NextAllowedBlock { get; } = nextAllowedBlock;
 }
 
 /// <summary>The REST API of a network: reads, and signed transactions with the signer's next nonce.</summary>
 public sealed class NetworkClient(HttpClient http)
 {
-    public async Task<JsonElement> GetAsync(string path)
+    public async Task<JsonElement> GetAsync(string path, CancellationToken cancellationToken = default)
     {
         HttpResponseMessage response;
         try
         {
-            response = await http.GetAsync(path);
+            response = await http.GetAsync(path, cancellationToken);
         }
         catch (HttpRequestException e)
         {
@@ -35,10 +38,16 @@ public sealed class NetworkClient(HttpClient http)
         var chain = await GetAsync("/api/chain");
         var account = await GetAsync($"/api/accounts/{signer.Address}");
         var tx = SignedTransaction.Create(signer, chain.GetProperty("chainId").GetString()!, account.GetProperty("nextNonce").GetUInt64(), call, args);
+        return await SubmitAsync(tx, path);
+    }
+
+    /// <summary>Submits a signed transaction; returns {block, result}, or throws <see cref="NetworkException"/> with the server's code.</summary>
+    public async Task<JsonElement> SubmitAsync(SignedTransaction tx, string path = "/api/transactions", CancellationToken cancellationToken = default)
+    {
         HttpResponseMessage response;
         try
         {
-            response = await http.PostAsync(path, new StringContent(tx.ToJson(), Encoding.UTF8, "application/json"));
+            response = await http.PostAsync(path, new StringContent(tx.ToJson(), Encoding.UTF8, "application/json"), cancellationToken);
         }
         catch (HttpRequestException e)
         {
@@ -57,8 +66,9 @@ public sealed class NetworkClient(HttpClient http)
             string code = problem.TryGetProperty("type", out var t) ? t.GetString() ?? "Error" : "Error";
             string detail = problem.TryGetProperty("detail", out var d) && d.GetString() is { } s ? s
                 : problem.TryGetProperty("title", out var ti) ? ti.GetString() ?? "" : "";
-            if (problem.TryGetProperty("nextAllowedBlock", out var next)) detail += $" (next allowed block {next})";
-            throw new NetworkException(code, detail);
+            ulong? nextAllowed = problem.TryGetProperty("nextAllowedBlock", out var next) && next.TryGetUInt64(out ulong n) ? n : null;
+            if (nextAllowed is not null) detail += $" (next allowed block {nextAllowed})";
+            throw new NetworkException(code, detail, nextAllowed);
         }
         catch (JsonException)
         {
