@@ -107,7 +107,7 @@ internal sealed class BenchNetwork : IDisposable
                 long done = Interlocked.Increment(ref registered);
                 lock (report)
                 {
-                    if (report.Elapsed < TimeSpan.FromSeconds(2)) continue;
+                    if (report.Elapsed < TimeSpan.FromSeconds(5)) continue;
                     report.Restart();
                     progress.WriteLine($"bench network: registered {done}/{work.Count} hotkeys ({time.Elapsed.TotalSeconds:0.0} s)");
                 }

@@ -49,7 +49,8 @@ internal static class NetworkBench
                     || blockTime < TimeSpan.FromMilliseconds(10) || blockTime > TimeSpan.FromMinutes(1)))
                 throw new UsageException($"{Verb}: '--block-time' must be a time span in 00:00:00.010..00:01:00, got '{bt}'");
             double seconds = args.Double("seconds", 10, 1, 3600);
-            ulong tempo = (ulong)args.Int("tempo", 10, 1, 50_400);
+            // By default one epoch per block on average across the subnets, well under the chain's per-block epoch limit (2 by default).
+            ulong tempo = (ulong)args.Int("tempo", Math.Max(10, subnets), 1, 50_400);
             ulong rateLimit = (ulong)args.Int("weights-rate-limit", (int)tempo, 0, 50_400);
             int readers = args.Int("readers", 2, 1, 64);
             int signers = args.Int("signers", 32, 1, 256);
@@ -98,6 +99,8 @@ internal static class NetworkBench
 
     private static async Task<int> RunAsync(Parameters p, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
+        if ((ulong)p.Subnets > 2 * p.Tempo)
+            await stderr.WriteLineAsync($"{Verb}: warning: {p.Subnets} subnets at tempo {p.Tempo} need more than 2 epochs a block; some subnets' epochs will lag");
         var settings = new NetworkBenchHost.Settings(p.BlockTime, p.Tempo, p.Subnets, LockRao, p.GenesisIssuance,
             Math.Max(p.OwnerFunds, p.RegistrarFunds));
         await using var host = await NetworkBenchHost.StartAsync(settings, p.Storage == "azurite", stderr, cancellationToken);
@@ -195,6 +198,7 @@ internal static class NetworkBench
             ["weights_rate_limit"] = p.RateLimit,
             ["seconds"] = Math.Round(w.Seconds, 2),
             ["readers"] = p.Readers,
+            ["cpus"] = Environment.ProcessorCount,
             ["server_gc"] = System.Runtime.GCSettings.IsServerGC,
             ["setup_s"] = Math.Round(setupSeconds, 1),
             ["blocks"] = w.Blocks,
