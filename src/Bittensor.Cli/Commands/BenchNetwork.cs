@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bittensor.Keys;
 
@@ -16,7 +17,7 @@ internal sealed class BenchNetwork : IDisposable
     /// <summary>Funding per owner and per registrar, stake per validator and the registration burn, in rao.</summary>
     public sealed record Economics(ulong OwnerFunds, ulong RegistrarFunds, ulong Stake, ulong Burn);
 
-    private const int MaxAttempts = 50;
+    private const int MaxAttempts = 20;
 
     private readonly List<BenchSigner> _signers = [];
 
@@ -71,15 +72,16 @@ internal sealed class BenchNetwork : IDisposable
 
         // Funds: one faucet draw per coldkey.
         await ForEachAsync(owners.Select(o => (o, money.OwnerFunds)).Concat(registrars.Select(r => (r, money.RegistrarFunds))), signers,
-            (item, ct) => item.Item1.SubmitAsync("faucet", new JsonObject { ["amount"] = item.Item2 }, ct), cancellationToken);
+            (item, ct) => SubmitAsync(item.Item1, "faucet", new JsonObject { ["amount"] = item.Item2 }, blockTime, ct), cancellationToken);
         await progress.WriteLineAsync($"bench network: funded {owners.Count + registrars.Count} coldkeys ({time.Elapsed.TotalSeconds:0.0} s)");
 
         // Subnets, one after another: a second creation in the same block would pay twice the lock.
         for (int s = 0; s < subnets; s++)
         {
-            var answer = await RetryAsync(() => owners[s].SubmitAsync("register_network", new JsonObject { ["hotkey"] = validatorKeys[s][0].Address }, cancellationToken),
-                "InsufficientBalance", blockTime, cancellationToken);
-            Netuids.Add(answer.GetProperty("result").GetProperty("netuid").GetUInt16());
+            // Not retried after a transient failure: it might have created the subnet.
+            var answer = await SubmitAsync(owners[s], "register_network", new JsonObject { ["hotkey"] = validatorKeys[s][0].Address }, blockTime,
+                cancellationToken, retry: e => e.Code == "InsufficientBalance");
+            Netuids.Add(answer!.Value.GetProperty("result").GetProperty("netuid").GetUInt16());
         }
         await progress.WriteLineAsync($"bench network: created {subnets} subnets ({time.Elapsed.TotalSeconds:0.0} s)");
 
@@ -90,7 +92,7 @@ internal sealed class BenchNetwork : IDisposable
         await ForEachAsync(Enumerable.Range(0, subnets), signers, async (s, ct) =>
         {
             foreach (var (name, value) in settings)
-                await owners[s].SubmitAsync("set_hyperparameter", new JsonObject { ["netuid"] = Netuids[s], ["name"] = name, ["value"] = value }, ct);
+                await SubmitAsync(owners[s], "set_hyperparameter", new JsonObject { ["netuid"] = Netuids[s], ["name"] = name, ["value"] = value }, blockTime, ct);
         }, cancellationToken);
 
         // Registrations: UID-major across subnets, dealt round-robin to the registrars; each registrar's nonces are sequential.
@@ -103,7 +105,8 @@ internal sealed class BenchNetwork : IDisposable
             {
                 var (s, u) = work[i];
                 string hotkey = u < validators ? validatorKeys[s][u].Address : AddressOf(HotkeyName(s, u));
-                await registrars[j].SubmitAsync("burned_register", new JsonObject { ["netuid"] = Netuids[s], ["hotkey"] = hotkey }, ct);
+                await SubmitAsync(registrars[j], "burned_register", new JsonObject { ["netuid"] = Netuids[s], ["hotkey"] = hotkey }, blockTime, ct,
+                    appliedCode: "AlreadyRegistered");
                 long done = Interlocked.Increment(ref registered);
                 lock (report)
                 {
@@ -119,7 +122,7 @@ internal sealed class BenchNetwork : IDisposable
         await ForEachAsync(Enumerable.Range(0, subnets), signers, async (s, ct) =>
         {
             foreach (var v in validatorKeys[s])
-                await owners[s].SubmitAsync("add_stake", new JsonObject { ["hotkey"] = v.Address, ["netuid"] = Netuids[s], ["amount"] = money.Stake }, ct);
+                await SubmitAsync(owners[s], "add_stake", new JsonObject { ["hotkey"] = v.Address, ["netuid"] = Netuids[s], ["amount"] = money.Stake }, blockTime, ct);
         }, cancellationToken);
         for (int s = 0; s < subnets; s++) Validators.AddRange(validatorKeys[s].Select(v => (v, Netuids[s])));
         await progress.WriteLineAsync($"bench network: staked {subnets * validators} validators; waiting for their permits ({time.Elapsed.TotalSeconds:0.0} s)");
@@ -144,17 +147,26 @@ internal sealed class BenchNetwork : IDisposable
             await progress.WriteLineAsync($"bench network: warning: {pending.Count} subnets still lack validator permits after 2 minutes; their weights will be refused");
     }
 
-    /// <summary>Runs <paramref name="call"/>; while it fails with <paramref name="transientCode"/>, waits two block times and tries again (bounded).</summary>
-    private static async Task<System.Text.Json.JsonElement> RetryAsync(Func<Task<System.Text.Json.JsonElement>> call, string transientCode, TimeSpan blockTime,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Submits a setup call; while it fails in a way <paramref name="retry"/> accepts (by default: no answer or a server error, after
+    /// which a call may or may not have been applied), waits two block times and tries again (bounded). After such a retry,
+    /// <paramref name="appliedCode"/> means the first attempt was applied: null is returned.
+    /// </summary>
+    private static async Task<JsonElement?> SubmitAsync(BenchSigner signer, string call, JsonObject args, TimeSpan blockTime, CancellationToken cancellationToken,
+        Func<NetworkException, bool>? retry = null, string? appliedCode = null)
     {
+        retry ??= e => e.Transient;
         for (int attempt = 1; ; attempt++)
         {
             try
             {
-                return await call();
+                return await signer.SubmitAsync(call, args, cancellationToken);
             }
-            catch (NetworkException e) when (e.Code == transientCode && attempt < MaxAttempts)
+            catch (NetworkException e) when (attempt > 1 && e.Code == appliedCode)
+            {
+                return null;
+            }
+            catch (NetworkException e) when (attempt < MaxAttempts && retry(e))
             {
                 await Task.Delay(blockTime * 2, cancellationToken);
             }

@@ -39,7 +39,7 @@ internal sealed class BenchSigner(NetworkClient client, string chainId, KeyPair 
             {
                 _nonce = null;
             }
-            catch (Exception e) when (e is OperationCanceledException or NetworkException { Code: "Unreachable" })
+            catch (Exception e) when (e is OperationCanceledException or NetworkException { Transient: true })
             {
                 // The request may or may not have been applied: read the nonce again before the next one.
                 _nonce = null;

@@ -43,8 +43,9 @@ internal static class ReadLoops
                 {
                     break;
                 }
-                catch (HttpRequestException)
+                catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
                 {
+                    // No answer in time (HttpClient.Timeout) or none at all.
                     Interlocked.Increment(ref errors);
                 }
             }
