@@ -38,6 +38,7 @@ public sealed class BenchNetworkTests
         Assert.True(r.GetProperty("blocks_per_s").GetDouble() > 0, line);
         Assert.True(r.GetProperty("tx_accepted").GetInt64() > 0, line);
         Assert.Equal(0, r.GetProperty("tx_rejected").GetInt64());
+        Assert.DoesNotContain("lack validator permits", stderr);
         Assert.True(r.GetProperty("idle_health_per_s").GetDouble() > 0, line);
         Assert.True(r.GetProperty("audit_ok").GetBoolean(), line);
     }

@@ -9,7 +9,7 @@ namespace Bittensor.Cli.Commands;
 /// <summary>
 /// The benchmark's network, built through the REST API with signed transactions only: per subnet an owner coldkey
 /// (which creates it, sets its hyperparameters and stakes on the validators) and N − 1 hotkeys registered by a pool
-/// of registrar coldkeys; the validators are UIDs 0..V−1 (the owner hotkey and the first V − 1 registered).
+/// of registrar coldkeys, concurrently (so UIDs follow arrival); the validators are the owner hotkey and V − 1 of them.
 /// Keys derive from fixed names, so every run builds the same network.
 /// </summary>
 internal sealed class BenchNetwork : IDisposable
@@ -130,21 +130,25 @@ internal sealed class BenchNetwork : IDisposable
         await WaitForPermitsAsync(client, validators, blockTime, progress, cancellationToken);
     }
 
-    /// <summary>Waits (at most 2 minutes) until an epoch of every subnet has given UIDs 0..V−1 their validator permits.</summary>
+    /// <summary>Waits (at most 2 minutes) until an epoch of every subnet has given its validator hotkeys their permits.</summary>
     private async Task WaitForPermitsAsync(NetworkClient client, int validators, TimeSpan blockTime, TextWriter progress, CancellationToken cancellationToken)
     {
         var time = Stopwatch.StartNew();
-        var pending = new List<ushort>(Netuids);
+        var pending = new Queue<ushort>(Netuids);
+        int lacking = 0;
         while (pending.Count > 0 && time.Elapsed < TimeSpan.FromMinutes(2))
         {
-            var metagraph = await client.GetAsync($"/api/subnets/{pending[0]}/metagraph", cancellationToken);
-            int permits = metagraph.GetProperty("neurons").EnumerateArray()
-                .Count(n => n.GetProperty("uid").GetInt32() < validators && n.GetProperty("validator_permit").GetBoolean());
-            if (permits == validators) pending.RemoveAt(0);
+            ushort netuid = pending.Peek();
+            var hotkeys = Validators.Where(v => v.Netuid == netuid).Select(v => v.Signer.Address).ToHashSet();
+            var metagraph = await client.GetAsync($"/api/subnets/{netuid}/metagraph", cancellationToken);
+            lacking = validators - metagraph.GetProperty("neurons").EnumerateArray()
+                .Count(n => n.GetProperty("validator_permit").GetBoolean() && hotkeys.Contains(n.GetProperty("hotkey").GetString()!));
+            if (lacking == 0) pending.Dequeue();
             else await Task.Delay(blockTime * 2 > TimeSpan.FromMilliseconds(50) ? blockTime * 2 : TimeSpan.FromMilliseconds(50), cancellationToken);
         }
         if (pending.Count > 0)
-            await progress.WriteLineAsync($"bench network: warning: {pending.Count} subnets still lack validator permits after 2 minutes; their weights will be refused");
+            await progress.WriteLineAsync($"bench network: warning: after 2 minutes {pending.Count} subnets still lack validator permits " +
+                $"({lacking} of {validators} validators on subnet {pending.Peek()}); their weights will be refused");
     }
 
     /// <summary>
