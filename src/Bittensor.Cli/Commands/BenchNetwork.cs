@@ -65,7 +65,6 @@ internal sealed class BenchNetwork : IDisposable
         Economics money, ulong rateLimit, TimeSpan blockTime, TextWriter progress, CancellationToken cancellationToken)
     {
         var time = Stopwatch.StartNew();
-        var clock = new ChainClock(blockTime);
         var owners = Enumerable.Range(0, subnets).Select(s => Signer(client, chainId, $"owner-{s}")).ToList();
         var registrars = Enumerable.Range(0, Math.Min(signers, Math.Max(1, subnets * (uids - 1)))).Select(j => Signer(client, chainId, $"registrar-{j}")).ToList();
         var validatorKeys = Enumerable.Range(0, subnets).Select(s => Enumerable.Range(0, validators).Select(u => Signer(client, chainId, HotkeyName(s, u))).ToList()).ToList();
