@@ -11,6 +11,8 @@ public static class CliApp
           epoch --cases FILE [--arithmetic exact|fast|naive] [--output FILE]
           block-emission --issuance RAO | --cases FILE [--output FILE]
           bench epoch --uids N --validators V [--density D] [--seconds S] [--json]
+          bench network --subnets S --uids N --validators V [--storage memory|azurite] [--block-time T] [--seconds D]
+                        [--tempo K] [--weights-rate-limit R] [--readers R] [--signers C] [--json]
           wallet create|list|balance|transfer|faucet      [--wallet W] [--hotkey H] [--network URL] [--json]
           subnets list|show|create|register|metagraph|hyperparameters|set
           stake add|remove|list    weights set    axon serve    chain info
@@ -32,7 +34,9 @@ public static class CliApp
                 "block-emission" => await BlockEmissionCommand.RunAsync(CliArgs.Parse(args[1..], "block-emission", ["issuance", "cases", "output"], []), stdout),
                 "bench" when args.Length > 1 && args[1] == "epoch" =>
                     await BenchCommand.RunAsync(CliArgs.Parse(args[2..], "bench epoch", ["uids", "validators", "density", "seconds", "seed"], ["json"]), stdout),
-                "bench" => throw new UsageException("bench: expected 'bench epoch'"),
+                "bench" when args.Length > 1 && args[1] == "network" =>
+                    await NetworkBench.RunAsync(CliArgs.Parse(args[2..], "bench network", NetworkBench.Options, ["json"]), stdout, stderr),
+                "bench" => throw new UsageException("bench: expected 'bench epoch' or 'bench network'"),
                 "wallet" or "subnets" or "stake" or "weights" or "axon" or "chain" when args.Length > 1 && NetworkCommands.Verbs.ContainsKey($"{args[0]} {args[1]}") =>
                     await new NetworkCommands(stdout, handler).RunAsync($"{args[0]} {args[1]}", args[2..]),
                 "wallet" or "subnets" or "stake" or "weights" or "axon" or "chain" =>

@@ -7,26 +7,23 @@ using Bittensor.Keys;
 namespace Bittensor.Cli.Commands;
 
 /// <summary>A failed request: the server's code and sentence (or why the network could not be reached).</summary>
-public sealed class NetworkException(string code, string message) : Exception($"{code}: {message}")
+public sealed class NetworkException(string code, string message, ulong? nextAllowedBlock = null, bool transient = false) : Exception($"{code}: {message}")
 {
     public string Code { get; } = code;
+
+    /// <summary>For <c>WeightsRateLimited</c>: the first block at which the call would pass.</summary>
+    public ulong? NextAllowedBlock { get; } = nextAllowedBlock;
+
+    /// <summary>No answer, or a server error (5xx): a write may or may not have been applied.</summary>
+    public bool Transient { get; } = transient;
 }
 
 /// <summary>The REST API of a network: reads, and signed transactions with the signer's next nonce.</summary>
 public sealed class NetworkClient(HttpClient http)
 {
-    public async Task<JsonElement> GetAsync(string path)
+    public async Task<JsonElement> GetAsync(string path, CancellationToken cancellationToken = default)
     {
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.GetAsync(path);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new NetworkException("Unreachable", $"cannot reach {http.BaseAddress}: {e.Message}");
-        }
-        return await ReadAsync(response);
+        return await SendAsync(() => http.GetAsync(path, cancellationToken), cancellationToken);
     }
 
     /// <summary>Signs <paramref name="call"/> with the signer's next nonce on this network's chain and submits it; returns {block, result}.</summary>
@@ -35,21 +32,36 @@ public sealed class NetworkClient(HttpClient http)
         var chain = await GetAsync("/api/chain");
         var account = await GetAsync($"/api/accounts/{signer.Address}");
         var tx = SignedTransaction.Create(signer, chain.GetProperty("chainId").GetString()!, account.GetProperty("nextNonce").GetUInt64(), call, args);
-        HttpResponseMessage response;
+        return await SubmitAsync(tx, path);
+    }
+
+    /// <summary>Submits a signed transaction; returns {block, result}, or throws <see cref="NetworkException"/> with the server's code.</summary>
+    public async Task<JsonElement> SubmitAsync(SignedTransaction tx, string path = "/api/transactions", CancellationToken cancellationToken = default)
+    {
+        return await SendAsync(() => http.PostAsync(path, new StringContent(tx.ToJson(), Encoding.UTF8, "application/json"), cancellationToken), cancellationToken);
+    }
+
+    private async Task<JsonElement> SendAsync(Func<Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
+    {
         try
         {
-            response = await http.PostAsync(path, new StringContent(tx.ToJson(), Encoding.UTF8, "application/json"));
+            using var response = await send();
+            return await ReadAsync(response);
         }
         catch (HttpRequestException e)
         {
-            throw new NetworkException("Unreachable", $"cannot reach {http.BaseAddress}: {e.Message}");
+            throw new NetworkException("Unreachable", $"cannot reach {http.BaseAddress}: {e.Message}", transient: true);
         }
-        return await ReadAsync(response);
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new NetworkException("Timeout", $"{http.BaseAddress} did not answer within {http.Timeout.TotalSeconds:0} s", transient: true);
+        }
     }
 
     private static async Task<JsonElement> ReadAsync(HttpResponseMessage response)
     {
         string text = await response.Content.ReadAsStringAsync();
+        bool transient = (int)response.StatusCode >= 500;
         if (response.IsSuccessStatusCode) return JsonDocument.Parse(text).RootElement.Clone();
         try
         {
@@ -57,12 +69,13 @@ public sealed class NetworkClient(HttpClient http)
             string code = problem.TryGetProperty("type", out var t) ? t.GetString() ?? "Error" : "Error";
             string detail = problem.TryGetProperty("detail", out var d) && d.GetString() is { } s ? s
                 : problem.TryGetProperty("title", out var ti) ? ti.GetString() ?? "" : "";
-            if (problem.TryGetProperty("nextAllowedBlock", out var next)) detail += $" (next allowed block {next})";
-            throw new NetworkException(code, detail);
+            ulong? nextAllowed = problem.TryGetProperty("nextAllowedBlock", out var next) && next.TryGetUInt64(out ulong n) ? n : null;
+            if (nextAllowed is not null) detail += $" (next allowed block {nextAllowed})";
+            throw new NetworkException(code, detail, nextAllowed, transient);
         }
         catch (JsonException)
         {
-            throw new NetworkException($"Http{(int)response.StatusCode}", text.Length > 200 ? text[..200] : text);
+            throw new NetworkException($"Http{(int)response.StatusCode}", text.Length > 200 ? text[..200] : text, transient: transient);
         }
     }
 }
