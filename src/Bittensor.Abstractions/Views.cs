@@ -38,6 +38,9 @@ public sealed record ChainStats
     [Id(7)] public string? PauseReason { get; init; }
     /// <summary>Epochs computing off the block path now.</summary>
     [Id(8)] public required int EpochsInFlight { get; init; }
+    /// <summary>Clock-driven blocks that were due, and those produced on time, since the chain grain activated (for rates over a window).</summary>
+    [Id(9)] public required ulong BlocksDue { get; init; }
+    [Id(10)] public required ulong BlocksOnTime { get; init; }
 }
 
 /// <summary>A subnet: owner, hyperparameters, pool and price, pending emission, epoch clock.</summary>

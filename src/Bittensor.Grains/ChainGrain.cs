@@ -72,6 +72,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
             Block = _published.Info.Block, BlocksProduced = _times.Produced, Epochs = _state.EpochsRun, BlockStepMsP50 = p50, BlockStepMsP99 = p99,
             OnTimeRatio = _times.OnTimeRatio, Paused = _pauseReason is not null, PauseReason = _pauseReason,
             EpochsInFlight = _state.Subnets.Values.Count(e => e.InFlight is not null),
+            BlocksDue = _times.DueCount, BlocksOnTime = _times.OnTimeCount,
         });
     }
 
@@ -403,6 +404,10 @@ internal sealed class BlockTimes
     private long _due, _onTime;
 
     public ulong Produced => (ulong)_count;
+
+    public ulong DueCount => (ulong)_due;
+
+    public ulong OnTimeCount => (ulong)_onTime;
 
     public double OnTimeRatio => _due == 0 ? 1 : (double)_onTime / _due;
 

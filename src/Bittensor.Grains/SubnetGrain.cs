@@ -147,7 +147,7 @@ public sealed partial class SubnetGrain(ILogger<SubnetGrain> logger) : StoredGra
                 var n = _s.Neurons[int.Parse(part.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture)];
                 var (columns, values) = part[0] == 'w' ? (n.WeightColumns, n.WeightValues) : (n.BondColumns, n.BondValues);
                 if (columns.Length == 0) removed.Add(part);
-                else changed[part] = RowCodec.Encode(columns, values);
+                else changed[part] = RowCodec.Encode(columns, values, part[0] == 'w' ? n.LastUpdate : null);
             }
         }
         await _store.WriteAsync(changed, removed);
@@ -163,7 +163,11 @@ public sealed partial class SubnetGrain(ILogger<SubnetGrain> logger) : StoredGra
         for (int uid = 0; uid < s.Neurons.Count; uid++)
         {
             var n = s.Neurons[uid];
-            if (parts.TryGetValue(SubnetParts.Weights(uid), out var w)) (n.WeightColumns, n.WeightValues) = RowCodec.Decode(w);
+            if (parts.TryGetValue(SubnetParts.Weights(uid), out var w))
+            {
+                (n.WeightColumns, n.WeightValues) = RowCodec.Decode(w.AsSpan(sizeof(ulong)));
+                n.LastUpdate = BitConverter.ToUInt64(w, 0);
+            }
             if (parts.TryGetValue(SubnetParts.Bonds(uid), out var b)) (n.BondColumns, n.BondValues) = RowCodec.Decode(b);
         }
         s.Dirty.Clear();
@@ -177,21 +181,23 @@ public sealed partial class SubnetGrain(ILogger<SubnetGrain> logger) : StoredGra
     private static partial void LogEpochFailed(ILogger logger, Exception? exception, ushort netuid, ulong index);
 }
 
-/// <summary>A sparse u16 row as bytes: the columns then the values, little-endian.</summary>
+/// <summary>A sparse u16 row as bytes: an optional u64 header, the columns, then the values, little-endian.</summary>
 internal static class RowCodec
 {
-    public static byte[] Encode(ushort[] columns, ushort[] values)
+    public static byte[] Encode(ushort[] columns, ushort[] values, ulong? header = null)
     {
-        var bytes = new byte[columns.Length * 4];
-        MemoryMarshal.AsBytes(columns.AsSpan()).CopyTo(bytes);
-        MemoryMarshal.AsBytes(values.AsSpan()).CopyTo(bytes.AsSpan(columns.Length * 2));
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("row encoding assumes a little-endian machine");
+        int at = header is null ? 0 : sizeof(ulong);
+        var bytes = new byte[at + columns.Length * 4];
+        if (header is ulong h) BitConverter.TryWriteBytes(bytes, h);
+        MemoryMarshal.AsBytes(columns.AsSpan()).CopyTo(bytes.AsSpan(at));
+        MemoryMarshal.AsBytes(values.AsSpan()).CopyTo(bytes.AsSpan(at + columns.Length * 2));
         return bytes;
     }
 
-    public static (ushort[] Columns, ushort[] Values) Decode(byte[] bytes)
+    public static (ushort[] Columns, ushort[] Values) Decode(ReadOnlySpan<byte> bytes)
     {
         int n = bytes.Length / 4;
-        return (MemoryMarshal.Cast<byte, ushort>(bytes.AsSpan(0, n * 2)).ToArray(), MemoryMarshal.Cast<byte, ushort>(bytes.AsSpan(n * 2, n * 2)).ToArray());
+        return (MemoryMarshal.Cast<byte, ushort>(bytes[..(n * 2)]).ToArray(), MemoryMarshal.Cast<byte, ushort>(bytes.Slice(n * 2, n * 2)).ToArray());
     }
 }

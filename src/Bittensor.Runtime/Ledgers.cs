@@ -12,6 +12,7 @@ public static class SubnetParts
 
     public static string Meta(int uid) => $"m{uid / PageSize}";
 
+    /// <summary>A weight row with its LastUpdate (so setting weights rewrites only this part and the head).</summary>
     public static string Weights(int uid) => $"w{uid}";
 
     public static string Bonds(int uid) => $"b{uid}";
@@ -79,8 +80,8 @@ public static class SubnetLedger
                 target.WeightValues = [.. w.Values];
                 target.LastUpdate = w.Block;
                 s.CurrentBlock = w.Block;
-                s.Dirty.Add(SubnetParts.Weights(w.Uid));
-                s.Dirty.Add(SubnetParts.Meta(w.Uid));
+                s.Dirty.Add(SubnetParts.Weights(w.Uid)); // the weights part also stores the row's LastUpdate
+                if (w.Columns.Length == 0) s.Dirty.Add(SubnetParts.Meta(w.Uid));
                 break;
             case NeuronStake m:
                 int uid = s.UidOf(m.Hotkey);

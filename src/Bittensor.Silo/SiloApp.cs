@@ -22,11 +22,12 @@ public static class SiloApp
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks().AddCheck<ChainHealthCheck>("chain");
 
+        bool dashboard = builder.DashboardEnabled();
         var app = builder.Build();
         app.MapOpenApi();
         app.UseSwaggerUI(o => o.SwaggerEndpoint("/openapi/v1.json", "Bittensor.Orleans"));
         app.MapBittensorApi();
-        app.MapOrleansDashboard(routePrefix: "/dashboard");
+        if (dashboard) app.MapOrleansDashboard(routePrefix: "/dashboard");
         app.MapHealthChecks("/health");
         app.UseExplorer();
         return app;

@@ -55,8 +55,16 @@ public static class SiloExtensions
     /// Grain state is written with Orleans' own version-tolerant serializer keyed by type aliases, so state types can be
     /// renamed or moved without breaking stored state.
     /// </summary>
+    /// <summary>
+    /// Whether the Orleans dashboard is served (<c>Orleans:Dashboard</c>; default: in Development only — it profiles
+    /// every grain call and shows grain state, so Production leaves it off unless an operator turns it on).
+    /// </summary>
+    public static bool DashboardEnabled(this IHostApplicationBuilder builder) =>
+        builder.Configuration.GetValue("Orleans:Dashboard", builder.Environment.IsDevelopment());
+
     public static WebApplicationBuilder AddBittensorSilo(this WebApplicationBuilder builder)
     {
+        bool dashboard = builder.DashboardEnabled();
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         int siloPort = builder.Configuration.GetValue("Orleans:SiloPort", 11111);
         int gatewayPort = builder.Configuration.GetValue("Orleans:GatewayPort", 30000);
@@ -70,7 +78,7 @@ public static class SiloExtensions
             builder.UseOrleans(silo =>
             {
                 silo.Configure<EndpointOptions>(o => o.AdvertisedIPAddress = IPAddress.Loopback);
-                silo.AddDashboard();
+                if (dashboard) silo.AddDashboard();
                 ConfigureChainTables(silo.Services);
             });
             return builder;
@@ -82,7 +90,7 @@ public static class SiloExtensions
                 o.ClusterId = builder.Configuration["Orleans:ClusterId"] ?? "bittensor";
                 o.ServiceId = "bittensor";
             });
-            silo.AddDashboard();
+            if (dashboard) silo.AddDashboard();
             switch (storage.Kind)
             {
                 case "Memory":

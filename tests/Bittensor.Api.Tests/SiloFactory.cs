@@ -26,6 +26,7 @@ public class SiloFactory : WebApplicationFactory<Program>
             ["Orleans:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans:ClusterId"] = $"test-{Guid.NewGuid():N}",
+            ["Orleans:Dashboard"] = "true",
         };
         if (overrides is not null) foreach (var (k, v) in overrides) _settings[k] = v;
     }

@@ -49,7 +49,7 @@ public sealed class ExplorerNetwork : IAsyncLifetime
                 "(apt-get update && apt-get install -y chromium; .ci/run installs it) or CHROMIUM_PATH naming another Chromium.");
         string Setting(string key, object value) => $"--{key}={Convert.ToString(value, CultureInfo.InvariantCulture)}";
         _app = SiloApp.Build([
-            "--urls", BaseUrl, "--environment", "Production",
+            "--urls", BaseUrl, "--environment", "Production", "--Orleans:Dashboard=true",
             Setting("Chain:Id", ChainId), Setting("Chain:BlockTime", TimeSpan.FromSeconds(BlockSeconds)), Setting("Chain:NewSubnetTempo", 10),
             Setting("Chain:Faucet", true), Setting("Chain:GenesisIssuance", 1_000_000 * Tao.Rao), Setting("Chain:MinLockCost", 100 * Tao.Rao),
             Setting("Orleans:SiloPort", FreePort()), Setting("Orleans:GatewayPort", FreePort()), Setting("Orleans:ClusterId", $"explorer-{Guid.NewGuid():N}"),

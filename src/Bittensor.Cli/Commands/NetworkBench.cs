@@ -151,8 +151,9 @@ internal static class NetworkBench
 
         // The server's epoch counter when it has one; else the subnets' epoch indices, which count the same epochs.
         long? epochs = Number(stats1, "epochs") - Number(stats0, "epochs") is double e ? (long)e : epochs1 - epochs0;
-        return new Window(seconds, block1 - block0, epochs, Number(stats1, "blockStepMs", "p50"), Number(stats1, "blockStepMs", "p99"),
-            Number(stats1, "onTimeRatio"), tx, readCounts);
+        double? due = Number(stats1, "blocksDue") - Number(stats0, "blocksDue"), onTime = Number(stats1, "blocksOnTime") - Number(stats0, "blocksOnTime");
+        return new Window(seconds, block1 - block0, epochs, Number(stats1, "blockStepMsP50"), Number(stats1, "blockStepMsP99"),
+            due > 0 ? onTime / due : null, tx, readCounts);
     }
 
     /// <summary>The number at <paramref name="path"/> in <paramref name="json"/>, or null where anything along it is missing.</summary>

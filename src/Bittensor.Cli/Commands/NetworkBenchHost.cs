@@ -40,6 +40,8 @@ internal sealed class NetworkBenchHost : IAsyncDisposable
             var args = new List<string>
             {
                 "--environment", "Development",
+                // The dashboard profiles every grain call; it is off in Production, and off here so the figures are the network's.
+                "--Orleans:Dashboard=false",
                 "--urls", host.Address.ToString().TrimEnd('/'),
                 $"--Orleans:SiloPort={FreePort()}", $"--Orleans:GatewayPort={FreePort()}",
                 $"--Orleans:ClusterId=bench-{Guid.NewGuid():N}",
