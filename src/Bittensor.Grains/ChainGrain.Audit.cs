@@ -11,7 +11,7 @@ public sealed partial class ChainGrain
     /// </summary>
     public async Task<AuditReport> AuditAsync()
     {
-        await TryEnsureAppliedAsync();
+        await SettleAllAsync();
         var st = _state;
         var accounts = await AddressesAsync(AddressKind.Account);
         var hotkeyNames = await AddressesAsync(AddressKind.Hotkey);

@@ -27,7 +27,11 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
     private readonly ChainRules _rules = options.Value.ToRules();
     private SingleState<ChainState> _store = null!;
     private ChainState _state = new();
-    private bool _applied;
+    private bool _recovered;
+    /// <summary>Per grain, the last apply scheduled to it: applies to one grain run in journal order, different grains in parallel.</summary>
+    private readonly Dictionary<string, Task> _tails = new(StringComparer.Ordinal);
+    /// <summary>Per journaled batch, all of its applies.</summary>
+    private readonly Dictionary<long, Task> _batches = [];
     private string? _pauseReason;
     private readonly Dictionary<ushort, SubnetState> _subnets = [];
     private Published _published = null!;
@@ -190,7 +194,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
             var due = _nextDue;
             try
             {
-                if (!await ProduceBlockAsync()) return; // paused: try again next tick, same due time
+                if (!await ProduceBlockAsync(wait: false)) return; // paused: try again next tick, same due time
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -208,7 +212,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         for (int i = 0; i < count; i++)
-            if (!await ProduceBlockAsync()) throw new StorageUnavailableException($"block {_state.Block + 1} cannot be stored now: {_pauseReason}");
+            if (!await ProduceBlockAsync(wait: true)) throw new StorageUnavailableException($"block {_state.Block + 1} cannot be stored now: {_pauseReason}");
         return _state.Block;
     }
 
@@ -217,9 +221,11 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
     /// <see cref="ChainOptions.EffectiveEpochWait"/> (land now) or set aside (land in a later block); outcomes of epochs in
     /// flight that are ready land. False when the chain is paused (nothing changed).
     /// </summary>
-    private async Task<bool> ProduceBlockAsync()
+    private async Task<bool> ProduceBlockAsync(bool wait)
     {
         if (!await TryEnsureAppliedAsync()) return false;
+        // Back-pressure: the journal never runs far ahead of the grains.
+        if (_state.Journal.Count > 32 && !await SettleAllAsync()) return false;
         long started = Stopwatch.GetTimestamp();
         var plan = NewPlan();
         try
@@ -230,11 +236,15 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
             {
                 var f = e.InFlight!;
                 var start = new EpochStart { Netuid = e.Netuid, Index = f.Index, Block = f.Block, Hyper = e.Hyper, RaoEmission = f.Server + f.Validator };
+                await SettledAsync(SubnetKey(e.Netuid));
                 running.Add((start, GrainFactory.GetGrain<ISubnetLedger>(e.Netuid).RunEpochAsync(start, TimeSpan.Zero)));
             }
-            var wait = O.EffectiveEpochWait > TimeSpan.FromSeconds(20) ? TimeSpan.FromSeconds(20) : O.EffectiveEpochWait;
+            var epochWait = O.EffectiveEpochWait > TimeSpan.FromSeconds(20) ? TimeSpan.FromSeconds(20) : O.EffectiveEpochWait;
             foreach (var start in starts)
-                running.Add((start, GrainFactory.GetGrain<ISubnetLedger>(start.Netuid).RunEpochAsync(start, wait)));
+            {
+                await SettledAsync(SubnetKey(start.Netuid)); // the epoch's inputs include every journaled change
+                running.Add((start, GrainFactory.GetGrain<ISubnetLedger>(start.Netuid).RunEpochAsync(start, epochWait)));
+            }
             await Task.WhenAll(running.Select(r => r.Outcome));
             foreach (var (start, outcome) in running)
             {
@@ -248,7 +258,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
             Pause(e);
             return false;
         }
-        if (!await CommitAsync(plan)) return false;
+        if (!await CommitAsync(plan, wait)) return false;
         _times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return true;
     }
@@ -257,12 +267,17 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
 
     private ChainPlan NewPlan() => new(_state.Clone(), this, _rules);
 
-    /// <summary>Journals the plan with the chain's new state in one write, then applies it to the grains. False when nothing was stored.</summary>
-    private async Task<bool> CommitAsync(ChainPlan plan)
+    /// <summary>
+    /// Journals the plan with the chain's new state in one write, then applies it to the grains it addresses — awaited
+    /// when <paramref name="wait"/> (operations: their caller reads its own writes), in the background otherwise (clock
+    /// blocks: an epoch landing's hundreds of stake writes do not hold the next block). False when nothing was stored.
+    /// </summary>
+    private async Task<bool> CommitAsync(ChainPlan plan, bool wait = true)
     {
+        var batch = plan.ToBatch();
         var next = plan.Chain;
-        next.Pending = plan.ToBatch();
-        next.Seq = next.Pending.Seq;
+        next.Seq = batch.Seq;
+        next.Journal = [.. _state.Journal.Where(b => !Applied(b.Seq)), batch];
         try
         {
             await WriteChainAsync(next);
@@ -273,11 +288,57 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
             Pause(e);
             return false;
         }
+        foreach (long seq in _batches.Keys.Where(seq => Applied(seq) && next.Journal.All(b => b.Seq != seq)).ToList()) _batches.Remove(seq);
         _state = next;
-        _applied = false;
         Publish();
-        if (await TryEnsureAppliedAsync()) Resume();
+        var applied = Schedule(batch);
+        if (!wait)
+        {
+            Resume(); // storage took the journal; a failing background apply pauses the chain again at the next call
+            return true;
+        }
+        try
+        {
+            await applied;
+            Resume();
+        }
+        catch (Exception e)
+        {
+            Pause(e); // journaled: applied by the next call or tick
+        }
         return true;
+    }
+
+    private bool Applied(long seq) => _batches.TryGetValue(seq, out var t) && t.IsCompletedSuccessfully;
+
+    /// <summary>Schedules the batch's applies, each after the previous apply to the same grain.</summary>
+    private Task Schedule(Batch batch)
+    {
+        var tasks = new List<Task>();
+        foreach (var (key, apply) in Applies(batch))
+        {
+            var previous = _tails.GetValueOrDefault(key) ?? Task.CompletedTask;
+            var task = After(previous, apply);
+            _tails[key] = task;
+            tasks.Add(task);
+        }
+        if (_tails.Count > 50_000)
+            foreach (var done in _tails.Where(kv => kv.Value.IsCompletedSuccessfully).Select(kv => kv.Key).ToList()) _tails.Remove(done);
+        var all = Task.WhenAll(tasks);
+        _batches[batch.Seq] = all;
+        return all;
+
+        static async Task After(Task previous, Func<Task> apply)
+        {
+            await previous; // a failed earlier apply to this grain must be retried first: never apply out of order
+            await apply();
+        }
+    }
+
+    /// <summary>Waits until every journaled change to one grain is applied (a plan reads it next).</summary>
+    private async ValueTask SettledAsync(string key)
+    {
+        if (_tails.TryGetValue(key, out var tail) && !tail.IsCompletedSuccessfully) await tail;
     }
 
     private async Task WriteChainAsync(ChainState next)
@@ -295,20 +356,23 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
         }
     }
 
-    /// <summary>Applies the journaled batch if it is not yet; false (paused) when a grain cannot apply it now.</summary>
+    /// <summary>
+    /// True when every journaled batch is applied or being applied without failure; otherwise lets the outstanding
+    /// applies settle and applies the whole journal again in order (each grain skips what it already has); false
+    /// (paused) when a grain cannot apply it now.
+    /// </summary>
     private async Task<bool> TryEnsureAppliedAsync()
     {
         EnsureUsable();
-        if (_applied) return true;
-        if (_state.Pending is not { } batch)
-        {
-            _applied = true;
-            return true;
-        }
+        if (_recovered && !_batches.Values.Any(t => t.IsFaulted)) return true;
         try
         {
-            await ApplyBatchAsync(batch);
-            _applied = true;
+            await Task.WhenAll(_batches.Values).ContinueWith(_ => { }, TaskScheduler.Current);
+            foreach (var batch in _state.Journal) await ApplyBatchAsync(batch);
+            _tails.Clear();
+            _batches.Clear();
+            foreach (var batch in _state.Journal) _batches[batch.Seq] = Task.CompletedTask;
+            _recovered = true;
             return Resume();
         }
         catch (Exception e)
@@ -318,19 +382,32 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
         }
     }
 
-    private async Task ApplyBatchAsync(Batch batch)
+    /// <summary>Waits for every outstanding apply (false, paused, if one failed and cannot be redone now).</summary>
+    private async Task<bool> SettleAllAsync()
     {
-        var tasks = new List<Task>();
-        foreach (var group in batch.Commands.OfType<AccountCommand>().GroupBy(c => c.Address))
-            tasks.Add(GrainFactory.GetGrain<IAccountLedger>(group.Key).ApplyAsync(batch.Seq, [.. group.Select(c => c.Change)]));
-        foreach (var group in batch.Commands.OfType<HotkeyCommand>().GroupBy(c => c.Address))
-            tasks.Add(GrainFactory.GetGrain<IHotkeyLedger>(group.Key).ApplyAsync(batch.Seq, [.. group.Select(c => c.Change)]));
-        foreach (var group in batch.Commands.OfType<SubnetCommandFor>().GroupBy(c => c.Netuid))
-            tasks.Add(GrainFactory.GetGrain<ISubnetLedger>(group.Key).ApplyAsync(batch.Seq, [.. group.Select(c => c.Command)]));
-        foreach (var group in batch.Commands.OfType<IndexCommand>().GroupBy(c => (c.Kind, c.Shard)))
-            tasks.Add(GrainFactory.GetGrain<IAddressIndex>(IAddressIndex.KeyOf(group.Key.Kind, group.Key.Shard)).ApplyAsync(batch.Seq, [.. group.Select(c => c.Address)]));
-        await Task.WhenAll(tasks);
+        await Task.WhenAll(_batches.Values).ContinueWith(_ => { }, TaskScheduler.Current);
+        return await TryEnsureAppliedAsync();
     }
+
+    private Task ApplyBatchAsync(Batch batch) => Task.WhenAll(Applies(batch).Select(a => a.Apply()));
+
+    /// <summary>The batch's commands grouped per grain, as (grain key, apply).</summary>
+    private IEnumerable<(string Key, Func<Task> Apply)> Applies(Batch batch)
+    {
+        foreach (var group in batch.Commands.OfType<AccountCommand>().GroupBy(c => c.Address))
+            yield return ($"a:{group.Key}", () => GrainFactory.GetGrain<IAccountLedger>(group.Key).ApplyAsync(batch.Seq, [.. group.Select(c => c.Change)]));
+        foreach (var group in batch.Commands.OfType<HotkeyCommand>().GroupBy(c => c.Address))
+            yield return ($"h:{group.Key}", () => GrainFactory.GetGrain<IHotkeyLedger>(group.Key).ApplyAsync(batch.Seq, [.. group.Select(c => c.Change)]));
+        foreach (var group in batch.Commands.OfType<SubnetCommandFor>().GroupBy(c => c.Netuid))
+            yield return (SubnetKey(group.Key), () => GrainFactory.GetGrain<ISubnetLedger>(group.Key).ApplyAsync(batch.Seq, [.. group.Select(c => c.Command)]));
+        foreach (var group in batch.Commands.OfType<IndexCommand>().GroupBy(c => (c.Kind, c.Shard)))
+        {
+            string index = IAddressIndex.KeyOf(group.Key.Kind, group.Key.Shard);
+            yield return ($"i:{index}", () => GrainFactory.GetGrain<IAddressIndex>(index).ApplyAsync(batch.Seq, [.. group.Select(c => c.Address)]));
+        }
+    }
+
+    private static string SubnetKey(ushort netuid) => $"s:{netuid}";
 
     /// <summary>Drops what a plan changed in the shared roster cache (it was not stored).</summary>
     private void Discard(ChainPlan plan)
@@ -366,17 +443,26 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
 
     // ---- IStateSource: how plans read ----
 
-    async ValueTask<AccountState> IStateSource.AccountAsync(string address) =>
-        await GrainFactory.GetGrain<IAccountLedger>(address).GetStateAsync();
+    async ValueTask<AccountState> IStateSource.AccountAsync(string address)
+    {
+        await SettledAsync($"a:{address}");
+        return await GrainFactory.GetGrain<IAccountLedger>(address).GetStateAsync();
+    }
 
-    async ValueTask<HotkeyState> IStateSource.HotkeyAsync(string address) =>
-        await GrainFactory.GetGrain<IHotkeyLedger>(address).GetStateAsync();
+    async ValueTask<HotkeyState> IStateSource.HotkeyAsync(string address)
+    {
+        await SettledAsync($"h:{address}");
+        return await GrainFactory.GetGrain<IHotkeyLedger>(address).GetStateAsync();
+    }
 
     async ValueTask<SubnetState?> IStateSource.SubnetAsync(ushort netuid)
     {
         if (!_state.Subnets.ContainsKey(netuid)) return null;
         if (!_subnets.TryGetValue(netuid, out var s))
+        {
+            await SettledAsync(SubnetKey(netuid));
             _subnets[netuid] = s = await GrainFactory.GetGrain<ISubnetLedger>(netuid).GetStateAsync();
+        }
         return s;
     }
 

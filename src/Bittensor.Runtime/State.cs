@@ -23,7 +23,8 @@ public sealed class ChainState
     [Id(9)] public ulong LastLockCost { get; set; }
     [Id(10)] public ulong LastLockBlock { get; set; }
     [Id(11)] public long Seq { get; set; }
-    [Id(12)] public Batch? Pending { get; set; }
+    /// <summary>Journaled batches not yet known to be applied to every grain they address, oldest first.</summary>
+    [Id(14)] public List<Batch> Journal { get; set; } = [];
     [Id(13)] public ulong EpochsRun { get; set; }
 
     /// <summary>The subnets in netuid order (the order every block visits them).</summary>
@@ -34,6 +35,7 @@ public sealed class ChainState
     {
         var copy = (ChainState)MemberwiseClone();
         copy.Subnets = Subnets.ToDictionary(kv => kv.Key, kv => kv.Value.Clone());
+        copy.Journal = [.. Journal];
         return copy;
     }
 }

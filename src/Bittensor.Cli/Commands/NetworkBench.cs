@@ -127,7 +127,8 @@ internal static class NetworkBench
         var window = await MeasureAsync(p, http, client, network, clock, cancellationToken);
         if (window.Tx.FirstRejection is { } rejection) await stderr.WriteLineAsync($"{Verb}: {window.Tx.Rejected} set_weights refused, first: {rejection}");
         bool auditOk = (await client.GetAsync("/api/audit", cancellationToken)).GetProperty("ok").GetBoolean();
-        await WriteAsync(p, stdout, setupSeconds, idle.Health / idle.Seconds, window, auditOk);
+        var entities = await host.EntitySizesAsync(cancellationToken);
+        await WriteAsync(p, stdout, setupSeconds, idle.Health / idle.Seconds, window, auditOk, entities);
         return 0;
     }
 
@@ -182,7 +183,8 @@ internal static class NetworkBench
         return (block, stats, epochs);
     }
 
-    private static async Task WriteAsync(Parameters p, TextWriter stdout, double setupSeconds, double idleHealth, Window w, bool auditOk)
+    private static async Task WriteAsync(Parameters p, TextWriter stdout, double setupSeconds, double idleHealth, Window w, bool auditOk,
+        (long Entities, long LargestBytes, string? Largest, long TotalBytes)? entities)
     {
         double PerSecond(long count, double seconds) => Math.Round(count / seconds, 1);
         double TxPerSecond(long count) => PerSecond(count, w.Tx.Seconds);
@@ -221,6 +223,11 @@ internal static class NetworkBench
             ["idle_health_per_s"] = Math.Round(idleHealth, 1),
             ["audit_ok"] = auditOk,
         };
+        if (entities is { } e)
+            result["storage_entities"] = new JsonObject
+            {
+                ["count"] = e.Entities, ["largest_bytes"] = e.LargestBytes, ["largest"] = e.Largest, ["total_mb"] = Math.Round(e.TotalBytes / 1048576.0, 1),
+            };
         if (p.Json)
         {
             await stdout.WriteLineAsync(result.ToJsonString());

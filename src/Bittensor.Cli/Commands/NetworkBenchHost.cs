@@ -27,6 +27,28 @@ internal sealed class NetworkBenchHost : IAsyncDisposable
     /// <summary>The silo's REST address (http://127.0.0.1:port).</summary>
     public Uri Address { get; }
 
+    /// <summary>The Azure Table connection string, when the silo stores its state on Azurite.</summary>
+    public string? Tables { get; private set; }
+
+    /// <summary>Grain state entities in Azure Table storage: how many, the largest (bytes of data and its row key) and the total.</summary>
+    public async Task<(long Entities, long LargestBytes, string? Largest, long TotalBytes)?> EntitySizesAsync(CancellationToken cancellationToken)
+    {
+        if (Tables is null) return null;
+        var table = new Azure.Data.Tables.TableClient(Tables, "OrleansGrainState");
+        long count = 0, largest = 0, total = 0;
+        string? name = null;
+        await foreach (var entity in table.QueryAsync<Azure.Data.Tables.TableEntity>(cancellationToken: cancellationToken))
+        {
+            long size = 0;
+            foreach (var (_, value) in entity)
+                size += value switch { byte[] b => b.Length, BinaryData d => d.ToMemory().Length, string t => 2L * t.Length, _ => 8 };
+            count++;
+            total += size;
+            if (size > largest) (largest, name) = (size, $"{entity.PartitionKey}/{entity.RowKey}");
+        }
+        return (count, largest, name, total);
+    }
+
     /// <summary>The settings the silo runs with (Chain:*, beyond ports and storage).</summary>
     public sealed record Settings(TimeSpan BlockTime, ulong Tempo, int MaxSubnets, ulong MinLockCost, ulong GenesisIssuance, ulong FaucetMax);
 
@@ -59,7 +81,8 @@ internal sealed class NetworkBenchHost : IAsyncDisposable
             {
                 int tablePort = await host.StartAzuriteAsync(progress, cancellationToken);
                 args.Add("--Storage:Kind=AzureTable");
-                args.Add($"--Storage:ConnectionString=DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AzuriteKey};TableEndpoint=http://127.0.0.1:{tablePort.ToString(inv)}/devstoreaccount1;");
+                host.Tables = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AzuriteKey};TableEndpoint=http://127.0.0.1:{tablePort.ToString(inv)}/devstoreaccount1;";
+                args.Add($"--Storage:ConnectionString={host.Tables}");
             }
             else args.Add("--Storage:Kind=Memory");
             host._silo = SiloApp.Build([.. args], builder =>
