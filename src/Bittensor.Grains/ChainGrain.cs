@@ -30,6 +30,9 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
     private bool _recovered;
     /// <summary>Per grain, the last apply scheduled to it: applies to one grain run in journal order, different grains in parallel.</summary>
     private readonly Dictionary<string, Task> _tails = new(StringComparer.Ordinal);
+    /// <summary>Grain applies in flight at once: storage is not flooded (a flooded store answers late, and a write that
+    /// times out on the client but lands on the server is an ambiguous write).</summary>
+    private readonly SemaphoreSlim _applySlots = new(32);
     /// <summary>Per journaled batch, all of its applies.</summary>
     private readonly Dictionary<long, Task> _batches = [];
     private string? _pauseReason;
@@ -182,7 +185,8 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
     {
         if (_clock is not null) return Task.CompletedTask;
         _nextDue = DateTime.UtcNow + O.BlockTime;
-        _clock = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions { DueTime = O.BlockTime, Period = O.BlockTime, KeepAlive = true });
+        // Ticks twice per block time: production is by due time, so a tick that waited behind calls is followed soon by another.
+        _clock = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions { DueTime = O.BlockTime, Period = O.BlockTime / 2, KeepAlive = true });
         return Task.CompletedTask;
     }
 
@@ -205,7 +209,12 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
             _times.Due(DateTime.UtcNow - due <= O.BlockTime);
             _nextDue = due + O.BlockTime;
         }
-        if (DateTime.UtcNow - _nextDue > 8 * O.BlockTime) _nextDue = DateTime.UtcNow + O.BlockTime; // far behind: do not burst
+        if (DateTime.UtcNow - _nextDue > 8 * O.BlockTime)
+        {
+            // Far behind: do not burst; the slots given up count as late blocks.
+            _times.Missed((long)((DateTime.UtcNow - _nextDue) / O.BlockTime));
+            _nextDue = DateTime.UtcNow + O.BlockTime;
+        }
     }
 
     public async Task<ulong> ProduceBlocksAsync(int count)
@@ -328,10 +337,18 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
         _batches[batch.Seq] = all;
         return all;
 
-        static async Task After(Task previous, Func<Task> apply)
+        async Task After(Task previous, Func<Task> apply)
         {
             await previous; // a failed earlier apply to this grain must be retried first: never apply out of order
-            await apply();
+            await _applySlots.WaitAsync();
+            try
+            {
+                await apply();
+            }
+            finally
+            {
+                _applySlots.Release();
+            }
         }
     }
 
@@ -498,6 +515,9 @@ internal sealed class BlockTimes
     public double OnTimeRatio => _due == 0 ? 1 : (double)_onTime / _due;
 
     public void Add(double ms) => _ms[_count++ % _ms.Length] = ms;
+
+    /// <summary>Slots skipped without a block (counted as due and late).</summary>
+    public void Missed(long slots) => _due += slots;
 
     public void Due(bool onTime)
     {

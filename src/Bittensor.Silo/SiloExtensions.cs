@@ -29,7 +29,7 @@ public static class SiloExtensions
     /// </summary>
     public static TableServiceClient Tables(string connection) => new(connection, new TableClientOptions
     {
-        Retry = { MaxRetries = 2, Delay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromSeconds(1), NetworkTimeout = TimeSpan.FromSeconds(10) },
+        Retry = { MaxRetries = 2, Delay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromSeconds(1), NetworkTimeout = TimeSpan.FromSeconds(20) },
     });
 
     /// <summary>
