@@ -25,7 +25,7 @@ public interface IChainGrain : IGrainWithIntegerKey
     /// <summary>Every rule the operation would break now (empty when it would be applied), changing nothing.</summary>
     [Alias("Preflight")] Task<ImmutableArray<RuleFailure>> PreflightAsync(Operation operation);
 
-    /// <summary>Produces <paramref name="count"/> blocks now (emission, epochs); returns the new block number.</summary>
+    /// <summary>Produces <paramref name="count"/> blocks now (emission, epochs — each epoch lands in the block it starts); returns the new block number.</summary>
     [Alias("ProduceBlocks")] Task<ulong> ProduceBlocksAsync(int count);
 
     /// <summary>Starts producing a block every configured block time (idempotent).</summary>

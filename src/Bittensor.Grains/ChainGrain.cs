@@ -134,6 +134,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
     public async Task<OpResult> ExecuteAsync(Operation operation)
     {
         ArgumentNullException.ThrowIfNull(operation);
+        await ProduceDueBlocksAsync();
         if (!await TryEnsureAppliedAsync()) return Unavailable();
         var plan = NewPlan();
         OpResult result;
@@ -191,8 +192,12 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
     }
 
     /// <summary>Produces the blocks that are due (a block time apart from the clock's start), catching up at most a few.</summary>
-    private async Task TickAsync(CancellationToken cancellation)
+    private Task TickAsync(CancellationToken cancellation) => ProduceDueBlocksAsync();
+
+    /// <summary>Produces the blocks that are due; called by the clock and ahead of every operation, so a queue of calls never holds the clock back.</summary>
+    private async Task ProduceDueBlocksAsync()
     {
+        if (_clock is null) return;
         for (int catchUp = 0; catchUp < 4 && DateTime.UtcNow >= _nextDue; catchUp++)
         {
             var due = _nextDue;
@@ -248,7 +253,9 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
                 await SettledAsync(SubnetKey(e.Netuid));
                 running.Add((start, GrainFactory.GetGrain<ISubnetLedger>(e.Netuid).RunEpochAsync(start, TimeSpan.Zero)));
             }
-            var epochWait = O.EffectiveEpochWait > TimeSpan.FromSeconds(20) ? TimeSpan.FromSeconds(20) : O.EffectiveEpochWait;
+            // Blocks produced on request (tests, tools) wait for their epochs, so stepping is deterministic; the clock
+            // waits at most Chain:EpochWait and sets slower epochs aside.
+            var epochWait = wait || O.EffectiveEpochWait > TimeSpan.FromSeconds(20) ? TimeSpan.FromSeconds(20) : O.EffectiveEpochWait;
             foreach (var start in starts)
             {
                 await SettledAsync(SubnetKey(start.Netuid)); // the epoch's inputs include every journaled change

@@ -98,6 +98,7 @@ public sealed class ChainOptions
         }
         if (total > GenesisIssuance)
             yield return $"Chain:GenesisIssuance ({GenesisIssuance} rao) is smaller than the genesis balances ({total} rao)";
+        if (EpochWait < TimeSpan.Zero) yield return "Chain:EpochWait must not be negative";
         if (GenesisIssuance >= Bittensor.Consensus.BlockEmission.TotalSupply)
             yield return "Chain:GenesisIssuance must be below the total supply of 21,000,000 TAO";
     }

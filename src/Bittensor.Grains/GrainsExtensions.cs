@@ -17,7 +17,7 @@ public static class GrainsExtensions
         services.AddOptions<ChainOptions>()
             .BindConfiguration(ChainOptions.Section)
             .ValidateDataAnnotations()
-            .Validate(o => !o.Problems().Any(), "Chain options are inconsistent: genesis balances must fit in Chain:GenesisIssuance, below the total supply")
+            .Validate(o => !o.Problems().Any(), "Chain options are inconsistent: genesis balances must fit in Chain:GenesisIssuance, below the total supply; Chain:EpochWait must not be negative")
             .ValidateOnStart();
         services.AddHostedService<ChainClockKeeper>();
         services.AddSingleton<IIncomingGrainCallFilter, UnsignedWriteFilter>();

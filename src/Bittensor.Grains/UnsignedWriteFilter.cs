@@ -22,6 +22,7 @@ internal sealed class UnsignedWriteFilter(IOptions<ChainOptions> options) : IInc
     {
         var type = context.InterfaceMethod?.DeclaringType;
         if (type == typeof(IChainGrain)) return context.MethodName is nameof(IChainGrain.ExecuteAsync) or nameof(IChainGrain.ProduceBlocksAsync);
-        return type == typeof(ISubnetLedger) || type == typeof(IAccountLedger) || type == typeof(IHotkeyLedger) || type == typeof(IEpochRecordLedger);
+        return type == typeof(ISubnetLedger) || type == typeof(IAccountLedger) || type == typeof(IHotkeyLedger) || type == typeof(IEpochRecordLedger)
+            || type == typeof(IAddressIndex) || type == typeof(IConsensusGrain);
     }
 }

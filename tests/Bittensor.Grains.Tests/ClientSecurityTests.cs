@@ -21,6 +21,8 @@ public sealed class ClientSecurityTests : IAsyncLifetime
         Assert.Contains("signed transaction", refused.Message);
         await Assert.ThrowsAnyAsync<Exception>(() => _fixture.Chain.ProduceBlocksAsync(1));
         await Assert.ThrowsAnyAsync<Exception>(() => _fixture.Grains.GetGrain<IAccountLedger>(alice.Address).ApplyAsync(long.MaxValue, [new AccountChange(1_000)]));
+        await Assert.ThrowsAnyAsync<Exception>(() => _fixture.Grains.GetGrain<IAddressIndex>(IAddressIndex.KeyOf(AddressKind.Account, 0)).ApplyAsync(long.MaxValue, ["forged"]));
+        await Assert.ThrowsAnyAsync<Exception>(() => _fixture.Grains.GetGrain<ISubnetLedger>(1).ApplyAsync(long.MaxValue, []));
         Assert.Equal(0UL, (await _fixture.Grains.GetGrain<IAccountGrain>(alice.Address).GetAsync()).Balance);
 
         var outcome = await new ChainClient(_fixture.Grains).SubmitAsync(alice, "faucet", new JsonObject { ["amount"] = 5 * Tao.Rao });
