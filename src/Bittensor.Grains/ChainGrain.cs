@@ -307,7 +307,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
         foreach (long seq in _batches.Keys.Where(seq => Applied(seq) && next.Journal.All(b => b.Seq != seq)).ToList()) _batches.Remove(seq);
         _state = next;
         Publish();
-        var applied = Schedule(batch);
+        var applied = Schedule(batch, throttled: !wait);
         if (!wait)
         {
             Resume(); // storage took the journal; a failing background apply pauses the chain again at the next call
@@ -327,14 +327,18 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
 
     private bool Applied(long seq) => _batches.TryGetValue(seq, out var t) && t.IsCompletedSuccessfully;
 
-    /// <summary>Schedules the batch's applies, each after the previous apply to the same grain.</summary>
-    private Task Schedule(Batch batch)
+    /// <summary>
+    /// Schedules the batch's applies, each after the previous apply to the same grain. Background applies
+    /// (<paramref name="throttled"/>: a clock block's, such as an epoch landing's hundreds of stake writes) take one of a
+    /// bounded number of slots; an operation's few applies, which its caller awaits, do not queue behind them.
+    /// </summary>
+    private Task Schedule(Batch batch, bool throttled)
     {
         var tasks = new List<Task>();
         foreach (var (key, apply) in Applies(batch))
         {
             var previous = _tails.GetValueOrDefault(key) ?? Task.CompletedTask;
-            var task = After(previous, apply);
+            var task = throttled ? After(previous, apply) : previous.IsCompletedSuccessfully ? apply() : Then(previous, apply);
             _tails[key] = task;
             tasks.Add(task);
         }
@@ -343,6 +347,12 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
         var all = Task.WhenAll(tasks);
         _batches[batch.Seq] = all;
         return all;
+
+        static async Task Then(Task previous, Func<Task> apply)
+        {
+            await previous;
+            await apply();
+        }
 
         async Task After(Task previous, Func<Task> apply)
         {
