@@ -37,7 +37,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
     private readonly Dictionary<long, Task> _batches = [];
     private string? _pauseReason;
     private readonly Dictionary<ushort, SubnetState> _subnets = [];
-    private Published _published = null!;
+    private Published? _published;
     private IGrainTimer? _clock;
     private readonly BlockTimes _times = new();
     private DateTime _nextDue;
@@ -57,35 +57,37 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
             LogGenesis(logger, O.Id, O.GenesisIssuance, O.GenesisIssuance - _state.GenesisReserve);
         }
         else
-        {
-            Publish();
             await TryEnsureAppliedAsync();
-        }
     }
 
     // ---- reads: from the published snapshot, interleaved with everything ----
 
-    public Task<ChainInfo> GetInfoAsync() => Task.FromResult(_published.Info);
+    public Task<ChainInfo> GetInfoAsync() => Task.FromResult(Snapshot.Info);
 
-    public Task<ImmutableArray<ushort>> GetSubnetsAsync() => Task.FromResult(_published.Netuids);
+    public Task<ImmutableArray<ushort>> GetSubnetsAsync() => Task.FromResult(Snapshot.Netuids);
 
-    public Task<SubnetInfo?> GetSubnetInfoAsync(ushort netuid) => Task.FromResult(_published.Subnets.GetValueOrDefault(netuid));
+    public Task<SubnetInfo?> GetSubnetInfoAsync(ushort netuid) => Task.FromResult(Snapshot.Subnets.GetValueOrDefault(netuid));
 
     public Task<ChainStats> GetStatsAsync()
     {
         var (p50, p99) = _times.Percentiles();
         return Task.FromResult(new ChainStats
         {
-            Block = _published.Info.Block, BlocksProduced = _times.Produced, Epochs = _state.EpochsRun, BlockStepMsP50 = p50, BlockStepMsP99 = p99,
+            Block = _state.Block, BlocksProduced = _times.Produced, Epochs = _state.EpochsRun, BlockStepMsP50 = p50, BlockStepMsP99 = p99,
             OnTimeRatio = _times.OnTimeRatio, Paused = _pauseReason is not null, PauseReason = _pauseReason,
             EpochsInFlight = _state.Subnets.Values.Count(e => e.InFlight is not null),
             BlocksDue = _times.DueCount, BlocksOnTime = _times.OnTimeCount,
         });
     }
 
-    private void Publish()
+    /// <summary>
+    /// The views of the last stored state, built on the first read after a commit (a commit replaces <see cref="_state"/>
+    /// and never changes it in place, so a read interleaved with a plan sees only stored state).
+    /// </summary>
+    private Published Snapshot => _published ??= Publish(_state);
+
+    private Published Publish(ChainState st)
     {
-        var st = _state;
         var info = new ChainInfo
         {
             ChainId = O.Id,
@@ -100,7 +102,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
             Faucet = O.Faucet,
             GenesisReserve = st.GenesisReserve,
         };
-        _published = new Published(info, st.Subnets.ToImmutableDictionary(kv => kv.Key, kv => Info(kv.Value)), [.. st.Subnets.Keys.Order()]);
+        return new Published(info, st.Subnets.ToImmutableDictionary(kv => kv.Key, kv => Info(kv.Value)), [.. st.Subnets.Keys.Order()]);
     }
 
     internal static SubnetInfo Info(SubnetEconomy e) => new()
@@ -306,7 +308,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
         }
         foreach (long seq in _batches.Keys.Where(seq => Applied(seq) && next.Journal.All(b => b.Seq != seq)).ToList()) _batches.Remove(seq);
         _state = next;
-        Publish();
+        _published = null;
         var applied = Schedule(batch, throttled: !wait);
         if (!wait)
         {
@@ -401,7 +403,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
         if (_recovered && !_batches.Values.Any(t => t.IsFaulted)) return true;
         try
         {
-            await Task.WhenAll(_batches.Values).ContinueWith(_ => { }, TaskScheduler.Current);
+            await OutstandingAppliesAsync();
             foreach (var batch in _state.Journal) await ApplyBatchAsync(batch);
             _tails.Clear();
             _batches.Clear();
@@ -419,9 +421,12 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
     /// <summary>Waits for every outstanding apply (false, paused, if one failed and cannot be redone now).</summary>
     private async Task<bool> SettleAllAsync()
     {
-        await Task.WhenAll(_batches.Values).ContinueWith(_ => { }, TaskScheduler.Current);
+        await OutstandingAppliesAsync();
         return await TryEnsureAppliedAsync();
     }
+
+    /// <summary>Completes when every scheduled apply has finished, successfully or not.</summary>
+    private Task OutstandingAppliesAsync() => Task.WhenAll(_batches.Values).ContinueWith(_ => { }, TaskScheduler.Current);
 
     private Task ApplyBatchAsync(Batch batch) => Task.WhenAll(Applies(batch).Select(a => a.Apply()));
 

@@ -138,13 +138,13 @@ public sealed partial class SubnetGrain(ILogger<SubnetGrain> logger) : StoredGra
             if (part == SubnetParts.Head) changed[part] = Serializer.SerializeToArray(_s.HeadOnly());
             else if (part[0] == 'm')
             {
-                int first = int.Parse(part.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture) * SubnetParts.PageSize;
+                int first = PartIndex(part) * SubnetParts.PageSize;
                 var page = _s.Neurons.Skip(first).Take(SubnetParts.PageSize).Select(n => n.WithoutMatrices()).ToList();
                 changed[part] = Serializer.SerializeToArray(page);
             }
             else
             {
-                var n = _s.Neurons[int.Parse(part.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture)];
+                var n = _s.Neurons[PartIndex(part)];
                 var (columns, values) = part[0] == 'w' ? (n.WeightColumns, n.WeightValues) : (n.BondColumns, n.BondValues);
                 if (columns.Length == 0) removed.Add(part);
                 else changed[part] = RowCodec.Encode(columns, values, part[0] == 'w' ? n.LastUpdate : null);
@@ -158,7 +158,7 @@ public sealed partial class SubnetGrain(ILogger<SubnetGrain> logger) : StoredGra
     {
         if (!parts.TryGetValue(SubnetParts.Head, out var head)) return new SubnetState { Netuid = Netuid };
         var s = Serializer.Deserialize<SubnetState>(head) ?? throw new InvalidOperationException($"subnet {Netuid}: unreadable head");
-        foreach (var page in parts.Where(p => p.Key[0] == 'm').OrderBy(p => int.Parse(p.Key.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture)))
+        foreach (var page in parts.Where(p => p.Key[0] == 'm').OrderBy(p => PartIndex(p.Key)))
             s.Neurons.AddRange(Serializer.Deserialize<List<Neuron>>(page.Value) ?? []);
         for (int uid = 0; uid < s.Neurons.Count; uid++)
         {
@@ -173,6 +173,9 @@ public sealed partial class SubnetGrain(ILogger<SubnetGrain> logger) : StoredGra
         s.Dirty.Clear();
         return s;
     }
+
+    /// <summary>The page number or UID in a part's name ("m3", "w17", "b17").</summary>
+    private static int PartIndex(string part) => int.Parse(part.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Subnet {Netuid}: the bonds of epoch {Index} were computed by a lost activation; they keep their previous values")]
     private static partial void LogBondsLost(ILogger logger, ushort netuid, ulong index);
