@@ -76,7 +76,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
             Block = _state.Block, BlocksProduced = _times.Produced, Epochs = _state.EpochsRun, BlockStepMsP50 = p50, BlockStepMsP99 = p99,
             OnTimeRatio = _times.OnTimeRatio, Paused = _pauseReason is not null, PauseReason = _pauseReason,
             EpochsInFlight = _state.Subnets.Values.Count(e => e.InFlight is not null),
-            BlocksDue = _times.DueCount, BlocksOnTime = _times.OnTimeCount,
+            BlocksDue = _times.DueCount, BlocksOnTime = _times.OnTimeCount, BlocksHeld = _times.HeldCount,
         });
     }
 
@@ -205,7 +205,11 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
             var due = _nextDue;
             try
             {
-                if (!await ProduceBlockAsync(wait: false)) return; // paused: try again next tick, same due time
+                if (!await ProduceBlockAsync(wait: false))
+                {
+                    _times.Held(); // paused: try again next tick, same due time
+                    return;
+                }
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -525,7 +529,7 @@ internal sealed class BlockTimes
 {
     private readonly double[] _ms = new double[4096];
     private long _count;
-    private long _due, _onTime;
+    private long _due, _onTime, _held;
 
     public ulong Produced => (ulong)_count;
 
@@ -533,9 +537,14 @@ internal sealed class BlockTimes
 
     public ulong OnTimeCount => (ulong)_onTime;
 
+    public ulong HeldCount => (ulong)_held;
+
     public double OnTimeRatio => _due == 0 ? 1 : (double)_onTime / _due;
 
     public void Add(double ms) => _ms[_count++ % _ms.Length] = ms;
+
+    /// <summary>A due block held back because production is paused.</summary>
+    public void Held() => _held++;
 
     /// <summary>Slots skipped without a block (counted as due and late).</summary>
     public void Missed(long slots) => _due += slots;
