@@ -30,9 +30,10 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
     private bool _recovered;
     /// <summary>Per grain, the last apply scheduled to it: applies to one grain run in journal order, different grains in parallel.</summary>
     private readonly Dictionary<string, Task> _tails = new(StringComparer.Ordinal);
-    /// <summary>Grain applies in flight at once: storage is not flooded (a flooded store answers late, and a write that
-    /// times out on the client but lands on the server is an ambiguous write).</summary>
-    private readonly SemaphoreSlim _applySlots = new(32);
+    /// <summary>Background grain applies in flight at once: storage is not flooded (a flooded store answers late — the
+    /// chain's own journal write waits behind whatever is in flight — and a write that times out on the client but lands
+    /// on the server is an ambiguous write).</summary>
+    private readonly SemaphoreSlim _applySlots = new(8);
     /// <summary>Per journaled batch, all of its applies.</summary>
     private readonly Dictionary<long, Task> _batches = [];
     private string? _pauseReason;
@@ -40,6 +41,8 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
     private Published? _published;
     private IGrainTimer? _clock;
     private readonly BlockTimes _times = new();
+    /// <summary>Batches journaled and not yet applied everywhere before a block waits for them (32 subnets' epochs landing in a row fit).</summary>
+    private const int MaxJournal = 128;
     private DateTime _nextDue;
 
     private sealed record Published(ChainInfo Info, ImmutableDictionary<ushort, SubnetInfo> Subnets, ImmutableArray<ushort> Netuids);
@@ -245,8 +248,9 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
     {
         long begun = Stopwatch.GetTimestamp();
         if (!await TryEnsureAppliedAsync()) return false;
-        // Back-pressure: the journal never runs far ahead of the grains.
-        if (_state.Journal.Count > 32 && !await SettleAllAsync()) return false;
+        // Back-pressure: the journal never runs far ahead of the grains (each batch is stored once, so a long journal does
+        // not make a block's write larger; the bound is on what a recovery must apply again).
+        if (_state.Journal.Count > MaxJournal && !await SettleAllAsync()) return false;
         long started = Stopwatch.GetTimestamp(), inputs = 0, computed = 0, landed = 0;
         var plan = NewPlan();
         var running = new List<(EpochStart Start, Task<EpochOutcome?> Outcome)>();
@@ -433,12 +437,14 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
     /// <summary>The batch's commands grouped per grain, as (grain key, apply).</summary>
     private IEnumerable<(string Key, Func<Task> Apply)> Applies(Batch batch)
     {
+        // Subnets first: an epoch landing's roster write is what the subnet's next operations and epoch wait for; its
+        // hundreds of stake writes to hotkeys come after.
+        foreach (var group in batch.Commands.OfType<SubnetCommandFor>().GroupBy(c => c.Netuid))
+            yield return (SubnetKey(group.Key), () => GrainFactory.GetGrain<ISubnetLedger>(group.Key).ApplyAsync(batch.Seq, [.. group.Select(c => c.Command)]));
         foreach (var group in batch.Commands.OfType<AccountCommand>().GroupBy(c => c.Address))
             yield return ($"a:{group.Key}", () => GrainFactory.GetGrain<IAccountLedger>(group.Key).ApplyAsync(batch.Seq, [.. group.Select(c => c.Change)]));
         foreach (var group in batch.Commands.OfType<HotkeyCommand>().GroupBy(c => c.Address))
             yield return ($"h:{group.Key}", () => GrainFactory.GetGrain<IHotkeyLedger>(group.Key).ApplyAsync(batch.Seq, [.. group.Select(c => c.Change)]));
-        foreach (var group in batch.Commands.OfType<SubnetCommandFor>().GroupBy(c => c.Netuid))
-            yield return (SubnetKey(group.Key), () => GrainFactory.GetGrain<ISubnetLedger>(group.Key).ApplyAsync(batch.Seq, [.. group.Select(c => c.Command)]));
         foreach (var group in batch.Commands.OfType<IndexCommand>().GroupBy(c => (c.Kind, c.Shard)))
         {
             string index = IAddressIndex.KeyOf(group.Key.Kind, group.Key.Shard);
