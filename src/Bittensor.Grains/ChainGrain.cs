@@ -25,7 +25,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
 {
     private ChainOptions O => options.Value;
     private readonly ChainRules _rules = options.Value.ToRules();
-    private SingleState<ChainState> _store = null!;
+    private JournaledState _store = null!;
     private ChainState _state = new();
     private bool _recovered;
     /// <summary>Per grain, the last apply scheduled to it: applies to one grain run in journal order, different grains in parallel.</summary>
@@ -46,7 +46,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _store = new(OpenStore("chain"), Serializer);
+        _store = new(OpenStore("chain", JournaledState.InlineLimit), Serializer);
         await _store.ReadAsync();
         _state = _store.State;
         if (!_state.Initialized)
@@ -243,15 +243,16 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
     /// </summary>
     private async Task<bool> ProduceBlockAsync(bool wait)
     {
+        long begun = Stopwatch.GetTimestamp();
         if (!await TryEnsureAppliedAsync()) return false;
         // Back-pressure: the journal never runs far ahead of the grains.
         if (_state.Journal.Count > 32 && !await SettleAllAsync()) return false;
-        long started = Stopwatch.GetTimestamp();
+        long started = Stopwatch.GetTimestamp(), inputs = 0, computed = 0, landed = 0;
         var plan = NewPlan();
+        var running = new List<(EpochStart Start, Task<EpochOutcome?> Outcome)>();
         try
         {
             var starts = ChainRuntime.StepBlock(plan);
-            var running = new List<(EpochStart Start, Task<EpochOutcome?> Outcome)>();
             foreach (var e in _state.Subnets.Values.Where(e => e.InFlight is not null).OrderBy(e => e.Netuid))
             {
                 var f = e.InFlight!;
@@ -267,12 +268,15 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
                 await SettledAsync(SubnetKey(start.Netuid)); // the epoch's inputs include every journaled change
                 running.Add((start, GrainFactory.GetGrain<ISubnetLedger>(start.Netuid).RunEpochAsync(start, epochWait)));
             }
+            inputs = Stopwatch.GetTimestamp();
             await Task.WhenAll(running.Select(r => r.Outcome));
+            computed = Stopwatch.GetTimestamp();
             foreach (var (start, outcome) in running)
             {
                 if (outcome.Result is { } o) await ChainRuntime.LandEpochAsync(plan, o);
                 else if (starts.Contains(start)) ChainRuntime.SetAside(plan, start);
             }
+            landed = Stopwatch.GetTimestamp();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -281,7 +285,14 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
             return false;
         }
         if (!await CommitAsync(plan, wait)) return false;
-        _times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        long committed = Stopwatch.GetTimestamp();
+        _times.Add(Stopwatch.GetElapsedTime(started, committed).TotalMilliseconds);
+        if (Stopwatch.GetElapsedTime(begun, committed) > O.BlockTime && logger.IsEnabled(LogLevel.Debug))
+        {
+            static double Ms(long from, long to) => Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;
+            LogSlowBlock(logger, _state.Block, Ms(begun, committed), Ms(begun, started), Ms(started, inputs), Ms(inputs, computed),
+                Ms(computed, landed), Ms(landed, committed), running.Count);
+        }
         return true;
     }
 
@@ -302,7 +313,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
         next.Journal = [.. _state.Journal.Where(b => !Applied(b.Seq)), batch];
         try
         {
-            await WriteChainAsync(next);
+            await _store.WriteAsync(next);
         }
         catch (Exception e)
         {
@@ -379,21 +390,6 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
     private async ValueTask SettledAsync(string key)
     {
         if (_tails.TryGetValue(key, out var tail) && !tail.IsCompletedSuccessfully) await tail;
-    }
-
-    private async Task WriteChainAsync(ChainState next)
-    {
-        var previous = _store.State;
-        _store.State = next;
-        try
-        {
-            await _store.WriteAsync();
-        }
-        catch
-        {
-            _store.State = previous;
-            throw;
-        }
     }
 
     /// <summary>
@@ -520,6 +516,9 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Chain state in storage is newer than this activation's (block {Block}): reloading")]
     private static partial void LogStale(ILogger logger, ulong block);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Block {Block} took {Ms:0.0} ms: journal catch-up {Journal:0.0}, epoch inputs {Inputs:0.0}, epochs {Epochs:0.0}, landing {Landing:0.0}, commit {Commit:0.0} ({Running} epochs)")]
+    private static partial void LogSlowBlock(ILogger logger, ulong block, double ms, double journal, double inputs, double epochs, double landing, double commit, int running);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Chain resumed at block {Block}")]
     private static partial void LogResumed(ILogger logger, ulong block);
