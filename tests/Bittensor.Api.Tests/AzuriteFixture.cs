@@ -56,7 +56,7 @@ public class AzuriteFixture : IAsyncLifetime
             {
                 return false;
             }
-        }, $"Azurite to listen on port {Port}");
+        }, $"Azurite to listen on port {Port}", TimeSpan.FromSeconds(120)); // node's start-up crawls when the cores are busy
     }
 
     /// <summary>Stops Azurite gracefully (SIGINT, on which it saves its data folder) and waits for it to exit.</summary>

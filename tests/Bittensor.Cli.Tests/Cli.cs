@@ -2,9 +2,6 @@ using Spectre.Console;
 
 namespace Bittensor.Cli.Tests;
 
-/// <summary>What one run of the CLI left: its exit code, standard output and standard error.</summary>
-public sealed record CliRun(int Code, string Out, string Err);
-
 /// <summary>Runs the CLI in-process with captured output and a given environment (never the process's), optionally with a terminal.</summary>
 public static class Cli
 {

@@ -49,7 +49,7 @@ internal sealed class NetworkCommands(CliHost host)
         ["chain info"] = ("Block, issuance, block emission, the next halving, lock cost", []),
     };
 
-    private readonly TextWriter stdout = host.Out;
+    private readonly TextWriter _stdout = host.Out;
     private VerbOptions _args = null!;
     private NetworkClient _client = null!;
     private WalletStore _store = null!;
@@ -101,7 +101,7 @@ internal sealed class NetworkCommands(CliHost host)
         }
         catch (NetworkException e)
         {
-            await stdout.FlushAsync();
+            await _stdout.FlushAsync();
             throw new CliFailure(e.Message);
         }
         catch (Exception e) when (e is FileNotFoundException or System.Security.Cryptography.CryptographicException or InvalidOperationException or FormatException)
@@ -131,15 +131,15 @@ internal sealed class NetworkCommands(CliHost host)
         else result["hotkey"] = _store.Hotkeys(wallet).Single(h => h.Name == hotkey).Address;
         if (_json)
         {
-            stdout.WriteLine(result.ToJsonString());
+            _stdout.WriteLine(result.ToJsonString());
             return 0;
         }
         var table = Columns("wallet", "key", "name", "address");
         table.AddRow(Cell(wallet), Cell("coldkey"), Cell(""), Cell(result["coldkey"]));
         table.AddRow(Cell(""), Cell("hotkey"), Cell(hotkey), Cell(result["hotkey"]));
         host.Tables.Write(table);
-        if (result["coldkeyMnemonic"] is { } cm) stdout.WriteLine($"back up the coldkey mnemonic: {cm}");
-        if (result["hotkeyMnemonic"] is { } hm) stdout.WriteLine($"back up the hotkey mnemonic:  {hm}");
+        if (result["coldkeyMnemonic"] is { } cm) _stdout.WriteLine($"back up the coldkey mnemonic: {cm}");
+        if (result["hotkeyMnemonic"] is { } hm) _stdout.WriteLine($"back up the hotkey mnemonic:  {hm}");
         return 0;
     }
 
@@ -153,12 +153,12 @@ internal sealed class NetworkCommands(CliHost host)
         }).ToList();
         if (_json)
         {
-            stdout.WriteLine(new JsonArray([.. wallets]).ToJsonString());
+            _stdout.WriteLine(new JsonArray([.. wallets]).ToJsonString());
             return 0;
         }
         if (wallets.Count == 0)
         {
-            stdout.WriteLine($"no wallets in {_store.Root} (create one with 'wallet create')");
+            _stdout.WriteLine($"no wallets in {_store.Root} (create one with 'wallet create')");
             return 0;
         }
         var table = Columns("wallet", "key", "name", "address");
@@ -187,7 +187,7 @@ internal sealed class NetworkCommands(CliHost host)
         }
         if (_json)
         {
-            stdout.WriteLine(JsonSerializer.Serialize(rows.Select(r => new { hotkey = r.Hotkey, netuid = r.Netuid, alpha = r.Alpha })));
+            _stdout.WriteLine(JsonSerializer.Serialize(rows.Select(r => new { hotkey = r.Hotkey, netuid = r.Netuid, alpha = r.Alpha })));
             return 0;
         }
         var table = Columns("netuid:r", "hotkey", "alpha:r");
@@ -217,12 +217,12 @@ internal sealed class NetworkCommands(CliHost host)
             }
             else
             {
-                if (!_json) await stdout.WriteAsync($"submitting {call} as {signer.Address}… ");
+                if (!_json) await _stdout.WriteAsync($"submitting {call} as {signer.Address}… ");
                 response = await _client.SubmitAsync(tx);
             }
             if (_json)
             {
-                stdout.WriteLine(response.GetRawText());
+                _stdout.WriteLine(response.GetRawText());
                 return 0;
             }
             var result = response.GetProperty("result");
@@ -230,7 +230,7 @@ internal sealed class NetworkCommands(CliHost host)
             if (result.TryGetProperty("netuid", out var n) && n.ValueKind == JsonValueKind.Number) parts.Add($"netuid {n}");
             if (result.TryGetProperty("uid", out var u) && u.ValueKind == JsonValueKind.Number) parts.Add($"uid {u}");
             if (result.TryGetProperty("amount", out var a) && a.ValueKind == JsonValueKind.Number) parts.Add($"amount {TaoAmount.Format(a.GetUInt64())}");
-            stdout.WriteLine(string.Join(", ", parts));
+            _stdout.WriteLine(string.Join(", ", parts));
             return 0;
         }
     }
@@ -260,13 +260,13 @@ internal sealed class NetworkCommands(CliHost host)
     /// <summary>The quote: amounts, and the prices and costs they are taken at now.</summary>
     private async Task<List<(string, string)>> QuoteAsync(string signer, string call, JsonObject args)
     {
-        string Tao(JsonNode? rao) => $"{TaoAmount.Format(rao!.GetValue<ulong>())} TAO";
+        string InTao(JsonNode? rao) => $"{TaoAmount.Format(rao!.GetValue<ulong>())} TAO";
         var balance = (await _client.GetAsync($"/api/accounts/{signer}")).GetProperty("balance").GetUInt64();
         var quote = new List<(string, string)>();
         switch (call)
         {
             case "transfer":
-                quote.Add(("send", Tao(args["amount"])));
+                quote.Add(("send", InTao(args["amount"])));
                 quote.Add(("to", (string)args["dest"]!));
                 break;
             case "register_network":
@@ -281,7 +281,7 @@ internal sealed class NetworkCommands(CliHost host)
                 double price = (await _client.GetAsync($"/api/subnets/{args["netuid"]}")).GetProperty("pool").GetProperty("price").GetDouble();
                 double amount = args["amount"]!.GetValue<ulong>() / (double)TaoAmount.Rao;
                 bool add = call == "add_stake";
-                quote.Add((add ? "stake" : "unstake", add ? Tao(args["amount"]) : $"{TaoAmount.Format(args["amount"]!.GetValue<ulong>())} alpha"));
+                quote.Add((add ? "stake" : "unstake", add ? InTao(args["amount"]) : $"{TaoAmount.Format(args["amount"]!.GetValue<ulong>())} alpha"));
                 quote.Add(("price now", $"{price.ToString("0.000000###", CultureInfo.InvariantCulture)} TAO per alpha"));
                 quote.Add(("expected", add
                     ? $"≈ {(price > 0 ? amount / price : 0).ToString("0.#########", CultureInfo.InvariantCulture)} alpha, before slippage"
@@ -297,7 +297,7 @@ internal sealed class NetworkCommands(CliHost host)
 
     private async Task<int> Show(JsonElement value, Action<JsonElement> table)
     {
-        if (_json) await stdout.WriteLineAsync(value.GetRawText());
+        if (_json) await _stdout.WriteLineAsync(value.GetRawText());
         else table(value);
         return 0;
     }
