@@ -33,6 +33,7 @@ public sealed class ChainPlan(ChainState chain, IStateSource source, ChainRules 
 {
     private readonly Dictionary<string, AccountState> _accounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HotkeyState> _hotkeys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<HotkeyChange>> _credited = new(StringComparer.Ordinal);
     private readonly Dictionary<ushort, SubnetState?> _subnets = [];
 
     /// <summary>The chain's state as the plan leaves it (a copy: the caller keeps the original until the plan is stored).</summary>
@@ -60,8 +61,34 @@ public sealed class ChainPlan(ChainState chain, IStateSource source, ChainRules 
 
     public async ValueTask<HotkeyState> HotkeyAsync(string address)
     {
-        if (!_hotkeys.TryGetValue(address, out var s)) _hotkeys[address] = s = await source.HotkeyAsync(address);
+        if (!_hotkeys.TryGetValue(address, out var s))
+        {
+            s = await source.HotkeyAsync(address);
+            // Credits this plan made without reading the hotkey are part of what it reads now.
+            if (_credited.Remove(address, out var credits))
+                foreach (var change in credits) KeyLedger.Apply(s, change);
+            _hotkeys[address] = s;
+        }
         return s;
+    }
+
+    /// <summary>
+    /// Credits stake to a registered neuron's hotkey without reading it (an epoch landing pays hundreds of miners: it
+    /// reads only the validators it splits dividends for). The change is recorded for the grain and, should the plan
+    /// read the hotkey later, applied to what it reads. Only for hotkeys already listed in the address index (a
+    /// registered neuron's) and only to add stake.
+    /// </summary>
+    public async ValueTask CreditHotkeyAsync(string address, HotkeyChange change)
+    {
+        if (change.Stakes.Any(d => d.Alpha < 0) || change.Owner is not null) throw new ArgumentException("a blind credit only adds stake", nameof(change));
+        if (_hotkeys.ContainsKey(address))
+        {
+            await HotkeyAsync(address, change);
+            return;
+        }
+        if (!_credited.TryGetValue(address, out var credits)) _credited[address] = credits = [];
+        credits.Add(change);
+        Commands.Add(new HotkeyCommand(address, change));
     }
 
     /// <summary>Reads the hotkeys not read yet all at once (an epoch landing touches hundreds: one round trip, not hundreds in a row).</summary>

@@ -170,7 +170,8 @@ public static class ChainRuntime
         }
         ulong raoEmission = raoServer + raoValidator;
 
-        await plan.PrefetchHotkeysAsync(o.Hotkeys.Where((_, uid) => o.ServerEmission[uid] > 0 || o.ValidatorEmission[uid] > 0).Append(e.OwnerHotkey));
+        // Read at once the hotkeys whose dividends are split among nominators; miners' incentive is credited unread.
+        await plan.PrefetchHotkeysAsync(o.Hotkeys.Where((_, uid) => o.ValidatorEmission[uid] > 0));
         var credits = new StakeCredits(netuid);
         ulong server = 0, validator = 0, burned = 0;
         for (int uid = 0; uid < o.Hotkeys.Length; uid++)
@@ -210,7 +211,12 @@ public static class ChainRuntime
         credits.Add(e.OwnerHotkey, e.OwnerColdkey, ownerCut);
         ulong carried = raoEmission - server - validator;
 
-        foreach (var (hotkey, change) in credits.Changes()) await plan.HotkeyAsync(hotkey, change);
+        var neurons = o.Hotkeys.ToHashSet(StringComparer.Ordinal);
+        foreach (var (hotkey, change) in credits.Changes())
+        {
+            if (neurons.Contains(hotkey)) await plan.CreditHotkeyAsync(hotkey, change); // registered: indexed already
+            else await plan.HotkeyAsync(hotkey, change);
+        }
         var staked = credits.PerHotkey();
         ulong stakedTotal = 0;
         foreach (var alpha in staked.Values) stakedTotal = checked(stakedTotal + alpha);
