@@ -6,6 +6,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
+using Bittensor.Silo.Hosting;
 
 namespace Bittensor.Silo;
 
@@ -66,8 +67,7 @@ public static class SiloExtensions
     {
         bool dashboard = builder.DashboardEnabled();
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-        int siloPort = builder.Configuration.GetValue("Orleans:SiloPort", 11111);
-        int gatewayPort = builder.Configuration.GetValue("Orleans:GatewayPort", 30000);
+        var cluster = ClusterSettings.Bind(key => builder.Configuration[key]);
         builder.Services.AddBittensorGrains();
         if (!string.IsNullOrEmpty(builder.Configuration["Orleans:Clustering:ProviderType"]))
         {
@@ -78,6 +78,7 @@ public static class SiloExtensions
             builder.UseOrleans(silo =>
             {
                 silo.Configure<EndpointOptions>(o => o.AdvertisedIPAddress = IPAddress.Loopback);
+                silo.UseMembershipSettings(cluster.Membership);
                 if (dashboard) silo.AddDashboard();
                 ConfigureChainTables(silo.Services);
             });
@@ -85,22 +86,17 @@ public static class SiloExtensions
         }
         builder.UseOrleans(silo =>
         {
-            silo.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = builder.Configuration["Orleans:ClusterId"] ?? "bittensor";
-                o.ServiceId = "bittensor";
-            });
             if (dashboard) silo.AddDashboard();
             switch (storage.Kind)
             {
                 case "Memory":
-                    silo.UseLocalhostClustering(siloPort, gatewayPort);
+                    silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
                     silo.AddMemoryGrainStorage(StorageNames.Chain);
                     break;
                 case "AzureTable":
                     string connection = storage.ConnectionString ?? builder.Configuration.GetConnectionString("tables")
                         ?? throw new InvalidOperationException("Storage:Kind is AzureTable but neither Storage:ConnectionString nor ConnectionStrings:tables is set");
-                    silo.ConfigureEndpoints(IPAddress.Loopback, siloPort, gatewayPort);
+                    silo.UseClusterSettings(cluster, builder.Environment);
                     silo.UseAzureStorageClustering(o => o.TableServiceClient = Tables(connection));
                     silo.AddAzureTableGrainStorage(StorageNames.Chain, o => o.TableServiceClient = Tables(connection));
                     ConfigureChainTables(silo.Services);
