@@ -277,7 +277,9 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
             return false;
         }
         if (!await CommitAsync(plan, wait)) return false;
-        _times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        double stepMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        _times.Add(stepMs);
+        Telemetry.ChainTelemetry.BlockStored(stepMs, () => _state.Subnets.Values.Select(e => (e.Netuid, PoolMath.Price(e.PoolTao, e.PoolAlpha))));
         return true;
     }
 

@@ -2,7 +2,6 @@ using Orleans.Dashboard;
 using System.Net;
 using Azure.Data.Tables;
 using Bittensor.Grains;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -79,6 +78,7 @@ public static class SiloExtensions
             {
                 silo.Configure<EndpointOptions>(o => o.AdvertisedIPAddress = IPAddress.Loopback);
                 silo.UseMembershipSettings(cluster.Membership);
+                silo.AddActivityPropagation();
                 if (dashboard) silo.AddDashboard();
                 ConfigureChainTables(silo.Services);
             });
@@ -87,6 +87,7 @@ public static class SiloExtensions
         builder.UseOrleans(silo =>
         {
             if (dashboard) silo.AddDashboard();
+            silo.AddActivityPropagation();
             switch (storage.Kind)
             {
                 case "Memory":
@@ -97,6 +98,7 @@ public static class SiloExtensions
                     string connection = storage.ConnectionString ?? builder.Configuration.GetConnectionString("tables")
                         ?? throw new InvalidOperationException("Storage:Kind is AzureTable but neither Storage:ConnectionString nor ConnectionStrings:tables is set");
                     silo.UseClusterSettings(cluster, builder.Environment);
+                    silo.Services.AddSingleton(new StorageProbe(Tables(connection)));
                     silo.UseAzureStorageClustering(o => o.TableServiceClient = Tables(connection));
                     silo.AddAzureTableGrainStorage(StorageNames.Chain, o => o.TableServiceClient = Tables(connection));
                     ConfigureChainTables(silo.Services);
@@ -106,22 +108,5 @@ public static class SiloExtensions
             }
         });
         return builder;
-    }
-}
-
-/// <summary>Healthy when the chain grain answers.</summary>
-internal sealed class ChainHealthCheck(IGrainFactory grains) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            var info = await grains.GetGrain<IChainGrain>(IChainGrain.Key).GetInfoAsync().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
-            return HealthCheckResult.Healthy($"block {info.Block}");
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            return HealthCheckResult.Unhealthy("the chain grain does not answer", e);
-        }
     }
 }

@@ -29,6 +29,7 @@ public static class ClientHosting
             : null;
         builder.UseOrleansClient(c =>
         {
+            c.AddActivityPropagation();
             c.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = cluster.ClientResponseTimeout);
             c.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = cluster.Membership.GatewayListRefreshPeriod);
             if (aspire) return;
