@@ -9,9 +9,9 @@ public sealed class ClusterApiTests : IAsyncLifetime
 {
     private readonly SiloFactory _factory = new();
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _factory.DisposeAsync();
 
     [Fact]
     public async Task Cluster_ListsTheActiveSilo_AndNamesItAsTheChainsHost()

@@ -18,7 +18,7 @@ namespace Bittensor.Cloud.Tests;
 /// </summary>
 public sealed partial class InfraTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = Repository.Root;
 
     /// <summary>Environment variables that are not configuration settings but are read by the platform or the hosting.</summary>
     private static readonly HashSet<string> PlatformVariables =
@@ -236,11 +236,4 @@ public sealed partial class InfraTests
         .. env.Where(e => !PlatformVariables.Contains(e.Key)).SelectMany(e => new[] { "--" + e.Key.Replace("__", ":", StringComparison.Ordinal), e.Value }),
         "--environment", env.GetValueOrDefault("ASPNETCORE_ENVIRONMENT") ?? env.GetValueOrDefault("DOTNET_ENVIRONMENT") ?? "Production",
     ];
-
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Bittensor.Orleans.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
-    }
 }

@@ -7,13 +7,13 @@ using System.Text.Json.Nodes;
 using Bittensor.Api.Tests;
 using Bittensor.Keys;
 using Bittensor.Subnets;
+using Bittensor.Testing;
 using Bittensor.Workers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Xunit.Abstractions;
 
 namespace Bittensor.Cloud.Tests;
 
@@ -40,9 +40,9 @@ public sealed class ProcessFailoverTests(AzuriteFixture azurite, ITestOutputHelp
     private volatile SiloProcess[] _routes = [];
     private int _turn;
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         foreach (var s in _silos) await s.DisposeAsync();
         _http.Dispose();
@@ -52,7 +52,7 @@ public sealed class ProcessFailoverTests(AzuriteFixture azurite, ITestOutputHelp
     /// The silos' settings, plus any in <c>FAILOVER_SETTINGS</c> (<c>key=value;...</c>), e.g. Orleans' default membership
     /// timings to measure what the tuned ones save.
     /// </summary>
-    private Dictionary<string, string> Settings()
+    private Dictionary<string, string?> Settings()
     {
         var settings = BaseSettings();
         foreach (var pair in (Environment.GetEnvironmentVariable("FAILOVER_SETTINGS") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
@@ -60,21 +60,19 @@ public sealed class ProcessFailoverTests(AzuriteFixture azurite, ITestOutputHelp
         return settings;
     }
 
-    private Dictionary<string, string> BaseSettings() => new()
+    /// <summary>A test chain (faucet, low lock cost) with its clock running every 250 ms, in Production on Azure Tables.</summary>
+    private Dictionary<string, string?> BaseSettings() => TestChain.Settings(ChainId, new Dictionary<string, string?>
     {
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
         ["Storage:Kind"] = "AzureTable",
         ["Storage:ConnectionString"] = azurite.ConnectionString,
         ["Orleans:ClusterId"] = _cluster,
         ["Orleans:ServiceId"] = _cluster,
-        ["Chain:Id"] = ChainId,
         ["Chain:BlockTime"] = "00:00:00.250",
-        ["Chain:NewSubnetTempo"] = "10",
-        ["Chain:Faucet"] = "true",
-        ["Chain:GenesisIssuance"] = (1_000_000 * Tao.Rao).ToString(CultureInfo.InvariantCulture),
-        ["Chain:MinLockCost"] = (100 * Tao.Rao).ToString(CultureInfo.InvariantCulture),
+        ["Chain:AutoStart"] = "true",
+        ["Chain:TrustClients"] = "false", // workers and REST clients go through signed transactions, as in production
         ["Logging:LogLevel:Default"] = "Warning",
-    };
+    });
 
     /// <summary>Round-robin over the silos a load balancer would send to.</summary>
     private string Route()
@@ -249,20 +247,17 @@ public sealed class ProcessFailoverTests(AzuriteFixture azurite, ITestOutputHelp
         return (resumed, gap, attempts.Count(a => !a.Ok));
     }
 
-    private static async Task Eventually(Func<Task<bool>> condition, string failure, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
-        while (true)
+    /// <summary>Waits for <paramref name="condition"/>, counting the cluster's transient failures as "not yet".</summary>
+    private static Task Eventually(Func<Task<bool>> condition, string failure, TimeSpan? timeout = null) =>
+        Testing.Eventually.UntilAsync(async () =>
         {
             try
             {
-                if (await condition()) return;
+                return await condition();
             }
             catch (Exception e) when (e is OrleansException or TimeoutException or TransactionRejectedException)
             {
+                return false;
             }
-            Assert.True(DateTime.UtcNow < deadline, failure);
-            await Task.Delay(250);
-        }
-    }
+        }, failure, timeout ?? TimeSpan.FromSeconds(60));
 }

@@ -40,7 +40,7 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
     /// <summary>Starts a silo on <paramref name="address"/> with free silo, gateway and HTTP ports and <paramref name="settings"/> (configuration keys).</summary>
-    public static SiloProcess Start(string address, IReadOnlyDictionary<string, string> settings)
+    public static SiloProcess Start(string address, IReadOnlyDictionary<string, string?> settings)
     {
         var ip = IPAddress.Parse(address);
         int http = FreePort(ip);
@@ -50,7 +50,7 @@ public sealed class SiloProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        var env = new Dictionary<string, string>(settings)
+        var env = new Dictionary<string, string?>(settings)
         {
             ["ASPNETCORE_URLS"] = $"http://{address}:{http}",
             ["Orleans:AdvertisedIPAddress"] = address,
@@ -108,11 +108,8 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>The silo built alongside these tests (same configuration).</summary>
     public static string SiloAssembly()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Bittensor.Orleans.sln"))) dir = dir.Parent;
-        if (dir is null) throw new InvalidOperationException("repository root not found");
         string configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
-        string path = Path.Combine(dir.FullName, "src", "Bittensor.Silo", "bin", configuration, "net10.0", "Bittensor.Silo.dll");
+        string path = Path.Combine(Repository.Root, "src", "Bittensor.Silo", "bin", configuration, "net10.0", "Bittensor.Silo.dll");
         return File.Exists(path) ? path : throw new InvalidOperationException($"the silo is not built at {path}");
     }
 

@@ -33,13 +33,11 @@ public sealed class StateFixtureTests
         ["Orleans:ServiceId"] = "bittensor",
     };
 
-    public static TheoryData<string> Releases()
-    {
-        var data = new TheoryData<string>();
-        foreach (var dir in Directory.GetDirectories(Path.Combine(AppContext.BaseDirectory, "Fixtures", "State")).Order(StringComparer.Ordinal))
-            data.Add(Path.GetFileName(dir));
-        return data;
-    }
+    /// <summary>The releases with a fixture, oldest first (folder names sort by release).</summary>
+    public static IReadOnlyList<string> ReleaseNames() =>
+        [.. Directory.GetDirectories(Path.Combine(AppContext.BaseDirectory, "Fixtures", "State")).Select(d => Path.GetFileName(d)!).Order(StringComparer.Ordinal)];
+
+    public static TheoryData<string> Releases() => [.. ReleaseNames()];
 
     [Theory]
     [MemberData(nameof(Releases))]
@@ -89,7 +87,7 @@ public sealed class StateFixtureTests
     [Fact]
     public void TheLatestRelease_StoredEveryKindOfPersistedGrain()
     {
-        string latest = Releases().Cast<object[]>().Select(r => (string)r[0]).Max(StringComparer.Ordinal)!;
+        string latest = ReleaseNames()[^1];
         var stored = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "State", latest, "stored.json")))!
             .AsObject().SelectMany(t => t.Value!.AsArray()).Select(e => e!["partitionKey"]!.GetValue<string>()).ToList();
         foreach (var grain in StoredGrainTypes())
@@ -102,7 +100,7 @@ public sealed class StateFixtureTests
     public async Task RecordFixture()
     {
         string? release = Environment.GetEnvironmentVariable("STATE_FIXTURE_RELEASE");
-        if (string.IsNullOrEmpty(release)) return;
+        Assert.SkipWhen(string.IsNullOrEmpty(release), "records a fixture only when STATE_FIXTURE_RELEASE names the release");
         var azurite = new AzuriteFixture();
         await azurite.InitializeAsync();
         try
@@ -126,7 +124,7 @@ public sealed class StateFixtureTests
                 foreach (var path in paths) reads[path] = JsonNode.Parse(await http.GetStringAsync(path));
             }
             var dump = await StoredState.DumpAsync(new TableServiceClient(azurite.ConnectionString));
-            string folder = Path.Combine(SourceFolder(), "Fixtures", "State", release);
+            string folder = Path.Combine(Repository.Root, "tests", "Bittensor.Cloud.Tests", "Fixtures", "State", release!);
             Directory.CreateDirectory(folder);
             var indented = new JsonSerializerOptions { WriteIndented = true };
             await File.WriteAllTextAsync(Path.Combine(folder, "stored.json"), dump.ToJsonString(indented));
@@ -166,12 +164,5 @@ public sealed class StateFixtureTests
         await silo.Ok(new RemoveStake { Signer = "validator", Hotkey = "validator-hot", Netuid = netuid, Amount = Tao.Rao });
         await silo.Chain.ProduceBlocksAsync(3);
         return netuid;
-    }
-
-    private static string SourceFolder()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Bittensor.Orleans.sln"))) dir = dir.Parent;
-        return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("repository root not found"), "tests", "Bittensor.Cloud.Tests");
     }
 }
