@@ -80,8 +80,8 @@ public sealed class ClusterSettings
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
-        if (!IsId(ClusterId)) errors.Add($"{Section}:ClusterId '{ClusterId}' must be 1-63 letters, digits, '-' or '_'");
-        if (!IsId(ServiceId)) errors.Add($"{Section}:ServiceId '{ServiceId}' must be 1-63 letters, digits, '-' or '_'");
+        if (!IsId(ClusterId)) errors.Add($"{Section}:ClusterId '{ClusterId}' must be 1-128 characters, none of them control characters");
+        if (!IsId(ServiceId)) errors.Add($"{Section}:ServiceId '{ServiceId}' must be 1-128 characters, none of them control characters");
         if (AdvertisedIPAddress is { Length: > 0 } ip && !IPAddress.TryParse(ip, out _))
             errors.Add($"{Section}:AdvertisedIPAddress '{ip}' is not an IP address");
         if (SiloPort is < 1 or > 65535) errors.Add($"{Section}:SiloPort {SiloPort} is not a port (1-65535)");
@@ -130,8 +130,9 @@ public sealed class ClusterSettings
         return true;
     }
 
+    /// <summary>Ids are free text to Orleans (it escapes them in table keys), and Aspire generates them with symbols; only length and control characters are checked.</summary>
     private static bool IsId(string id) =>
-        id.Length is >= 1 and <= 63 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+        id.Length is >= 1 and <= 128 && !id.Any(char.IsControl);
 
     private static T Parse<T>(Func<string, string?> get, string name, T fallback, List<string> errors) where T : IParsable<T>
     {

@@ -82,7 +82,6 @@ public static class SiloExtensions
             builder.UseOrleans(silo =>
             {
                 silo.Configure<EndpointOptions>(o => o.AdvertisedIPAddress = IPAddress.Loopback);
-                silo.UseMembershipSettings(cluster.Membership);
                 silo.AddActivityPropagation();
                 if (dashboard) silo.AddDashboard();
                 ConfigureChainTables(silo.Services);

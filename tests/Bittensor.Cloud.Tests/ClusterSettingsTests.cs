@@ -25,7 +25,7 @@ public sealed class ClusterSettingsTests
     {
         var e = Assert.Throws<InvalidOperationException>(() => Bind(
             ("Orleans:AdvertisedIPAddress", "silo-1"), ("Orleans:SiloPort", "70000"), ("Orleans:GatewayPort", "x"),
-            ("Orleans:ClusterId", "has space"), ("Orleans:Gateways", "10.0.0.1:30000,nohost"), ("Orleans:Membership:ProbeTimeout", "00:00:00.010")));
+            ("Orleans:ClusterId", "a\tb"), ("Orleans:Gateways", "10.0.0.1:30000,nohost"), ("Orleans:Membership:ProbeTimeout", "00:00:00.010")));
         foreach (var name in new[] { "AdvertisedIPAddress", "SiloPort", "GatewayPort", "ClusterId", "Gateways", "ProbeTimeout" })
             Assert.Contains($"Orleans:{(name == "ProbeTimeout" ? "Membership:" : "")}{name}", e.Message);
     }

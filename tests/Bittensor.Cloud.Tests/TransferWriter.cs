@@ -17,7 +17,7 @@ public sealed class TransferWriter(HttpClient http, KeyPair sender, string dest,
 {
     public const ulong Amount = 1_000;
 
-    private readonly List<(TimeSpan Sent, TimeSpan At, bool Ok)> _attempts = [];
+    private readonly List<Attempt> _attempts = [];
     private readonly List<string> _failures = [];
     private ulong _nonce;
     private ulong _firstNonce;
@@ -33,8 +33,14 @@ public sealed class TransferWriter(HttpClient http, KeyPair sender, string dest,
     /// <summary>Transfers applied, by the writer's account: acknowledged plus ambiguous-but-applied.</summary>
     public ulong Applied => _nonce - _firstNonce;
 
-    /// <summary>Every request: when it was sent and answered (on the shared clock), and whether it was acknowledged.</summary>
-    public IReadOnlyList<(TimeSpan Sent, TimeSpan At, bool Ok)> Attempts
+    /// <summary>
+    /// A request: when it was sent and answered (on the shared clock), whether it was acknowledged, its HTTP status (0: no
+    /// answer), and whether its transfer was applied.
+    /// </summary>
+    public sealed record Attempt(TimeSpan Sent, TimeSpan At, bool Ok, int Status, bool Applied);
+
+    /// <summary>Every request so far.</summary>
+    public IReadOnlyList<Attempt> Attempts
     {
         get { lock (_attempts) return [.. _attempts]; }
     }
@@ -52,35 +58,30 @@ public sealed class TransferWriter(HttpClient http, KeyPair sender, string dest,
         while (!stop.IsCancellationRequested)
         {
             var tx = SignedTransaction.Create(sender, chainId, _nonce, "transfer", new JsonObject { ["dest"] = dest, ["amount"] = Amount });
-            bool ok;
+            int status = 0;
             string? failure = null;
             var sent = clock.Elapsed;
             try
             {
                 using var response = await http.PostAsync($"{route()}/api/transactions", new StringContent(tx.ToJson(), Encoding.UTF8, "application/json"));
-                ok = response.IsSuccessStatusCode;
-                if (!ok) failure = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(CancellationToken.None)}";
+                status = (int)response.StatusCode;
+                if (!response.IsSuccessStatusCode) failure = $"{status} {await response.Content.ReadAsStringAsync(CancellationToken.None)}";
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                ok = false;
                 failure = $"{e.GetType().Name}: {e.Message}";
             }
+            var answered = clock.Elapsed;
+            bool ok = failure is null;
+            bool applied = ok || await NextNonceAsync(CancellationToken.None) > _nonce;
             lock (_attempts)
             {
-                _attempts.Add((sent, clock.Elapsed, ok));
-                if (failure is not null) _failures.Add($"{clock.Elapsed.TotalSeconds:0.00}s {failure}");
+                _attempts.Add(new Attempt(sent, answered, ok, status, applied));
+                if (failure is not null) _failures.Add($"{answered.TotalSeconds:0.00}s {(applied ? "applied" : "not applied")}: {failure}");
             }
-            if (ok)
-            {
-                Acknowledged++;
-                _nonce++;
-            }
-            else if (await NextNonceAsync(CancellationToken.None) > _nonce)
-            {
-                AmbiguousApplied++;
-                _nonce++;
-            }
+            if (ok) Acknowledged++;
+            else if (applied) AmbiguousApplied++;
+            if (applied) _nonce++;
             else await Task.Delay(50, CancellationToken.None);
         }
     }
