@@ -21,7 +21,7 @@ internal sealed class UnsignedWriteFilter(IOptions<ChainOptions> options) : IInc
     private static bool IsPrivileged(IIncomingGrainCallContext context)
     {
         var type = context.InterfaceMethod?.DeclaringType;
-        if (type == typeof(IChainGrain)) return context.MethodName is nameof(IChainGrain.ExecuteAsync) or nameof(IChainGrain.ProduceBlocksAsync);
+        if (type == typeof(IChainGrain)) return context.MethodName is nameof(IChainGrain.ExecuteAsync) or nameof(IChainGrain.JournalAsync) or nameof(IChainGrain.ProduceBlocksAsync);
         return type == typeof(ISubnetLedger) || type == typeof(IAccountLedger) || type == typeof(IHotkeyLedger) || type == typeof(IEpochRecordLedger)
             || type == typeof(IAddressIndex) || type == typeof(IConsensusGrain);
     }

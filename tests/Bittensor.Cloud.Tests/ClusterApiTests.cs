@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Bittensor.Api.Tests;
+using Bittensor.Testing;
 
 namespace Bittensor.Cloud.Tests;
 

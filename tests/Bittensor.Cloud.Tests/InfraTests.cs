@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using YamlDotNet.RepresentationModel;
+using Bittensor.Testing;
 
 namespace Bittensor.Cloud.Tests;
 

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Bittensor.Api.Tests;
 using Bittensor.Grains.Storage;
+using Bittensor.Testing;
 
 namespace Bittensor.Cloud.Tests;
 

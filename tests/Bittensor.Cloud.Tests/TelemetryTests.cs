@@ -4,8 +4,8 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using Bittensor.Api.Tests;
 using Bittensor.Keys;
+using Bittensor.Testing;
 
 namespace Bittensor.Cloud.Tests;
 
