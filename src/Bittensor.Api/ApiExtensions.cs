@@ -22,6 +22,7 @@ public static class ApiExtensions
         app.UseStatusCodePages();
         app.MapChainApi();
         app.MapTransactionsApi();
+        app.MapClusterApi();
         return app;
     }
 }

@@ -310,7 +310,9 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
         }
         if (!await CommitAsync(plan, wait ? Apply.Await : Apply.Background)) return false;
         long committed = Stopwatch.GetTimestamp();
-        _times.Add(Stopwatch.GetElapsedTime(started, committed).TotalMilliseconds);
+        double stepMs = Stopwatch.GetElapsedTime(started, committed).TotalMilliseconds;
+        _times.Add(stepMs);
+        Telemetry.ChainTelemetry.BlockStored(stepMs, () => _state.Subnets.Values.Select(e => (e.Netuid, PoolMath.Price(e.PoolTao, e.PoolAlpha))));
         if (Stopwatch.GetElapsedTime(begun, committed) > O.BlockTime && logger.IsEnabled(LogLevel.Debug))
         {
             static double Ms(long from, long to) => Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;

@@ -1,4 +1,5 @@
 using Bittensor.Grains.Storage;
+using Bittensor.Grains.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -21,10 +22,11 @@ public static class GrainsExtensions
             .ValidateOnStart();
         services.AddHostedService<ChainClockKeeper>();
         services.AddSingleton<IIncomingGrainCallFilter, UnsignedWriteFilter>();
+        services.AddSingleton<IIncomingGrainCallFilter, TelemetryFilter>();
         // The grains write through the "chain" provider — behind fault injection when a test registered StorageFaults.
         services.AddSingleton(sp =>
         {
-            var storage = sp.GetRequiredKeyedService<IGrainStorage>(StorageNames.Chain);
+            var storage = new TracingGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(StorageNames.Chain));
             return new ChainStorage(sp.GetService<StorageFaults>() is { } faults
                 ? new FaultInjectingGrainStorage(storage, faults, sp.GetRequiredService<Serializer>())
                 : storage);

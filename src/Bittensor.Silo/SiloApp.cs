@@ -1,6 +1,7 @@
 using Orleans.Dashboard;
 using Bittensor.Api;
 using Bittensor.ServiceDefaults;
+using Bittensor.Silo.Hosting;
 
 namespace Bittensor.Silo;
 
@@ -20,7 +21,7 @@ public static class SiloApp
         builder.AddBittensorSilo();
         builder.Services.AddBittensorApi();
         builder.Services.AddOpenApi();
-        builder.Services.AddHealthChecks().AddCheck<ChainHealthCheck>("chain");
+        builder.Services.AddBittensorHealthChecks();
 
         bool dashboard = builder.DashboardEnabled();
         var app = builder.Build();
@@ -28,7 +29,7 @@ public static class SiloApp
         app.UseSwaggerUI(o => o.SwaggerEndpoint("/openapi/v1.json", "Bittensor.Orleans"));
         app.MapBittensorApi();
         if (dashboard) app.MapOrleansDashboard(routePrefix: "/dashboard");
-        app.MapHealthChecks("/health");
+        app.MapBittensorHealth();
         app.UseExplorer();
         return app;
     }

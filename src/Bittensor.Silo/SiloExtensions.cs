@@ -2,10 +2,10 @@ using Orleans.Dashboard;
 using System.Net;
 using Azure.Data.Tables;
 using Bittensor.Grains;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
+using Bittensor.Silo.Hosting;
 
 namespace Bittensor.Silo;
 
@@ -71,8 +71,7 @@ public static class SiloExtensions
     {
         bool dashboard = builder.DashboardEnabled();
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-        int siloPort = builder.Configuration.GetValue("Orleans:SiloPort", 11111);
-        int gatewayPort = builder.Configuration.GetValue("Orleans:GatewayPort", 30000);
+        var cluster = ClusterSettings.Bind(key => builder.Configuration[key]);
         builder.Services.AddBittensorGrains();
         if (!string.IsNullOrEmpty(builder.Configuration["Orleans:Clustering:ProviderType"]))
         {
@@ -83,6 +82,7 @@ public static class SiloExtensions
             builder.UseOrleans(silo =>
             {
                 silo.Configure<EndpointOptions>(o => o.AdvertisedIPAddress = IPAddress.Loopback);
+                silo.AddActivityPropagation();
                 if (dashboard) silo.AddDashboard();
                 ConfigureChainTables(silo.Services);
             });
@@ -90,23 +90,20 @@ public static class SiloExtensions
         }
         builder.UseOrleans(silo =>
         {
-            silo.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = builder.Configuration["Orleans:ClusterId"] ?? "bittensor";
-                o.ServiceId = "bittensor";
-            });
             if (dashboard) silo.AddDashboard();
+            silo.AddActivityPropagation();
             switch (storage.Kind)
             {
                 case "Memory":
-                    silo.UseLocalhostClustering(siloPort, gatewayPort);
+                    silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
                     silo.AddMemoryGrainStorage(StorageNames.Chain);
                     ConfigureMemoryState(silo.Services);
                     break;
                 case "AzureTable":
                     string connection = storage.ConnectionString ?? builder.Configuration.GetConnectionString("tables")
                         ?? throw new InvalidOperationException("Storage:Kind is AzureTable but neither Storage:ConnectionString nor ConnectionStrings:tables is set");
-                    silo.ConfigureEndpoints(IPAddress.Loopback, siloPort, gatewayPort);
+                    silo.UseClusterSettings(cluster, builder.Environment);
+                    silo.Services.AddSingleton(new StorageProbe(Tables(connection)));
                     silo.UseAzureStorageClustering(o => o.TableServiceClient = Tables(connection));
                     silo.AddAzureTableGrainStorage(StorageNames.Chain, o => o.TableServiceClient = Tables(connection));
                     ConfigureChainTables(silo.Services);
@@ -116,22 +113,5 @@ public static class SiloExtensions
             }
         });
         return builder;
-    }
-}
-
-/// <summary>Healthy when the chain grain answers.</summary>
-internal sealed class ChainHealthCheck(IGrainFactory grains) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            var info = await grains.GetGrain<IChainGrain>(IChainGrain.Key).GetInfoAsync().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
-            return HealthCheckResult.Healthy($"block {info.Block}");
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            return HealthCheckResult.Unhealthy("the chain grain does not answer", e);
-        }
     }
 }
