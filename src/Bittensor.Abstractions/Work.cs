@@ -50,7 +50,7 @@ public sealed record PreflightReport(
 /// Signed transactions for any client (REST or Orleans): the signature is verified over the payload's UTF-8 bytes
 /// before anything is parsed, then the chain id, then the call; the chain checks the nonce and applies it atomically.
 /// </summary>
-[Alias("Bittensor.ITransactionsGrain")]
+[Alias("Bittensor.ITransactionsGrain"), ClientCallable]
 public interface ITransactionsGrain : IGrainWithIntegerKey
 {
     [Alias("Submit")] Task<TransactionOutcome> SubmitAsync(string signer, string payload, string? signature);
@@ -75,13 +75,13 @@ public interface IMinerGrain : IGrainWithStringKey
     /// <paramref name="proof"/> is the hotkey's signature (0x + hex) of <see cref="SubscriptionMessage"/> for the current
     /// or previous minute, so nobody can take over another miner's work.
     /// </summary>
-    [Alias("Subscribe"), Orleans.Concurrency.AlwaysInterleave] Task<bool> SubscribeAsync(IMinerObserver observer, string proof);
+    [ClientCallable, Alias("Subscribe"), Orleans.Concurrency.AlwaysInterleave] Task<bool> SubscribeAsync(IMinerObserver observer, string proof);
 
     /// <summary>The bytes a miner's hotkey signs to subscribe: <c>subscribe|&lt;hotkey&gt;|&lt;unix minute&gt;</c>.</summary>
     public static byte[] SubscriptionMessage(string hotkey, long unixMinute) => System.Text.Encoding.UTF8.GetBytes($"subscribe|{hotkey}|{unixMinute}");
 
     /// <summary>Sends the challenge to the miner; null if no miner is subscribed, it refuses, fails or exceeds <paramref name="timeout"/>.</summary>
-    [Alias("Dispatch"), Orleans.Concurrency.AlwaysInterleave] Task<Answer?> DispatchAsync(Challenge challenge, TimeSpan timeout);
+    [ClientCallable, Alias("Dispatch"), Orleans.Concurrency.AlwaysInterleave] Task<Answer?> DispatchAsync(Challenge challenge, TimeSpan timeout);
 }
 
 /// <summary>One validator's stored weight row on a subnet.</summary>
