@@ -2,6 +2,7 @@ using Orleans.Dashboard;
 using System.Net;
 using Azure.Data.Tables;
 using Bittensor.Grains;
+using Bittensor.Silo.Security;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orleans.Configuration;
 using Orleans.Serialization;
@@ -78,6 +79,7 @@ public static class SiloExtensions
             builder.UseOrleans(silo =>
             {
                 silo.Configure<EndpointOptions>(o => o.AdvertisedIPAddress = IPAddress.Loopback);
+                silo.UseBittensorSecurity(builder, sharedStorage: true);
                 if (dashboard) silo.AddDashboard();
                 ConfigureChainTables(silo.Services);
             });
@@ -91,6 +93,7 @@ public static class SiloExtensions
                 o.ServiceId = "bittensor";
             });
             if (dashboard) silo.AddDashboard();
+            silo.UseBittensorSecurity(builder, sharedStorage: storage.Kind != "Memory");
             switch (storage.Kind)
             {
                 case "Memory":
