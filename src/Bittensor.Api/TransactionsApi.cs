@@ -71,15 +71,21 @@ public static class TransactionsApi
         }
         try
         {
-            using var doc = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
+            using var doc = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 16, AllowDuplicateProperties = false });
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new FormatException("the body must be a JSON object {signer, payload, signature}");
+            foreach (var field in root.EnumerateObject())
+                if (field.Name is not ("signer" or "payload" or "signature")) throw new FormatException($"'{field.Name}' is not a body field (signer, payload, signature)");
             string signer = root.TryGetProperty("signer", out var s) ? (s.ValueKind == JsonValueKind.String ? s.GetString()! : throw new FormatException("'signer' must be a string")) : "";
             string payload = root.TryGetProperty("payload", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString()!
                 : throw new FormatException("'payload' must be a string holding the payload's JSON text");
             string? signature = !root.TryGetProperty("signature", out var g) || g.ValueKind == JsonValueKind.Null ? null
                 : g.ValueKind == JsonValueKind.String ? g.GetString() : throw new FormatException("'signature' must be a string");
             return (new TransactionBody(signer, payload, signature), null);
+        }
+        catch (InvalidOperationException)
+        {
+            return (null, Problem(400, "MalformedTransaction", "the body's strings must be valid Unicode (no lone surrogates)"));
         }
         catch (Exception e) when (e is JsonException or FormatException)
         {
