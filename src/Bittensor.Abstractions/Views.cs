@@ -41,6 +41,8 @@ public sealed record ChainStats
     /// <summary>Clock-driven blocks that were due, and those produced on time, since the chain grain activated (for rates over a window).</summary>
     [Id(9)] public required ulong BlocksDue { get; init; }
     [Id(10)] public required ulong BlocksOnTime { get; init; }
+    /// <summary>Times a due block was held back because production was paused (the clock retries at every tick), since the chain grain activated.</summary>
+    [Id(11)] public ulong BlocksHeld { get; init; }
 }
 
 /// <summary>A subnet: owner, hyperparameters, pool and price, pending emission, epoch clock.</summary>

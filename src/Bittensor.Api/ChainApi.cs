@@ -1,8 +1,11 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 
 namespace Bittensor.Api;
 
@@ -16,7 +19,7 @@ public static class ChainApi
         api.MapGet("/chain/stats", GetStats).WithName("GetChainStats").WithSummary("Block production: blocks, epochs, block step p50/p99 (ms), blocks on time, paused");
         api.MapGet("/subnets", GetSubnets).WithName("GetSubnets").WithSummary("Every subnet");
         api.MapGet("/subnets/{netuid}", GetSubnet).WithName("GetSubnet").WithSummary("A subnet: owner, hyperparameters, pool and price, pending emission");
-        api.MapGet("/subnets/{netuid}/metagraph", GetMetagraph).WithName("GetMetagraph").WithSummary("A subnet's neurons");
+        api.MapGet("/subnets/{netuid}/metagraph", GetMetagraph).Produces<MetagraphDto>().WithName("GetMetagraph").WithSummary("A subnet's neurons");
         api.MapGet("/subnets/{netuid}/epochs", GetEpochs).WithName("GetEpochs").WithSummary("Recent epochs, newest first");
         api.MapGet("/subnets/{netuid}/epochs/{index}", GetEpoch).WithName("GetEpoch").WithSummary("One epoch's inputs and outputs, re-runnable with `bittensor epoch`");
         api.MapGet("/accounts/{address}", GetAccount).WithName("GetAccount").WithSummary("Balance, next nonce and hotkeys of an address");
@@ -49,13 +52,18 @@ public static class ChainApi
         return info is null ? SubnetNotFound(netuid) : TypedResults.Ok(SubnetDto.From(info));
     }
 
-    public static async Task<Results<Ok<MetagraphDto>, ProblemHttpResult>> GetMetagraph(ushort netuid, IGrainFactory grains)
+    /// <summary>
+    /// A metagraph's JSON, serialized once per published metagraph: the subnet grain publishes an immutable view that a
+    /// call on the same silo returns by reference, so reads under load cost one grain call and a copy of cached bytes.
+    /// </summary>
+    private static readonly ConditionalWeakTable<MetagraphView, byte[]> MetagraphJson = new();
+
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetMetagraph(ushort netuid, IGrainFactory grains, IOptions<JsonOptions> json)
     {
         var m = await grains.GetGrain<ISubnetGrain>(netuid).GetMetagraphAsync();
         if (m is null) return SubnetNotFound(netuid);
-        return TypedResults.Ok(new MetagraphDto(m.Netuid, m.Block, m.Neurons.Select(n => new NeuronDto(n.Uid, n.Hotkey, n.Coldkey, n.Stake,
-            n.StakeWeight, n.Consensus, n.Incentive, n.Dividends, n.Emission, n.ValidatorTrust, n.ValidatorPermit, n.Active, n.LastUpdate,
-            n.BlockAtRegistration, AxonDto.From(n.Axon))).ToList()));
+        var bytes = MetagraphJson.GetValue(m, view => JsonSerializer.SerializeToUtf8Bytes(MetagraphDto.From(view), json.Value.SerializerOptions));
+        return TypedResults.Bytes(bytes, "application/json");
     }
 
     public static async Task<Results<Ok<EpochSummary[]>, ProblemHttpResult>> GetEpochs(ushort netuid, IGrainFactory grains, int? limit)

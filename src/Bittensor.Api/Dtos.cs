@@ -25,7 +25,12 @@ public sealed record SubnetDto(ushort Netuid, string OwnerColdkey, string OwnerH
 public sealed record MetagraphDto(
     [property: JsonPropertyName("netuid")] ushort Netuid,
     [property: JsonPropertyName("block")] ulong Block,
-    [property: JsonPropertyName("neurons")] IReadOnlyList<NeuronDto> Neurons);
+    [property: JsonPropertyName("neurons")] IReadOnlyList<NeuronDto> Neurons)
+{
+    public static MetagraphDto From(MetagraphView m) => new(m.Netuid, m.Block, m.Neurons.Select(n => new NeuronDto(n.Uid, n.Hotkey, n.Coldkey, n.Stake,
+        n.StakeWeight, n.Consensus, n.Incentive, n.Dividends, n.Emission, n.ValidatorTrust, n.ValidatorPermit, n.Active, n.LastUpdate,
+        n.BlockAtRegistration, AxonDto.From(n.Axon))).ToList());
+}
 
 public sealed record NeuronDto(
     [property: JsonPropertyName("uid")] ushort Uid,

@@ -25,14 +25,15 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
 {
     private ChainOptions O => options.Value;
     private readonly ChainRules _rules = options.Value.ToRules();
-    private SingleState<ChainState> _store = null!;
+    private JournaledState _store = null!;
     private ChainState _state = new();
     private bool _recovered;
     /// <summary>Per grain, the last apply scheduled to it: applies to one grain run in journal order, different grains in parallel.</summary>
     private readonly Dictionary<string, Task> _tails = new(StringComparer.Ordinal);
-    /// <summary>Grain applies in flight at once: storage is not flooded (a flooded store answers late, and a write that
-    /// times out on the client but lands on the server is an ambiguous write).</summary>
-    private readonly SemaphoreSlim _applySlots = new(32);
+    /// <summary>Background grain applies in flight at once: storage is not flooded (a flooded store answers late — the
+    /// chain's own journal write waits behind whatever is in flight — and a write that times out on the client but lands
+    /// on the server is an ambiguous write).</summary>
+    private readonly SemaphoreSlim _applySlots = new(8);
     /// <summary>Per journaled batch, all of its applies.</summary>
     private readonly Dictionary<long, Task> _batches = [];
     private string? _pauseReason;
@@ -40,13 +41,15 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
     private Published? _published;
     private IGrainTimer? _clock;
     private readonly BlockTimes _times = new();
+    /// <summary>Batches journaled and not yet applied everywhere before a block waits for them (32 subnets' epochs landing in a row fit).</summary>
+    private const int MaxJournal = 128;
     private DateTime _nextDue;
 
     private sealed record Published(ChainInfo Info, ImmutableDictionary<ushort, SubnetInfo> Subnets, ImmutableArray<ushort> Netuids);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _store = new(OpenStore("chain"), Serializer);
+        _store = new(OpenStore("chain", JournaledState.InlineLimit), Serializer);
         await _store.ReadAsync();
         _state = _store.State;
         if (!_state.Initialized)
@@ -76,7 +79,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
             Block = _state.Block, BlocksProduced = _times.Produced, Epochs = _state.EpochsRun, BlockStepMsP50 = p50, BlockStepMsP99 = p99,
             OnTimeRatio = _times.OnTimeRatio, Paused = _pauseReason is not null, PauseReason = _pauseReason,
             EpochsInFlight = _state.Subnets.Values.Count(e => e.InFlight is not null),
-            BlocksDue = _times.DueCount, BlocksOnTime = _times.OnTimeCount,
+            BlocksDue = _times.DueCount, BlocksOnTime = _times.OnTimeCount, BlocksHeld = _times.HeldCount,
         });
     }
 
@@ -205,7 +208,11 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
             var due = _nextDue;
             try
             {
-                if (!await ProduceBlockAsync(wait: false)) return; // paused: try again next tick, same due time
+                if (!await ProduceBlockAsync(wait: false))
+                {
+                    _times.Held(); // paused: try again next tick, same due time
+                    return;
+                }
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -239,15 +246,17 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
     /// </summary>
     private async Task<bool> ProduceBlockAsync(bool wait)
     {
+        long begun = Stopwatch.GetTimestamp();
         if (!await TryEnsureAppliedAsync()) return false;
-        // Back-pressure: the journal never runs far ahead of the grains.
-        if (_state.Journal.Count > 32 && !await SettleAllAsync()) return false;
-        long started = Stopwatch.GetTimestamp();
+        // Back-pressure: the journal never runs far ahead of the grains (each batch is stored once, so a long journal does
+        // not make a block's write larger; the bound is on what a recovery must apply again).
+        if (_state.Journal.Count > MaxJournal && !await SettleAllAsync()) return false;
+        long started = Stopwatch.GetTimestamp(), inputs = 0, computed = 0, landed = 0;
         var plan = NewPlan();
+        var running = new List<(EpochStart Start, Task<EpochOutcome?> Outcome)>();
         try
         {
             var starts = ChainRuntime.StepBlock(plan);
-            var running = new List<(EpochStart Start, Task<EpochOutcome?> Outcome)>();
             foreach (var e in _state.Subnets.Values.Where(e => e.InFlight is not null).OrderBy(e => e.Netuid))
             {
                 var f = e.InFlight!;
@@ -263,12 +272,15 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
                 await SettledAsync(SubnetKey(start.Netuid)); // the epoch's inputs include every journaled change
                 running.Add((start, GrainFactory.GetGrain<ISubnetLedger>(start.Netuid).RunEpochAsync(start, epochWait)));
             }
+            inputs = Stopwatch.GetTimestamp();
             await Task.WhenAll(running.Select(r => r.Outcome));
+            computed = Stopwatch.GetTimestamp();
             foreach (var (start, outcome) in running)
             {
                 if (outcome.Result is { } o) await ChainRuntime.LandEpochAsync(plan, o);
                 else if (starts.Contains(start)) ChainRuntime.SetAside(plan, start);
             }
+            landed = Stopwatch.GetTimestamp();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -277,7 +289,14 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
             return false;
         }
         if (!await CommitAsync(plan, wait)) return false;
-        _times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        long committed = Stopwatch.GetTimestamp();
+        _times.Add(Stopwatch.GetElapsedTime(started, committed).TotalMilliseconds);
+        if (Stopwatch.GetElapsedTime(begun, committed) > O.BlockTime && logger.IsEnabled(LogLevel.Debug))
+        {
+            static double Ms(long from, long to) => Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;
+            LogSlowBlock(logger, _state.Block, Ms(begun, committed), Ms(begun, started), Ms(started, inputs), Ms(inputs, computed),
+                Ms(computed, landed), Ms(landed, committed), running.Count);
+        }
         return true;
     }
 
@@ -298,7 +317,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
         next.Journal = [.. _state.Journal.Where(b => !Applied(b.Seq)), batch];
         try
         {
-            await WriteChainAsync(next);
+            await _store.WriteAsync(next);
         }
         catch (Exception e)
         {
@@ -377,21 +396,6 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
         if (_tails.TryGetValue(key, out var tail) && !tail.IsCompletedSuccessfully) await tail;
     }
 
-    private async Task WriteChainAsync(ChainState next)
-    {
-        var previous = _store.State;
-        _store.State = next;
-        try
-        {
-            await _store.WriteAsync();
-        }
-        catch
-        {
-            _store.State = previous;
-            throw;
-        }
-    }
-
     /// <summary>
     /// True when every journaled batch is applied or being applied without failure; otherwise lets the outstanding
     /// applies settle and applies the whole journal again in order (each grain skips what it already has); false
@@ -433,12 +437,14 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
     /// <summary>The batch's commands grouped per grain, as (grain key, apply).</summary>
     private IEnumerable<(string Key, Func<Task> Apply)> Applies(Batch batch)
     {
+        // Subnets first: an epoch landing's roster write is what the subnet's next operations and epoch wait for; its
+        // hundreds of stake writes to hotkeys come after.
+        foreach (var group in batch.Commands.OfType<SubnetCommandFor>().GroupBy(c => c.Netuid))
+            yield return (SubnetKey(group.Key), () => GrainFactory.GetGrain<ISubnetLedger>(group.Key).ApplyAsync(batch.Seq, [.. group.Select(c => c.Command)]));
         foreach (var group in batch.Commands.OfType<AccountCommand>().GroupBy(c => c.Address))
             yield return ($"a:{group.Key}", () => GrainFactory.GetGrain<IAccountLedger>(group.Key).ApplyAsync(batch.Seq, [.. group.Select(c => c.Change)]));
         foreach (var group in batch.Commands.OfType<HotkeyCommand>().GroupBy(c => c.Address))
             yield return ($"h:{group.Key}", () => GrainFactory.GetGrain<IHotkeyLedger>(group.Key).ApplyAsync(batch.Seq, [.. group.Select(c => c.Change)]));
-        foreach (var group in batch.Commands.OfType<SubnetCommandFor>().GroupBy(c => c.Netuid))
-            yield return (SubnetKey(group.Key), () => GrainFactory.GetGrain<ISubnetLedger>(group.Key).ApplyAsync(batch.Seq, [.. group.Select(c => c.Command)]));
         foreach (var group in batch.Commands.OfType<IndexCommand>().GroupBy(c => (c.Kind, c.Shard)))
         {
             string index = IAddressIndex.KeyOf(group.Key.Kind, group.Key.Shard);
@@ -517,6 +523,9 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
     [LoggerMessage(Level = LogLevel.Warning, Message = "Chain state in storage is newer than this activation's (block {Block}): reloading")]
     private static partial void LogStale(ILogger logger, ulong block);
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Block {Block} took {Ms:0.0} ms: journal catch-up {Journal:0.0}, epoch inputs {Inputs:0.0}, epochs {Epochs:0.0}, landing {Landing:0.0}, commit {Commit:0.0} ({Running} epochs)")]
+    private static partial void LogSlowBlock(ILogger logger, ulong block, double ms, double journal, double inputs, double epochs, double landing, double commit, int running);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Chain resumed at block {Block}")]
     private static partial void LogResumed(ILogger logger, ulong block);
 }
@@ -526,7 +535,7 @@ internal sealed class BlockTimes
 {
     private readonly double[] _ms = new double[4096];
     private long _count;
-    private long _due, _onTime;
+    private long _due, _onTime, _held;
 
     public ulong Produced => (ulong)_count;
 
@@ -534,9 +543,14 @@ internal sealed class BlockTimes
 
     public ulong OnTimeCount => (ulong)_onTime;
 
+    public ulong HeldCount => (ulong)_held;
+
     public double OnTimeRatio => _due == 0 ? 1 : (double)_onTime / _due;
 
     public void Add(double ms) => _ms[_count++ % _ms.Length] = ms;
+
+    /// <summary>A due block held back because production is paused.</summary>
+    public void Held() => _held++;
 
     /// <summary>Slots skipped without a block (counted as due and late).</summary>
     public void Missed(long slots) => _due += slots;

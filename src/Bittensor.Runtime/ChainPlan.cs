@@ -64,6 +64,15 @@ public sealed class ChainPlan(ChainState chain, IStateSource source, ChainRules 
         return s;
     }
 
+    /// <summary>Reads the hotkeys not read yet all at once (an epoch landing touches hundreds: one round trip, not hundreds in a row).</summary>
+    public async ValueTask PrefetchHotkeysAsync(IEnumerable<string> addresses)
+    {
+        var missing = addresses.Where(a => !_hotkeys.ContainsKey(a)).Distinct(StringComparer.Ordinal).ToList();
+        if (missing.Count == 0) return;
+        var states = await Task.WhenAll(missing.Select(a => source.HotkeyAsync(a).AsTask()));
+        for (int i = 0; i < missing.Count; i++) _hotkeys[missing[i]] = states[i];
+    }
+
     public async ValueTask<SubnetState?> SubnetAsync(ushort netuid)
     {
         if (!_subnets.TryGetValue(netuid, out var s)) _subnets[netuid] = s = await source.SubnetAsync(netuid);

@@ -170,6 +170,7 @@ public static class ChainRuntime
         }
         ulong raoEmission = raoServer + raoValidator;
 
+        await plan.PrefetchHotkeysAsync(o.Hotkeys.Where((_, uid) => o.ServerEmission[uid] > 0 || o.ValidatorEmission[uid] > 0).Append(e.OwnerHotkey));
         var credits = new StakeCredits(netuid);
         ulong server = 0, validator = 0, burned = 0;
         for (int uid = 0; uid < o.Hotkeys.Length; uid++)

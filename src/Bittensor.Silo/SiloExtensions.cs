@@ -44,6 +44,11 @@ public static class SiloExtensions
             o.DeleteStateOnClear = true;
         });
 
+    /// <summary>In-memory grain state with Orleans' binary serializer too (the default, JSON, base64-encodes every part).</summary>
+    private static void ConfigureMemoryState(IServiceCollection services) =>
+        services.AddOptions<MemoryGrainStorageOptions>(StorageNames.Chain).Configure<Serializer>((o, serializer) =>
+            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+
     /// <summary>Listens on <paramref name="address"/> unless URLs were configured (--urls, ASPNETCORE_URLS, "Urls").</summary>
     public static void UseDefaultAddress(this WebApplicationBuilder builder, string address)
     {
@@ -99,6 +104,7 @@ public static class SiloExtensions
                 case "Memory":
                     silo.UseLocalhostClustering(siloPort, gatewayPort);
                     silo.AddMemoryGrainStorage(StorageNames.Chain);
+                    ConfigureMemoryState(silo.Services);
                     break;
                 case "AzureTable":
                     string connection = storage.ConnectionString ?? builder.Configuration.GetConnectionString("tables")

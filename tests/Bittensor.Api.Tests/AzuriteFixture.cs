@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using Bittensor.Testing;
 
 namespace Bittensor.Api.Tests;
 
@@ -15,17 +16,17 @@ public class AzuriteFixture : IAsyncLifetime
     /// <summary>Azurite's storage arguments: in memory, or a data folder that survives a restart.</summary>
     protected virtual string[] StorageArgs => ["--inMemoryPersistence"];
 
-    public int Port { get; } = SiloFactory.FreePort();
+    public int Port { get; } = TestChain.FreePort();
 
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;";
 
-    public Task InitializeAsync()
+    public ValueTask InitializeAsync()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Bittensor.Orleans.sln"))) dir = dir.Parent;
         _root = dir?.FullName ?? throw new InvalidOperationException("repository root not found");
-        return StartAsync();
+        return new ValueTask(StartAsync());
     }
 
     /// <summary>Starts Azurite on <see cref="Port"/> and waits until it accepts connections.</summary>
@@ -44,20 +45,21 @@ public class AzuriteFixture : IAsyncLifetime
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
+        var process = _process;
+        await Eventually.UntilAsync(async () =>
         {
+            if (process.HasExited) throw new InvalidOperationException($"Azurite exited with code {process.ExitCode}");
             try
             {
                 using var client = new TcpClient();
                 await client.ConnectAsync("127.0.0.1", Port);
-                return;
+                return true;
             }
-            catch (SocketException) when (DateTime.UtcNow < deadline && !_process.HasExited)
+            catch (SocketException)
             {
-                await Task.Delay(100);
+                return false;
             }
-        }
+        }, $"Azurite to listen on port {Port}");
     }
 
     /// <summary>Stops Azurite gracefully (SIGINT, on which it saves its data folder) and waits for it to exit.</summary>
@@ -74,11 +76,11 @@ public class AzuriteFixture : IAsyncLifetime
         _process = null;
     }
 
-    public virtual Task DisposeAsync()
+    public virtual ValueTask DisposeAsync()
     {
         if (_process is { HasExited: false }) _process.Kill(entireProcessTree: true);
         _process?.Dispose();
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 }
 
@@ -89,7 +91,7 @@ public sealed class PersistentAzuriteFixture : AzuriteFixture
 
     protected override string[] StorageArgs => ["--location", _data];
 
-    public override async Task DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
         try { Directory.Delete(_data, recursive: true); } catch (IOException) { }

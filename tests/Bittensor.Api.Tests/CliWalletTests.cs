@@ -10,13 +10,13 @@ public sealed class CliWalletTests : IAsyncLifetime
     private readonly string _wallets = Directory.CreateTempSubdirectory("cli-wallets-").FullName;
     private HttpMessageHandler _handler = null!;
 
-    public Task InitializeAsync()
+    public ValueTask InitializeAsync()
     {
         _handler = _factory.Server.CreateHandler();
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await _factory.DisposeAsync();
         Directory.Delete(_wallets, recursive: true);

@@ -3,14 +3,13 @@ using Azure.Data.Tables;
 using Bittensor.Grains;
 using Bittensor.Keys;
 using Bittensor.Subnets;
+using Bittensor.Testing;
 using Bittensor.Workers;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
-using Orleans.TestingHost;
 
 namespace Bittensor.Api.Tests;
 
@@ -20,24 +19,16 @@ public sealed class FailoverTests(AzuriteFixture azurite) : IClassFixture<Azurit
     [Fact]
     public async Task KillingASilo_WorkersRecoverWithinSeconds_AndTheAuditHolds()
     {
-        var builder = new InProcessTestClusterBuilder(2);
-        builder.Options.ConfigureFileLogging = false;
-        builder.ConfigureSiloHost((_, host) => host.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = TestChain.Settings("failover", new Dictionary<string, string?>
         {
-            ["Chain:Id"] = "failover",
-            ["Chain:NewSubnetTempo"] = "10",
-            ["Chain:Faucet"] = "true",
-            ["Chain:GenesisIssuance"] = (100_000 * Tao.Rao).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Chain:MinLockCost"] = (100 * Tao.Rao).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Chain:AutoStart"] = "false",
-            ["Chain:TrustClients"] = "true", // the tests drive a private cluster directly
-        }));
-        builder.ConfigureSilo((_, silo) =>
+            ["Chain:BlockTime"] = "00:00:12", // the production default; the test steps the chain
+            ["Chain:GenesisIssuance"] = TestChain.Invariant(100_000 * Tao.Rao),
+        });
+        await using var cluster = TestChain.Cluster(2, settings, silo =>
         {
             silo.AddAzureTableGrainStorage(StorageNames.Chain, o => o.TableServiceClient = new TableServiceClient(azurite.ConnectionString));
             silo.Services.AddOptions<AzureTableStorageOptions>(StorageNames.Chain)
                 .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
-            silo.Services.AddBittensorGrains();
             silo.Configure<ClusterMembershipOptions>(o =>
             {
                 o.ProbeTimeout = TimeSpan.FromSeconds(1);
@@ -45,7 +36,6 @@ public sealed class FailoverTests(AzuriteFixture azurite) : IClassFixture<Azurit
                 o.NumVotesForDeathDeclaration = 1;
             });
         });
-        await using var cluster = builder.Build();
         await cluster.DeployAsync();
         var grains = cluster.Client;
         var chain = grains.GetGrain<IChainGrain>(IChainGrain.Key);

@@ -15,7 +15,7 @@ public sealed class RestApiTests : IClassFixture<RestApiTests.Fixture>
         public HttpClient Http { get; private set; } = null!;
         public ushort Netuid { get; private set; }
 
-        public async Task InitializeAsync()
+        public async ValueTask InitializeAsync()
         {
             Http = Factory.CreateClient();
             await Factory.Ok(new Faucet { Signer = "owner", Amount = 1_000 * Tao.Rao });
@@ -33,7 +33,7 @@ public sealed class RestApiTests : IClassFixture<RestApiTests.Fixture>
             await Factory.Chain.ProduceBlocksAsync(24);
         }
 
-        public async Task DisposeAsync() => await Factory.DisposeAsync();
+        public async ValueTask DisposeAsync() => await Factory.DisposeAsync();
     }
 
     private readonly Fixture _f;

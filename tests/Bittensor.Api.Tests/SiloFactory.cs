@@ -1,5 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
+using Bittensor.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,25 +10,7 @@ public class SiloFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
 
-    public SiloFactory(IDictionary<string, string?>? overrides = null)
-    {
-        _settings = new Dictionary<string, string?>
-        {
-            ["Chain:Id"] = "api-test",
-            ["Chain:BlockTime"] = "00:00:01",
-            ["Chain:NewSubnetTempo"] = "10",
-            ["Chain:Faucet"] = "true",
-            ["Chain:GenesisIssuance"] = (1_000_000 * Tao.Rao).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Chain:MinLockCost"] = (100 * Tao.Rao).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Chain:AutoStart"] = "false",
-            ["Chain:TrustClients"] = "true", // the tests drive a private cluster directly
-            ["Orleans:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Orleans:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Orleans:ClusterId"] = $"test-{Guid.NewGuid():N}",
-            ["Orleans:Dashboard"] = "true",
-        };
-        if (overrides is not null) foreach (var (k, v) in overrides) _settings[k] = v;
-    }
+    public SiloFactory(IDictionary<string, string?>? overrides = null) => _settings = TestChain.HostSettings("api-test", overrides);
 
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
@@ -40,13 +21,6 @@ public class SiloFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Production");
         // UseSetting (not ConfigureAppConfiguration) so that Program sees the values before Build().
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
-    }
-
-    public static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
     public async Task<OpResult> Ok(Operation op)

@@ -16,13 +16,13 @@ public sealed class TransactionTests : IAsyncLifetime
     private readonly KeyPair _validator = KeyPair.Generate(), _validatorHot = KeyPair.Generate();
     private readonly KeyPair _miner = KeyPair.Generate(), _minerHot = KeyPair.Generate();
 
-    public Task InitializeAsync()
+    public ValueTask InitializeAsync()
     {
         _http = _factory.CreateClient();
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _factory.DisposeAsync();
 
     private async Task<ulong> NonceOf(KeyPair key) =>
         (await _http.GetFromJsonAsync<JsonElement>($"/api/accounts/{key.Address}")).GetProperty("nextNonce").GetUInt64();

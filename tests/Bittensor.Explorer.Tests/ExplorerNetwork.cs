@@ -1,12 +1,10 @@
-using System.Globalization;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bittensor.Keys;
 using Bittensor.Silo;
+using Bittensor.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Playwright;
 
@@ -33,7 +31,7 @@ public sealed class ExplorerNetwork : IAsyncLifetime
     public (KeyPair Cold, KeyPair Hot)[] Validators { get; } = [(KeyPair.Generate(), KeyPair.Generate()), (KeyPair.Generate(), KeyPair.Generate())];
     public (KeyPair Cold, KeyPair Hot)[] Miners { get; } = [(KeyPair.Generate(), KeyPair.Generate()), (KeyPair.Generate(), KeyPair.Generate())];
 
-    public string BaseUrl { get; } = $"http://127.0.0.1:{FreePort()}";
+    public string BaseUrl { get; } = $"http://127.0.0.1:{TestChain.FreePort()}";
     public HttpClient Http { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
     public ushort Netuid { get; private set; }
@@ -42,19 +40,18 @@ public sealed class ExplorerNetwork : IAsyncLifetime
     public static string ScreenshotFolder { get; } = Directory.CreateDirectory(
         Environment.GetEnvironmentVariable("EXPLORER_SCREENSHOTS") is { Length: > 0 } s ? s : Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         if (!File.Exists(ChromiumPath))
             throw new InvalidOperationException($"Chromium not found at {ChromiumPath}: the explorer's browser tests need Debian's chromium " +
                 "(apt-get update && apt-get install -y chromium; .ci/run installs it) or CHROMIUM_PATH naming another Chromium.");
-        string Setting(string key, object value) => $"--{key}={Convert.ToString(value, CultureInfo.InvariantCulture)}";
-        _app = SiloApp.Build([
-            "--urls", BaseUrl, "--environment", "Production", "--Orleans:Dashboard=true",
-            Setting("Chain:Id", ChainId), Setting("Chain:BlockTime", TimeSpan.FromSeconds(BlockSeconds)), Setting("Chain:NewSubnetTempo", 10),
-            Setting("Chain:Faucet", true), Setting("Chain:GenesisIssuance", 1_000_000 * Tao.Rao), Setting("Chain:MinLockCost", 100 * Tao.Rao),
-            Setting("Orleans:SiloPort", FreePort()), Setting("Orleans:GatewayPort", FreePort()), Setting("Orleans:ClusterId", $"explorer-{Guid.NewGuid():N}"),
-            Setting("Logging:LogLevel:Default", "Warning"),
-        ]);
+        _app = SiloApp.Build(["--urls", BaseUrl, "--environment", "Production", .. TestChain.ToArgs(TestChain.HostSettings(ChainId, new Dictionary<string, string?>
+        {
+            ["Chain:BlockTime"] = TestChain.Invariant(TimeSpan.FromSeconds(BlockSeconds)),
+            ["Chain:AutoStart"] = "true",
+            ["Chain:TrustClients"] = "false", // the network is built by signed transactions over REST
+            ["Logging:LogLevel:Default"] = "Warning",
+        }))]);
         await _app.StartAsync();
         Http = new HttpClient { BaseAddress = new Uri(BaseUrl) };
         var browserStarting = StartBrowserAsync();
@@ -103,32 +100,18 @@ public sealed class ExplorerNetwork : IAsyncLifetime
         ["version_key"] = 0,
     };
 
-    /// <summary>Waits (polling the API, at most 20 s) until the subnet has recorded at least <paramref name="count"/> epochs.</summary>
-    public async Task WaitForEpochsAsync(int count)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var epochs = await Http.GetFromJsonAsync<JsonElement>($"/api/subnets/{Netuid}/epochs?limit={count}");
-            if (epochs.GetArrayLength() >= count) return;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"subnet {Netuid} recorded {epochs.GetArrayLength()} of {count} epochs in 20 s");
-            await Task.Delay(100);
-        }
-    }
+    /// <summary>Waits (polling the API) until the subnet has recorded at least <paramref name="count"/> epochs.</summary>
+    public Task WaitForEpochsAsync(int count) => Eventually.UntilAsync(
+        async () => (await Http.GetFromJsonAsync<JsonElement>($"/api/subnets/{Netuid}/epochs?limit={count}")).GetArrayLength() >= count,
+        $"subnet {Netuid} to record {count} epochs");
 
-    private async Task<JsonElement> WaitForPermitsAsync(string[] hotkeys)
+    private Task<JsonElement> WaitForPermitsAsync(string[] hotkeys) => Eventually.ValueAsync<JsonElement>(async () =>
     {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var metagraph = await Http.GetFromJsonAsync<JsonElement>($"/api/subnets/{Netuid}/metagraph");
-            var permitted = metagraph.GetProperty("neurons").EnumerateArray()
-                .Where(n => n.GetProperty("validator_permit").GetBoolean()).Select(n => n.GetProperty("hotkey").GetString()).ToHashSet();
-            if (hotkeys.All(permitted.Contains)) return metagraph;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"subnet {Netuid}: validators have no permits after 20 s");
-            await Task.Delay(100);
-        }
-    }
+        var metagraph = await Http.GetFromJsonAsync<JsonElement>($"/api/subnets/{Netuid}/metagraph");
+        var permitted = metagraph.GetProperty("neurons").EnumerateArray()
+            .Where(n => n.GetProperty("validator_permit").GetBoolean()).Select(n => n.GetProperty("hotkey").GetString()).ToHashSet();
+        return hotkeys.All(permitted.Contains) ? metagraph : null;
+    }, $"validator permits on subnet {Netuid}");
 
     public async Task<ulong> BlockAsync() => (await Http.GetFromJsonAsync<JsonElement>("/api/chain")).GetProperty("block").GetUInt64();
 
@@ -143,7 +126,7 @@ public sealed class ExplorerNetwork : IAsyncLifetime
         return JsonDocument.Parse(text).RootElement;
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (Browser is not null) await Browser.DisposeAsync();
         _playwright?.Dispose();
@@ -153,12 +136,5 @@ public sealed class ExplorerNetwork : IAsyncLifetime
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
-using Xunit.Abstractions;
 
 namespace Bittensor.Explorer.Tests;
 
@@ -17,7 +16,7 @@ public sealed partial class ExplorerPageTests(ExplorerNetwork network, ITestOutp
     private IPage _page = null!;
     private readonly List<string> _errors = [];
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         _context = await network.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
         _page = await _context.NewPageAsync();
@@ -25,7 +24,7 @@ public sealed partial class ExplorerPageTests(ExplorerNetwork network, ITestOutp
         _page.PageError += (_, e) => _errors.Add(e);
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await _context.DisposeAsync();
         Assert.True(_errors.Count == 0, "browser errors: " + string.Join(" | ", _errors));

@@ -1,6 +1,6 @@
 using Bittensor.Grains;
 using Bittensor.Grains.Storage;
-using Microsoft.Extensions.Configuration;
+using Bittensor.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
@@ -21,7 +21,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     private ClusterFixture(IReadOnlyDictionary<string, string?> overrides) => _overrides = overrides;
 
-    public const ulong Genesis = 1_000_000 * Tao.Rao;
+    public const ulong Genesis = TestChain.GenesisIssuance;
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
@@ -50,33 +50,19 @@ public sealed class ClusterFixture : IAsyncLifetime
         return created.Netuid!.Value;
     }
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.Options.ConfigureFileLogging = false;
-        builder.ConfigureSiloHost((_, host) => host.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Chain:Id"] = "test",
-            ["Chain:BlockTime"] = "00:00:01",
-            ["Chain:NewSubnetTempo"] = "10",
-            ["Chain:Faucet"] = "true",
-            ["Chain:GenesisIssuance"] = Genesis.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Chain:MinLockCost"] = (100 * Tao.Rao).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Chain:AutoStart"] = "false",
-            ["Chain:TrustClients"] = "true", // the tests drive a private cluster directly
-            ["Chain:EpochWait"] = "00:00:20", // every epoch lands in the block it starts, so stepped tests are deterministic
-        }.Concat(_overrides ?? new Dictionary<string, string?>()).GroupBy(kv => kv.Key).Select(g => g.Last())));
-        builder.ConfigureSilo((_, silo) =>
+        var settings = TestChain.Settings("test", _overrides);
+        settings.TryAdd("Chain:EpochWait", "00:00:20"); // every epoch lands in the block it starts, so stepped tests are deterministic
+        Cluster = TestChain.Cluster(1, settings, silo =>
         {
             silo.AddMemoryGrainStorage(StorageNames.Chain);
-            silo.Services.AddBittensorGrains();
             Faults = silo.Services.AddStorageFaults();
         });
-        Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
 
-    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+    public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
 }
 
 [CollectionDefinition(Name)]

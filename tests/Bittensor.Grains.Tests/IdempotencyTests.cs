@@ -21,9 +21,9 @@ public sealed class SubnetLimitTests : IAsyncLifetime
 {
     private readonly ClusterFixture _fixture = ClusterFixture.With(new Dictionary<string, string?> { ["Chain:MaxSubnets"] = "2" });
 
-    public Task InitializeAsync() => _fixture.InitializeAsync();
+    public ValueTask InitializeAsync() => _fixture.InitializeAsync();
 
-    public Task DisposeAsync() => _fixture.DisposeAsync();
+    public ValueTask DisposeAsync() => _fixture.DisposeAsync();
 
     [Fact]
     public async Task ThirdSubnet_IsRejected_AndChangesNothing()

@@ -10,9 +10,9 @@ public sealed class MaximumSubnetTests : IAsyncLifetime
 
     private readonly ClusterFixture _fixture = ClusterFixture.With(new Dictionary<string, string?> { ["Chain:GenesisIssuance"] = (10_000_000 * Tao.Rao).ToString(System.Globalization.CultureInfo.InvariantCulture) });
 
-    public Task InitializeAsync() => _fixture.InitializeAsync();
+    public ValueTask InitializeAsync() => _fixture.InitializeAsync();
 
-    public Task DisposeAsync() => _fixture.DisposeAsync();
+    public ValueTask DisposeAsync() => _fixture.DisposeAsync();
 
     [Fact]
     public async Task MaximumSubnet_IsStoredInBoundedEntities_AndReadsBackWhole()

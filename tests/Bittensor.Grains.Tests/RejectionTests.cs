@@ -16,7 +16,7 @@ public sealed class RejectionTests(ClusterFixture fixture) : IAsyncLifetime
     private string Miner => _net.Key("miner-hot");
     private string MinerCold => _net.Key("miner-cold");
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         var owner = await _net.Grains.GetGrain<IAccountGrain>(Owner).GetAsync();
         if (owner.Hotkeys.Contains(OwnerHot))
@@ -34,7 +34,7 @@ public sealed class RejectionTests(ClusterFixture fixture) : IAsyncLifetime
         await _net.Chain.ProduceBlocksAsync(12); // one epoch: the validator gets a permit
     }
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     /// <summary>Everything an operation could touch, as comparable JSON.</summary>
     private async Task<string> Snapshot()

@@ -22,9 +22,9 @@ public sealed class RuntimeTwinTests : IAsyncLifetime
 {
     private readonly ClusterFixture _fixture = ClusterFixture.With(new Dictionary<string, string?>());
 
-    public Task InitializeAsync() => _fixture.InitializeAsync();
+    public ValueTask InitializeAsync() => _fixture.InitializeAsync();
 
-    public Task DisposeAsync() => _fixture.DisposeAsync();
+    public ValueTask DisposeAsync() => _fixture.DisposeAsync();
 
     [Fact]
     public async Task TheSameScript_GivesTheSameNetwork_InMemoryAndOnGrains()

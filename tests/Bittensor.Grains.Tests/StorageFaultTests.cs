@@ -10,9 +10,9 @@ public sealed class StorageFaultTests : IAsyncLifetime
 {
     private readonly ClusterFixture _fixture = ClusterFixture.With(new Dictionary<string, string?>());
 
-    public Task InitializeAsync() => _fixture.InitializeAsync();
+    public ValueTask InitializeAsync() => _fixture.InitializeAsync();
 
-    public Task DisposeAsync() => _fixture.DisposeAsync();
+    public ValueTask DisposeAsync() => _fixture.DisposeAsync();
 
     private StorageFaults Faults => _fixture.Faults;
 

@@ -15,7 +15,7 @@ namespace Bittensor.Cli.Commands;
 internal static class NetworkBench
 {
     public static readonly string[] Options =
-        ["subnets", "uids", "validators", "storage", "block-time", "seconds", "tempo", "weights-rate-limit", "readers", "signers"];
+        ["subnets", "uids", "validators", "storage", "block-time", "seconds", "warmup", "tempo", "weights-rate-limit", "readers", "signers"];
 
     private const ulong Rao = TaoAmount.Rao;
 
@@ -31,7 +31,7 @@ internal static class NetworkBench
     private const string Verb = "bench network";
 
     /// <summary>The parameters of one run.</summary>
-    private sealed record Parameters(int Subnets, int Uids, int Validators, string Storage, TimeSpan BlockTime, double Seconds,
+    private sealed record Parameters(int Subnets, int Uids, int Validators, string Storage, TimeSpan BlockTime, double Seconds, double Warmup,
         ulong Tempo, ulong RateLimit, int Readers, int Signers, bool Json)
     {
         public static Parameters From(CliArgs args)
@@ -49,12 +49,15 @@ internal static class NetworkBench
                     || blockTime < TimeSpan.FromMilliseconds(10) || blockTime > TimeSpan.FromMinutes(1)))
                 throw new UsageException($"{Verb}: '--block-time' must be a time span in 00:00:00.010..00:01:00, got '{bt}'");
             double seconds = args.Double("seconds", 10, 1, 3600);
+            // The load runs this long before the window opens: the first round of set_weights (every validator at once) and
+            // the JIT's tiering are behind it when measuring starts.
+            double warmup = args.Double("warmup", Math.Min(10, seconds / 2), 0, 600);
             // By default one epoch per block on average across the subnets, well under the chain's per-block epoch limit (2 by default).
             ulong tempo = (ulong)args.Int("tempo", Math.Max(10, subnets), 1, 50_400);
             ulong rateLimit = (ulong)args.Int("weights-rate-limit", (int)tempo, 0, 50_400);
             int readers = args.Int("readers", 2, 1, 64);
             int signers = args.Int("signers", 32, 1, 256);
-            var p = new Parameters(subnets, uids, validators, storage, blockTime, seconds, tempo, rateLimit, readers, signers, args.Flag("json"));
+            var p = new Parameters(subnets, uids, validators, storage, blockTime, seconds, warmup, tempo, rateLimit, readers, signers, args.Flag("json"));
             if (p.GenesisIssuance >= 20_000_000 * Rao)
                 throw new UsageException($"{Verb}: '--subnets' × '--validators' needs more TAO than the supply allows (at most about 20M TAO: {LockRao / Rao} per subnet, {StakeRao / Rao} per validator)");
             return p;
@@ -114,7 +117,7 @@ internal static class NetworkBench
 
         // The idle silo: /health with every reader loop on it, before any subnet exists.
         await stderr.WriteLineAsync($"{Verb}: silo at {host.Address}; measuring idle /health");
-        var clock = new ChainClock(p.BlockTime);
+        var clock = new ChainClock();
         await ReadLoops.RunAsync(http, clock, 3 * p.Readers, 0, 0, TimeSpan.FromSeconds(0.5), cancellationToken);
         var idle = await ReadLoops.RunAsync(http, clock, 3 * p.Readers, 0, 0, TimeSpan.FromSeconds(2), cancellationToken);
 
@@ -122,7 +125,7 @@ internal static class NetworkBench
         using var network = await BenchNetwork.SetUpAsync(client, chainId, p.Subnets, p.Uids, p.Validators, p.Signers,
             new BenchNetwork.Economics(p.OwnerFunds, p.RegistrarFunds, StakeRao, BurnRao), p.RateLimit, p.BlockTime, stderr, cancellationToken);
         double setupSeconds = setup.Elapsed.TotalSeconds;
-        await stderr.WriteLineAsync($"{Verb}: set up in {setupSeconds:0.0} s; measuring for {p.Seconds:0.#} s");
+        await stderr.WriteLineAsync($"{Verb}: set up in {setupSeconds:0.0} s; warming up for {p.Warmup:0.#} s, then measuring for {p.Seconds:0.#} s");
 
         var window = await MeasureAsync(p, http, client, network, clock, cancellationToken);
         if (window.Tx.FirstRejection is { } rejection) await stderr.WriteLineAsync($"{Verb}: {window.Tx.Rejected} set_weights refused, first: {rejection}");
@@ -134,17 +137,27 @@ internal static class NetworkBench
 
     /// <summary>What the timed window measured.</summary>
     private sealed record Window(double Seconds, ulong Blocks, long? Epochs, double? StepP50, double? StepP99, double? OnTime,
-        ValidatorLoops.Counts Tx, ReadLoops.Counts Reads);
+        ValidatorLoops.Counts Tx, ReadLoops.Rates Reads);
 
     private static async Task<Window> MeasureAsync(Parameters p, HttpClient http, NetworkClient client, BenchNetwork network, ChainClock clock,
         CancellationToken cancellationToken)
     {
+        // Reads use as many loops as the idle /health measure did (3 × readers), all on one route at a time.
+        int loops = 3 * p.Readers;
+        if (p.Warmup > 0)
+        {
+            var warmup = TimeSpan.FromSeconds(p.Warmup);
+            await Task.WhenAll(ValidatorLoops.RunAsync(network, clock, p.RateLimit, warmup, cancellationToken),
+                ReadLoops.RotatingAsync(http, loops, network.Netuids, warmup, cancellationToken),
+                ReadLoops.ClockAsync(http, clock, p.BlockTime, warmup, cancellationToken));
+        }
         var (block0, stats0, epochs0) = await SnapshotAsync(http, client, cancellationToken);
         clock.Observe(block0);
         var clockTime = Stopwatch.StartNew();
         var duration = TimeSpan.FromSeconds(p.Seconds);
         var validators = ValidatorLoops.RunAsync(network, clock, p.RateLimit, duration, cancellationToken);
-        var reads = ReadLoops.RunAsync(http, clock, p.Readers, p.Readers, p.Readers, duration, cancellationToken, network.Netuids);
+        var reads = ReadLoops.RotatingAsync(http, loops, network.Netuids, duration, cancellationToken);
+        await ReadLoops.ClockAsync(http, clock, p.BlockTime, duration, cancellationToken);
         var tx = await validators;
         var readCounts = await reads;
         var (block1, stats1, epochs1) = await SnapshotAsync(http, client, cancellationToken);
@@ -188,7 +201,6 @@ internal static class NetworkBench
     {
         double PerSecond(long count, double seconds) => Math.Round(count / seconds, 1);
         double TxPerSecond(long count) => PerSecond(count, w.Tx.Seconds);
-        double ReadsPerSecond(long count) => PerSecond(count, w.Reads.Seconds);
         double blocksPerSecond = Math.Round(w.Blocks / w.Seconds, 2);
         var result = new JsonObject
         {
@@ -215,10 +227,17 @@ internal static class NetworkBench
             ["tx_rejected"] = w.Tx.Rejected,
             ["reads_per_s"] = new JsonObject
             {
-                ["health"] = ReadsPerSecond(w.Reads.Health),
-                ["chain"] = ReadsPerSecond(w.Reads.Chain),
-                ["metagraph"] = ReadsPerSecond(w.Reads.Metagraph),
+                ["health"] = Math.Round(w.Reads.Health, 1),
+                ["chain"] = Math.Round(w.Reads.Chain, 1),
+                ["metagraph"] = Math.Round(w.Reads.Metagraph, 1),
             },
+            ["reads_vs_idle_health"] = new JsonObject
+            {
+                ["chain"] = Math.Round(w.Reads.Chain / idleHealth, 3),
+                ["metagraph"] = Math.Round(w.Reads.Metagraph / idleHealth, 3),
+            },
+            ["read_loops"] = 3 * p.Readers,
+            ["warmup_s"] = p.Warmup,
             ["read_errors"] = w.Reads.Errors,
             ["idle_health_per_s"] = Math.Round(idleHealth, 1),
             ["audit_ok"] = auditOk,
@@ -239,7 +258,7 @@ internal static class NetworkBench
         await stdout.WriteLineAsync($"  blocks      {w.Blocks} ({blocksPerSecond:0.##}/s), step p50/p99 {Optional(w.StepP50, "0.##")}/{Optional(w.StepP99, "0.##")} ms, " +
             $"on time {Optional(w.OnTime, "0.###")}, epochs {Optional(w.Epochs, "0")}");
         await stdout.WriteLineAsync($"  set_weights {w.Tx.Accepted} accepted ({TxPerSecond(w.Tx.Accepted)}/s), {w.Tx.RateLimited} rate-limited, {w.Tx.Rejected} rejected");
-        await stdout.WriteLineAsync($"  reads/s     /health {ReadsPerSecond(w.Reads.Health)}, /api/chain {ReadsPerSecond(w.Reads.Chain)}, metagraph {ReadsPerSecond(w.Reads.Metagraph)}" +
+        await stdout.WriteLineAsync($"  reads/s     /health {w.Reads.Health:0.#}, /api/chain {w.Reads.Chain:0.#}, metagraph {w.Reads.Metagraph:0.#}" +
             $" (idle /health {idleHealth:0.#}; {w.Reads.Errors} errors)");
         await stdout.WriteLineAsync($"  audit       {(auditOk ? "ok" : "FAILED")}");
     }

@@ -94,6 +94,9 @@ internal sealed class NetworkBenchHost : IAsyncDisposable
                 {
                     o.Rules.Clear();
                     o.Rules.Add(new LoggerFilterRule(null, null, null, (_, _, level) => level >= LogLevel.Warning && !host._stopping));
+                    // BENCH_TRACE_SLOW_BLOCKS=1: every block slower than the block time, with where its time went.
+                    if (Environment.GetEnvironmentVariable("BENCH_TRACE_SLOW_BLOCKS") == "1")
+                        o.Rules.Add(new LoggerFilterRule(null, "Bittensor.Grains.ChainGrain", LogLevel.Debug, null));
                 });
             });
             await host._silo.StartAsync(cancellationToken);

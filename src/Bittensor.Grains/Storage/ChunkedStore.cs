@@ -33,7 +33,12 @@ public sealed class ChunkBlob
 /// at once when possible (otherwise they are unreferenced garbage an offline scan may remove).
 /// </para>
 /// </summary>
-public sealed class ChunkedStore(IGrainStorage storage, string name, GrainId grainId)
+/// <param name="storage">The grain storage the entities go to.</param>
+/// <param name="name">The state's name; chunk entities are named after it.</param>
+/// <param name="grainId">The grain whose state this is.</param>
+/// <param name="inlineLimit">Per part, the largest size kept inline in the head (default <see cref="InlinePartBytes"/>):
+/// a part written with every write is cheaper inline (one entity write) than in a chunk (three).</param>
+public sealed class ChunkedStore(IGrainStorage storage, string name, GrainId grainId, Func<string, int>? inlineLimit = null)
 {
     /// <summary>Largest chunk entity payload.</summary>
     public const int ChunkBytes = 256 * 1024;
@@ -109,7 +114,7 @@ public sealed class ChunkedStore(IGrainStorage storage, string name, GrainId gra
         long inline = 0;
         foreach (var (part, r) in next.Parts.Where(kv => kv.Value.Inline is not null).OrderBy(kv => kv.Value.Length).ThenBy(kv => kv.Key, StringComparer.Ordinal).ToList())
         {
-            if (r.Length <= InlinePartBytes && inline + r.Length <= InlineHeadBytes)
+            if (r.Length <= (inlineLimit?.Invoke(part) ?? InlinePartBytes) && inline + r.Length <= InlineHeadBytes)
             {
                 inline += r.Length;
                 continue;

@@ -13,8 +13,8 @@ public abstract class StoredGrain : Grain
 
     protected Serializer Serializer => ServiceProvider.GetRequiredService<Serializer>();
 
-    protected ChunkedStore OpenStore(string name) =>
-        new(ServiceProvider.GetRequiredService<ChainStorage>().Storage, name, this.GetGrainId());
+    protected ChunkedStore OpenStore(string name, Func<string, int>? inlineLimit = null) =>
+        new(ServiceProvider.GetRequiredService<ChainStorage>().Storage, name, this.GetGrainId(), inlineLimit);
 
     /// <summary>Throws when an earlier failure left this activation's memory ahead of storage.</summary>
     protected void EnsureUsable()

@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Bittensor.Grains;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+
+namespace Bittensor.Testing;
+
+/// <summary>
+/// The one configuration of the test silos: a development chain stepped by the tests (no clock unless a test starts it),
+/// 1 s blocks, tempo 10, a faucet, 1,000,000 τ of genesis issuance and a 100 τ minimum lock; tests override single keys.
+/// </summary>
+public static class TestChain
+{
+    /// <summary>Genesis issuance of a test chain, rao.</summary>
+    public const ulong GenesisIssuance = 1_000_000 * Tao.Rao;
+
+    /// <summary>The chain settings (section <c>Chain</c>) of a test chain named <paramref name="chainId"/>, then <paramref name="overrides"/>.</summary>
+    public static Dictionary<string, string?> Settings(string chainId, IEnumerable<KeyValuePair<string, string?>>? overrides = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Chain:Id"] = chainId,
+            ["Chain:BlockTime"] = "00:00:01",
+            ["Chain:NewSubnetTempo"] = "10",
+            ["Chain:Faucet"] = "true",
+            ["Chain:GenesisIssuance"] = Invariant(GenesisIssuance),
+            ["Chain:MinLockCost"] = Invariant(100 * Tao.Rao),
+            ["Chain:AutoStart"] = "false",
+            ["Chain:TrustClients"] = "true", // the tests drive a private cluster directly
+        };
+        foreach (var (key, value) in overrides ?? []) settings[key] = value;
+        return settings;
+    }
+
+    /// <summary>
+    /// <see cref="Settings"/> for a whole host (silo, REST API, dashboard): free Orleans ports and a cluster of its own,
+    /// then <paramref name="overrides"/>.
+    /// </summary>
+    public static Dictionary<string, string?> HostSettings(string chainId, IEnumerable<KeyValuePair<string, string?>>? overrides = null)
+    {
+        var settings = Settings(chainId);
+        settings["Orleans:SiloPort"] = Invariant(FreePort());
+        settings["Orleans:GatewayPort"] = Invariant(FreePort());
+        settings["Orleans:ClusterId"] = $"test-{Guid.NewGuid():N}";
+        settings["Orleans:Dashboard"] = "true";
+        foreach (var (key, value) in overrides ?? []) settings[key] = value;
+        return settings;
+    }
+
+    /// <summary>Settings as command-line arguments (<c>--Key=value</c>), for hosts built from <c>args</c>.</summary>
+    public static string[] ToArgs(IEnumerable<KeyValuePair<string, string?>> settings) =>
+        [.. settings.Select(kv => $"--{kv.Key}={kv.Value}")];
+
+    /// <summary>
+    /// An in-process Orleans cluster of <paramref name="silos"/> silos running the Bittensor grains with
+    /// <paramref name="settings"/>; <paramref name="configure"/> adds grain storage and anything else a test needs.
+    /// </summary>
+    public static InProcessTestCluster Cluster(int silos, IReadOnlyDictionary<string, string?> settings, Action<ISiloBuilder> configure)
+    {
+        var builder = new InProcessTestClusterBuilder((short)silos);
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureSiloHost((_, host) => host.Configuration.AddInMemoryCollection(settings));
+        builder.ConfigureSilo((_, silo) =>
+        {
+            configure(silo);
+            silo.Services.AddBittensorGrains();
+        });
+        return builder.Build();
+    }
+
+    /// <summary>A TCP port free on the loopback interface now.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>A value as configuration text (invariant culture).</summary>
+    public static string Invariant(object value) => Convert.ToString(value, CultureInfo.InvariantCulture)!;
+}
