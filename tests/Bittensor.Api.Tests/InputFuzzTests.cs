@@ -16,13 +16,13 @@ public sealed class InputFuzzTests : IAsyncLifetime
     private readonly SiloFactory _factory = new();
     private HttpClient _http = null!;
 
-    public Task InitializeAsync()
+    public ValueTask InitializeAsync()
     {
         _http = _factory.CreateClient();
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _factory.DisposeAsync();
 
     /// <summary>JSON string literals (escapes included, quotes excluded) that have broken text handling somewhere.</summary>
     private static readonly string[] Texts =

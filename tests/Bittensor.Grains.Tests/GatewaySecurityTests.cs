@@ -14,9 +14,9 @@ public sealed class GatewaySecurityTests : IAsyncLifetime
 {
     private readonly ClusterFixture _fixture = ClusterFixture.With(new Dictionary<string, string?> { ["Chain:TrustClients"] = "false" });
 
-    public Task InitializeAsync() => _fixture.InitializeAsync();
+    public ValueTask InitializeAsync() => _fixture.InitializeAsync();
 
-    public Task DisposeAsync() => _fixture.DisposeAsync();
+    public ValueTask DisposeAsync() => _fixture.DisposeAsync();
 
     private IGrainFactory Silo => _fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IGrainFactory>();
 
