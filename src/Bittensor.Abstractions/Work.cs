@@ -12,10 +12,33 @@ public sealed record Challenge(
     [property: Id(4)] int Horizon,
     [property: Id(5)] ushort Netuid,
     [property: Id(6)] string Validator,
-    [property: Id(7)] string Signature = "")
+    [property: Id(7)] string Signature = "",
+    [property: Id(8)] string Miner = "",
+    [property: Id(9)] long ExpiresUnixMs = 0)
 {
-    /// <summary>The bytes the validator signs: everything the miner's work depends on (revealed data derives from the seed).</summary>
-    public byte[] SigningBytes() => System.Text.Encoding.UTF8.GetBytes($"challenge|{Task}|{Netuid}|{Seed}|{Size}|{Horizon}|{Validator}");
+    /// <summary>Largest <see cref="Size"/> a miner accepts (a matrix side, or revealed points).</summary>
+    public const int MaxSize = 4096;
+
+    /// <summary>Largest <see cref="Horizon"/> a miner accepts.</summary>
+    public const int MaxHorizon = 1024;
+
+    /// <summary>
+    /// The bytes the validator signs: every field — the revealed data by its SHA-256 — the target miner and the expiry,
+    /// so a challenge cannot be altered, redirected to another miner, or replayed later.
+    /// </summary>
+    public byte[] SigningBytes()
+    {
+        var data = new byte[Data.Length * sizeof(double)];
+        System.Runtime.InteropServices.MemoryMarshal.AsBytes(Data.AsSpan()).CopyTo(data);
+        string digest = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(data));
+        return System.Text.Encoding.UTF8.GetBytes(
+            $"challenge|{Task}|{Netuid}|{Seed}|{Size}|{Horizon}|{Validator}|{Miner}|{ExpiresUnixMs}|{digest}");
+    }
+
+    /// <summary>Whether the challenge is addressed to <paramref name="miner"/>, unexpired at <paramref name="nowUnixMs"/>, and within the size bounds.</summary>
+    public bool IsAdmissible(string miner, long nowUnixMs) =>
+        Miner == miner && nowUnixMs <= ExpiresUnixMs && Size is >= 0 and <= MaxSize && Horizon is >= 0 and <= MaxHorizon
+        && Data.Length <= 4 * MaxSize && Task.Length <= 64 && Validator.Length <= 64;
 }
 
 /// <summary>A miner's answer.</summary>
