@@ -46,6 +46,7 @@ public static class TestChain
         settings["Orleans:GatewayPort"] = Invariant(FreePort());
         settings["Orleans:ClusterId"] = $"test-{Guid.NewGuid():N}";
         settings["Orleans:Dashboard"] = "true";
+        settings["Api:Swagger"] = "true";
         foreach (var (key, value) in overrides ?? []) settings[key] = value;
         return settings;
     }
