@@ -16,7 +16,7 @@ public static class TransactionsApi
 
     public static IEndpointRouteBuilder MapTransactionsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/transactions").WithTags("transactions");
+        var api = app.MapGroup("/api/transactions").WithTags("transactions").RequireRateLimiting(RateLimits.WritePolicy);
         api.MapPost("", Submit).WithName("SubmitTransaction")
             .WithSummary("Submit a signed transaction {signer, payload, signature}; payload = {chain, nonce, call, args}")
             .Accepts<TransactionBody>("application/json");
@@ -29,10 +29,11 @@ public static class TransactionsApi
     /// <summary>The request body.</summary>
     public sealed record TransactionBody(string Signer, string Payload, string? Signature);
 
-    public static async Task<IResult> Submit(HttpContext context, IGrainFactory grains)
+    public static async Task<IResult> Submit(HttpContext context, IGrainFactory grains, SignerLimiter limiter)
     {
         var (body, error) = await ReadAsync(context);
         if (error is not null) return error;
+        if (limiter.Check(body!.Signer) is { } limited) return limited;
         var outcome = await grains.GetGrain<ITransactionsGrain>(0).SubmitAsync(body!.Signer, body.Payload, body.Signature);
         if (outcome.Status == StatusCodes.Status503ServiceUnavailable) context.Response.Headers.RetryAfter = "1";
         if (!outcome.Ok) return Problem(outcome.Status, outcome.Code!, outcome.Message!, outcome.NextAllowedBlock);
@@ -43,10 +44,11 @@ public static class TransactionsApi
         });
     }
 
-    public static async Task<IResult> Preflight(HttpContext context, IGrainFactory grains)
+    public static async Task<IResult> Preflight(HttpContext context, IGrainFactory grains, SignerLimiter limiter)
     {
         var (body, error) = await ReadAsync(context);
         if (error is not null) return error;
+        if (limiter.Check(body!.Signer) is { } limited) return limited;
         var report = await grains.GetGrain<ITransactionsGrain>(0).PreflightAsync(body!.Signer, body.Payload, body.Signature);
         return TypedResults.Ok(new
         {
