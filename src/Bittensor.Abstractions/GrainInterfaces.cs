@@ -22,6 +22,16 @@ public interface IChainGrain : IGrainWithIntegerKey
     /// <summary>Validates and applies an operation atomically; a rejection names the rule and changes nothing.</summary>
     [Alias("Execute")] Task<OpResult> ExecuteAsync(Operation operation);
 
+    /// <summary>
+    /// As <see cref="ExecuteAsync"/>, but returns once the operation is journaled (durable), without holding the chain
+    /// while the grains it changes apply it: the caller then waits with <see cref="WaitAppliedAsync"/>, interleaved, so
+    /// that a slow store holds one caller, not the chain and every other caller.
+    /// </summary>
+    [Alias("Journal")] Task<JournaledOp> JournalAsync(Operation operation);
+
+    /// <summary>Completes when the journaled batch <paramref name="seq"/> is applied to every grain it changes (or has failed to be: it is applied again before anything else).</summary>
+    [Alias("WaitApplied"), AlwaysInterleave] Task WaitAppliedAsync(long seq);
+
     /// <summary>Every rule the operation would break now (empty when it would be applied), changing nothing.</summary>
     [Alias("Preflight")] Task<ImmutableArray<RuleFailure>> PreflightAsync(Operation operation);
 

@@ -1,7 +1,7 @@
 namespace Bittensor.Cli;
 
-/// <summary>The <c>bittensor</c> command line (see <see cref="CliApp.Usage"/>).</summary>
+/// <summary>The <c>bittensor</c> command line (<c>bittensor --help</c>, <c>bittensor VERB --help</c>).</summary>
 internal static class EntryPoint
 {
-    private static Task<int> Main(string[] args) => CliApp.RunAsync(args, Console.Out, Console.Error);
+    private static Task<int> Main(string[] args) => CliApp.RunAsync(args, CliHost.ForProcess());
 }

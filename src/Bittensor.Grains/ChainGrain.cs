@@ -33,7 +33,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
     /// <summary>Background grain applies in flight at once: storage is not flooded (a flooded store answers late — the
     /// chain's own journal write waits behind whatever is in flight — and a write that times out on the client but lands
     /// on the server is an ambiguous write).</summary>
-    private readonly SemaphoreSlim _applySlots = new(8);
+    private readonly SemaphoreSlim _applySlots = new(16);
     /// <summary>Per journaled batch, all of its applies.</summary>
     private readonly Dictionary<long, Task> _batches = [];
     private string? _pauseReason;
@@ -136,11 +136,31 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
 
     // ---- writes ----
 
-    public async Task<OpResult> ExecuteAsync(Operation operation)
+    public async Task<OpResult> ExecuteAsync(Operation operation) => (await PlanAsync(operation, Apply.Await)).Result;
+
+    public Task<JournaledOp> JournalAsync(Operation operation) => PlanAsync(operation, Apply.Detached);
+
+    public async Task WaitAppliedAsync(long seq)
+    {
+        if (!_batches.TryGetValue(seq, out var applied)) return;
+        try
+        {
+            await applied;
+        }
+        catch (Exception)
+        {
+            // Journaled: the next call or tick sees the failed apply, pauses, and applies the journal again.
+        }
+    }
+
+    /// <summary>How a journaled batch's applies are run: awaited by the call, handed to the caller, or in the background.</summary>
+    private enum Apply { Await, Detached, Background }
+
+    private async Task<JournaledOp> PlanAsync(Operation operation, Apply apply)
     {
         ArgumentNullException.ThrowIfNull(operation);
         await ProduceDueBlocksAsync();
-        if (!await TryEnsureAppliedAsync()) return Unavailable();
+        if (!await TryEnsureAppliedAsync()) return new(Unavailable(), 0);
         var plan = NewPlan();
         OpResult result;
         try
@@ -150,22 +170,22 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
         catch (OverflowException)
         {
             Discard(plan);
-            return OpResult.Fail(Codes.ArithmeticOverflow, "an amount would leave the range of a u64; nothing was changed", _state.Block);
+            return new(OpResult.Fail(Codes.ArithmeticOverflow, "an amount would leave the range of a u64; nothing was changed", _state.Block), 0);
         }
         catch (Exception e) when (e is not ArgumentException)
         {
             // Reading a grain failed (its storage is down, or its silo is failing over): nothing was planned that is kept.
             Discard(plan);
             Pause(e);
-            return Unavailable();
+            return new(Unavailable(), 0);
         }
         if (!result.Ok)
         {
             Discard(plan);
-            return result;
+            return new(result, 0);
         }
-        if (!await CommitAsync(plan)) return Unavailable();
-        return result with { Block = _state.Block };
+        if (!await CommitAsync(plan, apply)) return new(Unavailable(), 0);
+        return new(result with { Block = _state.Block }, _state.Seq);
     }
 
     public async Task<ImmutableArray<RuleFailure>> PreflightAsync(Operation operation)
@@ -288,7 +308,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
             Pause(e);
             return false;
         }
-        if (!await CommitAsync(plan, wait)) return false;
+        if (!await CommitAsync(plan, wait ? Apply.Await : Apply.Background)) return false;
         long committed = Stopwatch.GetTimestamp();
         _times.Add(Stopwatch.GetElapsedTime(started, committed).TotalMilliseconds);
         if (Stopwatch.GetElapsedTime(begun, committed) > O.BlockTime && logger.IsEnabled(LogLevel.Debug))
@@ -305,11 +325,13 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
     private ChainPlan NewPlan() => new(_state.Clone(), this, _rules);
 
     /// <summary>
-    /// Journals the plan with the chain's new state in one write, then applies it to the grains it addresses — awaited
-    /// when <paramref name="wait"/> (operations: their caller reads its own writes), in the background otherwise (clock
-    /// blocks: an epoch landing's hundreds of stake writes do not hold the next block). False when nothing was stored.
+    /// Journals the plan with the chain's new state in one write, then applies it to the grains it addresses: awaited
+    /// (<see cref="Apply.Await"/>: the caller reads its own writes), left for the caller to wait for outside the chain's
+    /// turn (<see cref="Apply.Detached"/>: signed transactions), or in the background a few at a time
+    /// (<see cref="Apply.Background"/>: clock blocks — an epoch landing's hundreds of stake writes do not hold the next
+    /// block). False when nothing was stored.
     /// </summary>
-    private async Task<bool> CommitAsync(ChainPlan plan, bool wait = true)
+    private async Task<bool> CommitAsync(ChainPlan plan, Apply apply = Apply.Await)
     {
         var batch = plan.ToBatch();
         var next = plan.Chain;
@@ -328,8 +350,8 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
         foreach (long seq in _batches.Keys.Where(seq => Applied(seq) && next.Journal.All(b => b.Seq != seq)).ToList()) _batches.Remove(seq);
         _state = next;
         _published = null;
-        var applied = Schedule(batch, throttled: !wait);
-        if (!wait)
+        var applied = Schedule(batch, throttled: apply == Apply.Background);
+        if (apply != Apply.Await)
         {
             Resume(); // storage took the journal; a failing background apply pauses the chain again at the next call
             return true;

@@ -35,7 +35,9 @@ public sealed class TransactionsGrain : Grain, ITransactionsGrain
             return Fail(400, "InvalidArgs", e.Message);
         }
         if (op is null) return Fail(400, "UnknownCall", $"unknown call '{parsed.Call}'; calls: {string.Join(", ", Calls.Names)}");
-        var result = await Chain.ExecuteAsync(op);
+        // Journaled, then applied while the chain goes on with other callers; answered once applied (read your writes).
+        var (result, seq) = await Chain.JournalAsync(op);
+        if (seq > 0) await Chain.WaitAppliedAsync(seq);
         if (!result.Ok) return Fail(StatusOf(result.Code!), result.Code!, result.Message!, result.NextAllowedBlock, result.Block);
         return new TransactionOutcome { Status = 200, Block = result.Block, Netuid = result.Netuid, Uid = result.Uid, Amount = result.Amount };
     }

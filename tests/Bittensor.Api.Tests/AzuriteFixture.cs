@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using Bittensor.Testing;
 
 namespace Bittensor.Api.Tests;
 
@@ -23,9 +22,7 @@ public class AzuriteFixture : IAsyncLifetime
 
     public ValueTask InitializeAsync()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Bittensor.Orleans.sln"))) dir = dir.Parent;
-        _root = dir?.FullName ?? throw new InvalidOperationException("repository root not found");
+        _root = Repository.Root;
         return new ValueTask(StartAsync());
     }
 
@@ -59,7 +56,7 @@ public class AzuriteFixture : IAsyncLifetime
             {
                 return false;
             }
-        }, $"Azurite to listen on port {Port}");
+        }, $"Azurite to listen on port {Port}", TimeSpan.FromSeconds(120)); // node's start-up crawls when the cores are busy
     }
 
     /// <summary>Stops Azurite gracefully (SIGINT, on which it saves its data folder) and waits for it to exit.</summary>

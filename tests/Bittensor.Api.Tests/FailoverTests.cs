@@ -3,7 +3,6 @@ using Azure.Data.Tables;
 using Bittensor.Grains;
 using Bittensor.Keys;
 using Bittensor.Subnets;
-using Bittensor.Testing;
 using Bittensor.Workers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -5,7 +5,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bittensor.Keys;
 using Bittensor.Runtime;
-using Bittensor.Testing;
 
 namespace Bittensor.Api.Tests;
 

@@ -88,7 +88,14 @@ public sealed class ExplorerNetwork : IAsyncLifetime
         int UidOf(KeyPair hot) => metagraph.GetProperty("neurons").EnumerateArray().Single(n => n.GetProperty("hotkey").GetString() == hot.Address).GetProperty("uid").GetInt32();
         int[] miners = Miners.Select(m => UidOf(m.Hot)).ToArray();
         await Send(Validators[0].Hot, "set_weights", Weights(miners, [65535, 20000]));
-        await Send(Validators[1].Hot, "set_weights", Weights(miners, [10000, 65535]));
+        var weighted = await Send(Validators[1].Hot, "set_weights", Weights(miners, [10000, 65535]));
+        // Epochs that started after both weights were set (their inputs include them): the viewer's latest epoch is one.
+        ulong setAt = weighted.GetProperty("block").GetUInt64();
+        await Eventually.UntilAsync(async () =>
+        {
+            var latest = await Http.GetFromJsonAsync<JsonElement>($"/api/subnets/{Netuid}/epochs?limit=1");
+            return latest.GetArrayLength() == 1 && latest[0].GetProperty("block").GetUInt64() > setAt;
+        }, $"subnet {Netuid} to record an epoch after block {setAt}");
         await WaitForEpochsAsync(4);
     }
 

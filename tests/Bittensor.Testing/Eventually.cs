@@ -6,8 +6,8 @@ namespace Bittensor.Testing;
 /// </summary>
 public static class Eventually
 {
-    /// <summary>The default deadline: generous, for 2 shared cores.</summary>
-    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    /// <summary>The default deadline: generous, for 2 cores shared with other builds.</summary>
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(50);
 

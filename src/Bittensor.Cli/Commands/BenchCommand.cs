@@ -11,7 +11,7 @@ namespace Bittensor.Cli.Commands;
 /// </summary>
 internal static class BenchCommand
 {
-    public static async Task<int> RunAsync(CliArgs args, TextWriter stdout)
+    public static async Task<int> RunAsync(VerbOptions args, TextWriter stdout)
     {
         int uids = args.Int("uids", 0, 1, YumaEpoch.MaxUids);
         if (uids == 0) throw new UsageException("bench epoch: missing required option '--uids'");

@@ -6,7 +6,7 @@ namespace Bittensor.Cli.Commands;
 /// <summary><c>block-emission --issuance RAO</c> or <c>--cases FILE</c> (yuma-block-emission/1).</summary>
 internal static class BlockEmissionCommand
 {
-    public static async Task<int> RunAsync(CliArgs args, TextWriter stdout)
+    public static async Task<int> RunAsync(VerbOptions args, TextWriter stdout)
     {
         string? cases = args.Get("cases");
         if (cases is null)

@@ -6,7 +6,7 @@ namespace Bittensor.Cli.Commands;
 /// <summary><c>epoch --cases FILE [--arithmetic exact|fast|naive] [--output FILE]</c>: runs a yuma-epoch-cases/1 document.</summary>
 internal static class EpochCommand
 {
-    public static async Task<int> RunAsync(CliArgs args, TextWriter stdout)
+    public static async Task<int> RunAsync(VerbOptions args, TextWriter stdout)
     {
         string path = args.Require("cases");
         var arithmetic = args.Get("arithmetic") switch

@@ -34,7 +34,7 @@ internal static class NetworkBench
     private sealed record Parameters(int Subnets, int Uids, int Validators, string Storage, TimeSpan BlockTime, double Seconds, double Warmup,
         ulong Tempo, ulong RateLimit, int Readers, int Signers, bool Json)
     {
-        public static Parameters From(CliArgs args)
+        public static Parameters From(VerbOptions args)
         {
             int subnets = args.Int("subnets", 0, 1, 128);
             if (subnets == 0) throw new UsageException($"{Verb}: missing required option '--subnets' (1..128)");
@@ -72,7 +72,7 @@ internal static class NetworkBench
         public ulong GenesisIssuance => (ulong)Subnets * OwnerFunds + (ulong)Signers * RegistrarFunds + 1_000 * Rao;
     }
 
-    public static async Task<int> RunAsync(CliArgs args, TextWriter stdout, TextWriter stderr)
+    public static async Task<int> RunAsync(VerbOptions args, TextWriter stdout, TextWriter stderr)
     {
         var p = Parameters.From(args);
         using var interrupt = new CancellationTokenSource();

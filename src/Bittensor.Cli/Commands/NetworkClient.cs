@@ -27,13 +27,19 @@ public sealed class NetworkClient(HttpClient http)
     }
 
     /// <summary>Signs <paramref name="call"/> with the signer's next nonce on this network's chain and submits it; returns {block, result}.</summary>
-    public async Task<JsonElement> SubmitAsync(KeyPair signer, string call, JsonObject args, string path = "/api/transactions")
+    public async Task<JsonElement> SubmitAsync(KeyPair signer, string call, JsonObject args, string path = "/api/transactions") =>
+        await SubmitAsync(await SignAsync(signer, call, args), path);
+
+    /// <summary>Signs <paramref name="call"/> with the signer's next nonce on this network's chain.</summary>
+    public async Task<SignedTransaction> SignAsync(KeyPair signer, string call, JsonObject args)
     {
         var chain = await GetAsync("/api/chain");
         var account = await GetAsync($"/api/accounts/{signer.Address}");
-        var tx = SignedTransaction.Create(signer, chain.GetProperty("chainId").GetString()!, account.GetProperty("nextNonce").GetUInt64(), call, args);
-        return await SubmitAsync(tx, path);
+        return SignedTransaction.Create(signer, chain.GetProperty("chainId").GetString()!, account.GetProperty("nextNonce").GetUInt64(), call, args);
     }
+
+    /// <summary>Every rule the transaction would break now: {ok, block, passesFromBlock, failures[{code, message}]}; changes nothing.</summary>
+    public Task<JsonElement> PreflightAsync(SignedTransaction tx) => SubmitAsync(tx, "/api/transactions/preflight");
 
     /// <summary>Submits a signed transaction; returns {block, result}, or throws <see cref="NetworkException"/> with the server's code.</summary>
     public async Task<JsonElement> SubmitAsync(SignedTransaction tx, string path = "/api/transactions", CancellationToken cancellationToken = default)

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bittensor.Keys;
+using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace Bittensor.Cli.Commands;
 
@@ -10,44 +12,60 @@ namespace Bittensor.Cli.Commands;
 /// stake, weights, axons, chain info. Tables for people, <c>--json</c> for scripts; a failure prints the server's
 /// code and sentence and exits 1.
 /// </summary>
-internal sealed class NetworkCommands(TextWriter stdout, HttpMessageHandler? handler)
+internal sealed class NetworkCommands(CliHost host)
 {
-    private static readonly string[] Common = ["network", "wallet-path", "password", "wallet", "hotkey"];
+    /// <summary>Options every network verb takes.</summary>
+    public static readonly string[] Common = ["network", "wallet-path", "wallet", "hotkey"];
 
-    public static readonly IReadOnlyDictionary<string, string[]> Verbs = new Dictionary<string, string[]>
+    public static readonly IReadOnlyDictionary<string, string> GroupHelp = new Dictionary<string, string>
     {
-        ["wallet create"] = ["mnemonic", "hotkey-mnemonic"],
-        ["wallet list"] = [],
-        ["wallet balance"] = ["address"],
-        ["wallet transfer"] = ["dest", "amount"],
-        ["wallet faucet"] = ["amount"],
-        ["subnets list"] = [],
-        ["subnets show"] = ["netuid"],
-        ["subnets create"] = [],
-        ["subnets register"] = ["netuid"],
-        ["subnets metagraph"] = ["netuid"],
-        ["subnets hyperparameters"] = ["netuid"],
-        ["subnets set"] = ["netuid", "name", "value"],
-        ["stake add"] = ["netuid", "amount", "hotkey-address", "limit-price"],
-        ["stake remove"] = ["netuid", "amount", "hotkey-address", "limit-price"],
-        ["stake list"] = ["address"],
-        ["weights set"] = ["netuid", "uids", "weights", "version-key"],
-        ["axon serve"] = ["netuid", "ip", "port", "protocol", "version", "name"],
-        ["chain info"] = [],
+        ["wallet"] = "Wallets: an encrypted coldkey and hotkeys; balances, transfers, the faucet",
+        ["subnets"] = "Subnets: list, inspect, create, register a neuron, hyperparameters",
+        ["stake"] = "Stake TAO on a hotkey in a subnet (alpha), unstake, list",
+        ["weights"] = "A validator's weights",
+        ["axon"] = "A miner's axon",
+        ["chain"] = "The chain: block, issuance, emission, halving",
     };
 
-    private CliArgs _args = null!;
+    public static readonly IReadOnlyDictionary<string, (string Help, string[] Options)> Verbs = new Dictionary<string, (string, string[])>
+    {
+        ["wallet create"] = ("Create a wallet (a coldkey encrypted with a password, and a hotkey), or restore one from mnemonics", ["mnemonic", "hotkey-mnemonic"]),
+        ["wallet list"] = ("List the wallets and their keys", []),
+        ["wallet balance"] = ("Free balance and next nonce of the wallet's coldkey (or --address)", ["address"]),
+        ["wallet transfer"] = ("Send TAO from the wallet's coldkey to an address", ["dest", "amount"]),
+        ["wallet faucet"] = ("Draw TAO from a development network's faucet (to the coldkey, or the hotkey with --hotkey)", ["amount"]),
+        ["subnets list"] = ("Every subnet: price, pool, tempo, task, owner", []),
+        ["subnets show"] = ("One subnet's state", ["netuid"]),
+        ["subnets create"] = ("Create a subnet owned by the wallet (locks the network lock cost)", []),
+        ["subnets register"] = ("Register the wallet's hotkey in a subnet (burns the registration cost)", ["netuid"]),
+        ["subnets metagraph"] = ("A subnet's neurons: stake, incentive, dividends, consensus, trust, emission, axons", ["netuid"]),
+        ["subnets hyperparameters"] = ("A subnet's hyperparameters", ["netuid"]),
+        ["subnets set"] = ("Set a hyperparameter of a subnet the wallet owns", ["netuid", "name", "value"]),
+        ["stake add"] = ("Stake TAO on a hotkey in a subnet (buys alpha from the subnet's pool)", ["netuid", "amount", "hotkey-address", "limit-price"]),
+        ["stake remove"] = ("Unstake alpha from a hotkey in a subnet (sells it to the pool for TAO)", ["netuid", "amount", "hotkey-address", "limit-price"]),
+        ["stake list"] = ("The wallet's (or --address's) stakes", ["address"]),
+        ["weights set"] = ("Set the wallet hotkey's weights in a subnet (validators)", ["netuid", "uids", "weights", "version-key"]),
+        ["axon serve"] = ("Announce the wallet hotkey's axon in a subnet (miners)", ["netuid", "ip", "port", "protocol", "version", "name"]),
+        ["chain info"] = ("Block, issuance, block emission, the next halving, lock cost", []),
+    };
+
+    private readonly TextWriter _stdout = host.Out;
+    private VerbOptions _args = null!;
     private NetworkClient _client = null!;
     private WalletStore _store = null!;
     private bool _json;
 
-    public async Task<int> RunAsync(string verb, string[] rest)
+    /// <summary>Where prompts, confirmations and the spinner go: the terminal, unless the output is for a program.</summary>
+    private IAnsiConsole? Terminal => _json ? null : host.Terminal;
+
+    public async Task<int> RunAsync(VerbOptions args)
     {
-        _args = CliArgs.Parse(rest, verb, [.. Common, .. Verbs[verb]], ["json"]);
+        string verb = args.Verb;
+        _args = args;
         _json = _args.Flag("json");
-        string network = _args.Get("network") ?? Environment.GetEnvironmentVariable("BITTENSOR_NETWORK") ?? "http://127.0.0.1:5080";
+        string network = _args.Get("network") ?? host.Environment("BITTENSOR_NETWORK") ?? "http://127.0.0.1:5080";
         if (!Uri.TryCreate(network, UriKind.Absolute, out var baseUri)) throw new UsageException($"{verb}: '--network' must be a URL, got '{network}'");
-        using var http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
+        using var http = host.Handler is null ? new HttpClient() : new HttpClient(host.Handler, disposeHandler: false);
         http.BaseAddress = baseUri;
         http.Timeout = TimeSpan.FromSeconds(60);
         _client = new NetworkClient(http);
@@ -83,7 +101,7 @@ internal sealed class NetworkCommands(TextWriter stdout, HttpMessageHandler? han
         }
         catch (NetworkException e)
         {
-            await stdout.FlushAsync();
+            await _stdout.FlushAsync();
             throw new CliFailure(e.Message);
         }
         catch (Exception e) when (e is FileNotFoundException or System.Security.Cryptography.CryptographicException or InvalidOperationException or FormatException)
@@ -113,14 +131,15 @@ internal sealed class NetworkCommands(TextWriter stdout, HttpMessageHandler? han
         else result["hotkey"] = _store.Hotkeys(wallet).Single(h => h.Name == hotkey).Address;
         if (_json)
         {
-            stdout.WriteLine(result.ToJsonString());
+            _stdout.WriteLine(result.ToJsonString());
             return 0;
         }
-        stdout.WriteLine($"wallet {wallet}");
-        stdout.WriteLine($"  coldkey  {result["coldkey"]}");
-        stdout.WriteLine($"  hotkey   {hotkey}  {result["hotkey"]}");
-        if (result["coldkeyMnemonic"] is { } cm) stdout.WriteLine($"  back up the coldkey mnemonic: {cm}");
-        if (result["hotkeyMnemonic"] is { } hm) stdout.WriteLine($"  back up the hotkey mnemonic:  {hm}");
+        var table = Columns("wallet", "key", "name", "address");
+        table.AddRow(Cell(wallet), Cell("coldkey"), Cell(""), Cell(result["coldkey"]));
+        table.AddRow(Cell(""), Cell("hotkey"), Cell(hotkey), Cell(result["hotkey"]));
+        host.Tables.Write(table);
+        if (result["coldkeyMnemonic"] is { } cm) _stdout.WriteLine($"back up the coldkey mnemonic: {cm}");
+        if (result["hotkeyMnemonic"] is { } hm) _stdout.WriteLine($"back up the hotkey mnemonic:  {hm}");
         return 0;
     }
 
@@ -134,15 +153,21 @@ internal sealed class NetworkCommands(TextWriter stdout, HttpMessageHandler? han
         }).ToList();
         if (_json)
         {
-            stdout.WriteLine(new JsonArray([.. wallets]).ToJsonString());
+            _stdout.WriteLine(new JsonArray([.. wallets]).ToJsonString());
             return 0;
         }
-        if (wallets.Count == 0) stdout.WriteLine($"no wallets in {_store.Root} (create one with 'wallet create')");
+        if (wallets.Count == 0)
+        {
+            _stdout.WriteLine($"no wallets in {_store.Root} (create one with 'wallet create')");
+            return 0;
+        }
+        var table = Columns("wallet", "key", "name", "address");
         foreach (var w in wallets)
         {
-            stdout.WriteLine($"{w["wallet"],-16} coldkey {w["coldkey"]}");
-            foreach (var h in w["hotkeys"]!.AsArray()) stdout.WriteLine($"{"",-16} hotkey  {h!["address"]}  ({h["name"]})");
+            table.AddRow(Cell(w["wallet"]), Cell("coldkey"), Cell(""), Cell(w["coldkey"]));
+            foreach (var h in w["hotkeys"]!.AsArray()) table.AddRow(Cell(""), Cell("hotkey"), Cell(h!["name"]), Cell(h["address"]));
         }
+        host.Tables.Write(table);
         return 0;
     }
 
@@ -162,23 +187,42 @@ internal sealed class NetworkCommands(TextWriter stdout, HttpMessageHandler? han
         }
         if (_json)
         {
-            stdout.WriteLine(JsonSerializer.Serialize(rows.Select(r => new { hotkey = r.Hotkey, netuid = r.Netuid, alpha = r.Alpha })));
+            _stdout.WriteLine(JsonSerializer.Serialize(rows.Select(r => new { hotkey = r.Hotkey, netuid = r.Netuid, alpha = r.Alpha })));
             return 0;
         }
-        stdout.WriteLine($"{"netuid",6}  {"hotkey",-48}  {"alpha",20}");
-        foreach (var r in rows.OrderBy(r => r.Netuid)) stdout.WriteLine($"{r.Netuid,6}  {r.Hotkey,-48}  {TaoAmount.Format(r.Alpha),20}");
+        var table = Columns("netuid:r", "hotkey", "alpha:r");
+        foreach (var r in rows.OrderBy(r => r.Netuid)) table.AddRow(Cell(r.Netuid), Cell(r.Hotkey), Cell(TaoAmount.Format(r.Alpha)));
+        host.Tables.Write(table);
         return 0;
     }
 
+    /// <summary>
+    /// Signs and submits a call. On a terminal, a call that moves funds first shows its quote (and the preflight's fee and
+    /// objections) and asks (unless <c>--yes</c>), and a spinner runs while the transaction waits for its block.
+    /// </summary>
     private async Task<int> Submit(KeyPair signer, string call, JsonObject args)
     {
         using (signer)
         {
-            if (!_json) await stdout.WriteAsync($"submitting {call} as {signer.Address}… ");
-            var response = await _client.SubmitAsync(signer, call, args);
+            var tx = await _client.SignAsync(signer, call, args);
+            if (Terminal is { } terminal && CliCommands.Spending.Contains(_args.Verb) && !_args.Flag("yes")
+                && !await ConfirmAsync(terminal, signer.Address, call, args, tx))
+                throw new CliFailure($"{_args.Verb}: cancelled; nothing was submitted");
+            JsonElement response;
+            if (Terminal is { } spinner)
+            {
+                response = await spinner.Status().Spinner(Spinner.Known.Dots)
+                    .StartAsync($"{call}: waiting for a block to include it…", _ => _client.SubmitAsync(tx));
+                await host.Error.WriteAsync('\r'); // the cleared spinner line leaves the cursor at its end
+            }
+            else
+            {
+                if (!_json) await _stdout.WriteAsync($"submitting {call} as {signer.Address}… ");
+                response = await _client.SubmitAsync(tx);
+            }
             if (_json)
             {
-                stdout.WriteLine(response.GetRawText());
+                _stdout.WriteLine(response.GetRawText());
                 return 0;
             }
             var result = response.GetProperty("result");
@@ -186,63 +230,152 @@ internal sealed class NetworkCommands(TextWriter stdout, HttpMessageHandler? han
             if (result.TryGetProperty("netuid", out var n) && n.ValueKind == JsonValueKind.Number) parts.Add($"netuid {n}");
             if (result.TryGetProperty("uid", out var u) && u.ValueKind == JsonValueKind.Number) parts.Add($"uid {u}");
             if (result.TryGetProperty("amount", out var a) && a.ValueKind == JsonValueKind.Number) parts.Add($"amount {TaoAmount.Format(a.GetUInt64())}");
-            stdout.WriteLine(string.Join(", ", parts));
+            _stdout.WriteLine(string.Join(", ", parts));
             return 0;
         }
     }
 
+    /// <summary>Shows what the call will cost and do, with the preflight's verdict, and asks.</summary>
+    private async Task<bool> ConfirmAsync(IAnsiConsole terminal, string signer, string call, JsonObject args, SignedTransaction tx)
+    {
+        var quote = Columns("", "");
+        quote.HideHeaders();
+        quote.Title = new TableTitle($"{call} from {signer}");
+        foreach (var (what, value) in await QuoteAsync(signer, call, args)) quote.AddRow(Cell(what), Cell(value));
+        try
+        {
+            var preflight = await _client.PreflightAsync(tx);
+            if (preflight.TryGetProperty("fee", out var fee) && fee.TryGetUInt64(out ulong feeRao)) quote.AddRow(Cell("fee"), Cell($"{TaoAmount.Format(feeRao)} TAO"));
+            foreach (var f in preflight.GetProperty("failures").EnumerateArray())
+                quote.AddRow(new Markup("[red]would fail[/]"), Cell($"{f.GetProperty("code").GetString()}: {f.GetProperty("message").GetString()}"));
+        }
+        catch (NetworkException e)
+        {
+            quote.AddRow(Cell("preflight"), Cell(e.Message));
+        }
+        terminal.Write(quote);
+        return await new ConfirmationPrompt("Submit?") { DefaultValue = false }.ShowAsync(terminal, CancellationToken.None);
+    }
+
+    /// <summary>The quote: amounts, and the prices and costs they are taken at now.</summary>
+    private async Task<List<(string, string)>> QuoteAsync(string signer, string call, JsonObject args)
+    {
+        string InTao(JsonNode? rao) => $"{TaoAmount.Format(rao!.GetValue<ulong>())} TAO";
+        var balance = (await _client.GetAsync($"/api/accounts/{signer}")).GetProperty("balance").GetUInt64();
+        var quote = new List<(string, string)>();
+        switch (call)
+        {
+            case "transfer":
+                quote.Add(("send", InTao(args["amount"])));
+                quote.Add(("to", (string)args["dest"]!));
+                break;
+            case "register_network":
+                quote.Add(("lock (network lock cost)", $"{TaoAmount.Format((await _client.GetAsync("/api/chain")).GetProperty("networkLockCost").GetUInt64())} TAO"));
+                quote.Add(("owner hotkey", (string)args["hotkey"]!));
+                break;
+            case "burned_register":
+                quote.Add(("burn (registration cost)", $"{TaoAmount.Format((await _client.GetAsync($"/api/subnets/{args["netuid"]}")).GetProperty("burn").GetUInt64())} TAO"));
+                quote.Add(("hotkey", (string)args["hotkey"]!));
+                break;
+            case "add_stake" or "remove_stake":
+                double price = (await _client.GetAsync($"/api/subnets/{args["netuid"]}")).GetProperty("pool").GetProperty("price").GetDouble();
+                double amount = args["amount"]!.GetValue<ulong>() / (double)TaoAmount.Rao;
+                bool add = call == "add_stake";
+                quote.Add((add ? "stake" : "unstake", add ? InTao(args["amount"]) : $"{TaoAmount.Format(args["amount"]!.GetValue<ulong>())} alpha"));
+                quote.Add(("price now", $"{price.ToString("0.000000###", CultureInfo.InvariantCulture)} TAO per alpha"));
+                quote.Add(("expected", add
+                    ? $"≈ {(price > 0 ? amount / price : 0).ToString("0.#########", CultureInfo.InvariantCulture)} alpha, before slippage"
+                    : $"≈ {(amount * price).ToString("0.#########", CultureInfo.InvariantCulture)} TAO, before slippage"));
+                quote.Add(("hotkey", (string)args["hotkey"]!));
+                if (args["limit_price"] is { } limit) quote.Add(("limit price", $"{TaoAmount.Format(limit.GetValue<ulong>())} TAO per alpha"));
+                break;
+        }
+        if (args["netuid"] is { } netuid) quote.Add(("subnet", netuid.ToJsonString()));
+        quote.Add(("balance now", $"{TaoAmount.Format(balance)} TAO"));
+        return quote;
+    }
+
     private async Task<int> Show(JsonElement value, Action<JsonElement> table)
     {
-        if (_json) await stdout.WriteLineAsync(value.GetRawText());
+        if (_json) await _stdout.WriteLineAsync(value.GetRawText());
         else table(value);
         return 0;
     }
 
-    private void Balance(JsonElement a) =>
-        stdout.WriteLine($"{a.GetProperty("address").GetString()}  {TaoAmount.Format(a.GetProperty("balance").GetUInt64())} TAO  (next nonce {a.GetProperty("nextNonce")})");
+    private void Balance(JsonElement a)
+    {
+        var table = Columns("address", "balance (TAO):r", "next nonce:r");
+        table.AddRow(Cell(a.GetProperty("address").GetString()), Cell(TaoAmount.Format(a.GetProperty("balance").GetUInt64())), Cell(a.GetProperty("nextNonce")));
+        host.Tables.Write(table);
+    }
 
     private void ChainInfo(JsonElement c)
     {
+        var table = Columns("chain", "");
         foreach (var p in c.EnumerateObject())
         {
             string value = p.Name is "totalIssuance" or "blockEmission" or "nextHalvingIssuance" or "networkLockCost" or "genesisReserve"
                 ? $"{TaoAmount.Format(p.Value.GetUInt64())} TAO" : p.Value.ToString();
-            stdout.WriteLine($"{p.Name,-22} {value}");
+            table.AddRow(Cell(p.Name), Cell(value));
         }
+        host.Tables.Write(table);
     }
 
     private void SubnetTable(JsonElement list)
     {
-        stdout.WriteLine($"{"netuid",6}  {"n",4}  {"price",12}  {"pool TAO",16}  {"tempo",6}  {"task",-10}  owner");
+        var table = Columns("netuid:r", "n:r", "price:r", "pool TAO:r", "tempo:r", "task", "owner");
         foreach (var s in list.EnumerateArray())
-            stdout.WriteLine($"{s.GetProperty("netuid"),6}  {s.GetProperty("n"),4}  {s.GetProperty("pool").GetProperty("price").GetDouble(),12:0.000000}  " +
-                $"{TaoAmount.Format(s.GetProperty("pool").GetProperty("tao").GetUInt64()),16}  {s.GetProperty("hyperparameters").GetProperty("tempo"),6}  " +
-                $"{s.GetProperty("hyperparameters").GetProperty("task").GetString(),-10}  {s.GetProperty("ownerColdkey").GetString()}");
+            table.AddRow(Cell(s.GetProperty("netuid")), Cell(s.GetProperty("n")),
+                Cell(s.GetProperty("pool").GetProperty("price").GetDouble().ToString("0.000000", CultureInfo.InvariantCulture)),
+                Cell(TaoAmount.Format(s.GetProperty("pool").GetProperty("tao").GetUInt64())), Cell(s.GetProperty("hyperparameters").GetProperty("tempo")),
+                Cell(s.GetProperty("hyperparameters").GetProperty("task").GetString()), Cell(s.GetProperty("ownerColdkey").GetString()));
+        host.Tables.Write(table);
     }
 
-    private void SubnetDetails(JsonElement s)
-    {
-        foreach (var p in s.EnumerateObject().Where(p => p.Name != "hyperparameters"))
-            stdout.WriteLine($"{p.Name,-18} {p.Value}");
-    }
+    private void SubnetDetails(JsonElement s) => Properties($"subnet {s.GetProperty("netuid")}", s.EnumerateObject().Where(p => p.Name != "hyperparameters"));
 
-    private void Hyperparameters(JsonElement h)
+    private void Hyperparameters(JsonElement h) => Properties("hyperparameter", h.EnumerateObject());
+
+    private void Properties(string title, IEnumerable<JsonProperty> properties)
     {
-        foreach (var p in h.EnumerateObject()) stdout.WriteLine($"{p.Name,-28} {p.Value}");
+        var table = Columns(title, "");
+        foreach (var p in properties) table.AddRow(Cell(p.Name), Cell(p.Value));
+        host.Tables.Write(table);
     }
 
     private void Metagraph(JsonElement m)
     {
-        stdout.WriteLine($"subnet {m.GetProperty("netuid")} at block {m.GetProperty("block")}");
-        stdout.WriteLine($"{"uid",4} {"stake",14} {"incent",6} {"divs",6} {"cons",6} {"vtrust",6} {"vp",2} {"act",3} {"emission",14}  {"hotkey",-48} axon");
+        var table = Columns("uid:r", "stake:r", "incentive:r", "dividends:r", "consensus:r", "vtrust:r", "vp", "active", "emission:r", "hotkey", "axon");
+        table.Title = new TableTitle($"subnet {m.GetProperty("netuid")} at block {m.GetProperty("block")}");
         foreach (var n in m.GetProperty("neurons").EnumerateArray())
         {
             string axon = n.GetProperty("axon") is { ValueKind: JsonValueKind.Object } a ? $"{a.GetProperty("ip").GetString()}:{a.GetProperty("port")} {a.GetProperty("name").GetString()}" : "";
-            stdout.WriteLine($"{n.GetProperty("uid"),4} {TaoAmount.Format(n.GetProperty("stake").GetUInt64()),14} {n.GetProperty("incentive"),6} {n.GetProperty("dividends"),6} " +
-                $"{n.GetProperty("consensus"),6} {n.GetProperty("validator_trust"),6} {(n.GetProperty("validator_permit").GetBoolean() ? "*" : ""),2} " +
-                $"{(n.GetProperty("active").GetBoolean() ? "*" : ""),3} {TaoAmount.Format(n.GetProperty("emission").GetUInt64()),14}  {n.GetProperty("hotkey").GetString(),-48} {axon}");
+            table.AddRow(Cell(n.GetProperty("uid")), Cell(TaoAmount.Format(n.GetProperty("stake").GetUInt64())), Cell(n.GetProperty("incentive")),
+                Cell(n.GetProperty("dividends")), Cell(n.GetProperty("consensus")), Cell(n.GetProperty("validator_trust")),
+                Cell(n.GetProperty("validator_permit").GetBoolean() ? "*" : ""), Cell(n.GetProperty("active").GetBoolean() ? "*" : ""),
+                Cell(TaoAmount.Format(n.GetProperty("emission").GetUInt64())), Cell(n.GetProperty("hotkey").GetString()), Cell(axon));
         }
+        host.Tables.Write(table);
     }
+
+    /// <summary>A table with these column headers; a header ending in ":r" is right-aligned (numbers).</summary>
+    private static Table Columns(params string[] headers)
+    {
+        var table = new Table().Border(TableBorder.Rounded);
+        foreach (string h in headers)
+            table.AddColumn(h.EndsWith(":r", StringComparison.Ordinal) ? new TableColumn(Markup.Escape(h[..^2])).RightAligned() : new TableColumn(Markup.Escape(h)));
+        return table;
+    }
+
+    /// <summary>A cell shown as it is (never read as markup).</summary>
+    private static IRenderable Cell(object? value) => new Text(value switch
+    {
+        null => "",
+        JsonElement e => e.ValueKind == JsonValueKind.String ? e.GetString()! : e.ToString(),
+        JsonNode node => node is JsonValue v && v.TryGetValue(out string? text) ? text : node.ToJsonString(),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    });
 
     private JsonObject StakeArgs()
     {
@@ -303,30 +436,15 @@ internal sealed class NetworkCommands(TextWriter stdout, HttpMessageHandler? han
     private string HotkeyAddress() => _store.Hotkeys(WalletName()).FirstOrDefault(h => h.Name == (_args.Get("hotkey") ?? "default")).Address
         ?? throw new CliFailure($"wallet '{WalletName()}' has no hotkey '{_args.Get("hotkey") ?? "default"}' (create it with 'wallet create --hotkey NAME')");
 
-    /// <summary>--password, else $BITTENSOR_PASSWORD, else a prompt without echo.</summary>
+    /// <summary>$BITTENSOR_PASSWORD, else a masked prompt on the terminal; never a command-line argument.</summary>
     private string Password(bool confirm)
     {
-        if (_args.Get("password") is { } p) return p;
-        if (Environment.GetEnvironmentVariable("BITTENSOR_PASSWORD") is { Length: > 0 } env) return env;
-        if (Console.IsInputRedirected) throw new UsageException("a coldkey password is needed: pass --password or set BITTENSOR_PASSWORD");
-        string first = Prompt("coldkey password: ");
-        if (confirm && Prompt("repeat password: ") != first) throw new UsageException("the passwords differ");
+        if (host.Environment("BITTENSOR_PASSWORD") is { Length: > 0 } env) return env;
+        if (host.Terminal is not { } terminal)
+            throw new UsageException("a coldkey password is needed: set BITTENSOR_PASSWORD, or run in a terminal to be asked");
+        string first = terminal.Prompt(new TextPrompt<string>("coldkey password:").Secret());
+        if (confirm && terminal.Prompt(new TextPrompt<string>("repeat password:").Secret()) != first) throw new UsageException("the passwords differ");
         return first;
-    }
-
-    private static string Prompt(string label)
-    {
-        Console.Error.Write(label);
-        var chars = new List<char>();
-        while (true)
-        {
-            var key = Console.ReadKey(intercept: true);
-            if (key.Key == ConsoleKey.Enter) break;
-            if (key.Key == ConsoleKey.Backspace) { if (chars.Count > 0) chars.RemoveAt(chars.Count - 1); }
-            else chars.Add(key.KeyChar);
-        }
-        Console.Error.WriteLine();
-        return new string([.. chars]);
     }
 }
 

@@ -39,3 +39,7 @@ public sealed record OpResult
     public static OpResult Fail(string code, string message, ulong block, ulong? nextAllowed = null) =>
         new() { Ok = false, Code = code, Message = message, Block = block, NextAllowedBlock = nextAllowed };
 }
+
+/// <summary>An operation's outcome and, when it was journaled, its batch's sequence number (0 when nothing was).</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.JournaledOp")]
+public sealed record JournaledOp([property: Id(0)] OpResult Result, [property: Id(1)] long Seq);

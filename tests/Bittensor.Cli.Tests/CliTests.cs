@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Bittensor.Cli;
 
-namespace Bittensor.Consensus.Tests;
+namespace Bittensor.Cli.Tests;
 
 /// <summary>The CLI contract: verbs, JSON shapes, exit codes (0 ok, 2 bad input with one line naming the case and field).</summary>
 public sealed class CliTests : IDisposable
@@ -10,20 +9,14 @@ public sealed class CliTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = await CliApp.RunAsync(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static Task<CliRun> Run(params string[] args) => Cli.RunAsync(args);
 
     [Theory]
     [InlineData("exact")]
     [InlineData("fast")]
     public async Task Epoch_WritesFullLengthResultsForEveryStep(string arithmetic)
     {
-        string cases = Path.Combine(SharedVectors.Directory, "rust_test_active_stake.json");
+        string cases = Path.Combine(Repository.Vectors, "rust_test_active_stake.json");
         var (code, stdout, stderr) = await Run("epoch", "--cases", cases, "--arithmetic", arithmetic);
         Assert.True(code == 0, stderr);
         using var doc = JsonDocument.Parse(stdout);
@@ -53,7 +46,7 @@ public sealed class CliTests : IDisposable
     public async Task Epoch_WritesToAnOutputFile()
     {
         string output = Path.Combine(_dir, "out.json");
-        var (code, stdout, _) = await Run("epoch", "--cases", Path.Combine(SharedVectors.Directory, "rust_test_1_graph.json"), "--output", output);
+        var (code, stdout, _) = await Run("epoch", "--cases", Path.Combine(Repository.Vectors, "rust_test_1_graph.json"), "--output", output);
         Assert.Equal(0, code);
         Assert.Equal("", stdout);
         using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(output));

@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Bittensor.Cli;
 
-namespace Bittensor.Api.Tests;
+namespace Bittensor.Cli.Tests;
 
 /// <summary>The command-line wallet against a running network (the real host behind WebApplicationFactory).</summary>
 public sealed class CliWalletTests : IAsyncLifetime
@@ -22,17 +21,15 @@ public sealed class CliWalletTests : IAsyncLifetime
         Directory.Delete(_wallets, recursive: true);
     }
 
-    private async Task<(int Code, string Out, string Err)> Cli(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = await CliApp.RunAsync([.. args, "--network", "http://localhost", "--wallet-path", _wallets, "--password", "pw"], stdout, stderr, _handler);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    /// <summary>Runs a network verb against the test host, the password coming from BITTENSOR_PASSWORD (as it must: never an argument).</summary>
+    private Task<CliRun> RunWith(string password, string[] args) =>
+        Cli.RunAsync([.. args, "--network", "http://localhost", "--wallet-path", _wallets], _handler, new Dictionary<string, string> { ["BITTENSOR_PASSWORD"] = password });
+
+    private Task<CliRun> Run(params string[] args) => RunWith("pw", args);
 
     private async Task<JsonElement> Json(params string[] args)
     {
-        var (code, stdout, stderr) = await Cli([.. args, "--json"]);
+        var (code, stdout, stderr) = await Run([.. args, "--json"]);
         Assert.True(code == 0, $"{string.Join(' ', args)} → {code}: {stderr}");
         return JsonDocument.Parse(stdout).RootElement;
     }
@@ -66,13 +63,13 @@ public sealed class CliWalletTests : IAsyncLifetime
         Assert.True(balance.GetProperty("balance").GetUInt64() < 500_000_000_000);
 
         // Tables for people.
-        var (code, table, _) = await Cli("subnets", "metagraph", "--netuid", $"{netuid}");
+        var (code, table, _) = await Run("subnets", "metagraph", "--netuid", $"{netuid}");
         Assert.Equal(0, code);
         Assert.Contains("miner-honest-0", table);
-        var (listed, wallets, _) = await Cli("wallet", "list");
+        var (listed, wallets, _) = await Run("wallet", "list");
         Assert.Equal(0, listed);
         Assert.Contains("owner", wallets);
-        var (info, chain, _) = await Cli("chain", "info");
+        var (info, chain, _) = await Run("chain", "info");
         Assert.Equal(0, info);
         Assert.Contains("api-test", chain);
     }
@@ -81,20 +78,19 @@ public sealed class CliWalletTests : IAsyncLifetime
     public async Task Failures_PrintTheServersSentence_AndExitNonZero()
     {
         await Json("wallet", "create", "--wallet", "poor");
-        var (code, _, stderr) = await Cli("wallet", "transfer", "--wallet", "poor", "--dest", "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY", "--amount", "5");
+        var (code, _, stderr) = await Run("wallet", "transfer", "--wallet", "poor", "--dest", "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY", "--amount", "5");
         Assert.Equal(1, code);
         Assert.Contains("InsufficientBalance", stderr);
         Assert.Contains("balance 0 rao", stderr);
 
-        var wrongPassword = new StringWriter();
-        int c2 = await CliApp.RunAsync(["wallet", "faucet", "--wallet", "poor", "--amount", "1", "--network", "http://localhost", "--wallet-path", _wallets, "--password", "nope"], new StringWriter(), wrongPassword, _handler);
+        var (c2, _, wrongPassword) = await RunWith("nope", ["wallet", "faucet", "--wallet", "poor", "--amount", "1"]);
         Assert.Equal(1, c2);
-        Assert.Contains("wrong password", wrongPassword.ToString());
+        Assert.Contains("wrong password", wrongPassword);
 
-        var (c3, _, e3) = await Cli("wallet", "transfer", "--wallet", "poor", "--dest", "bob", "--amount", "1");
+        var (c3, _, e3) = await Run("wallet", "transfer", "--wallet", "poor", "--dest", "bob", "--amount", "1");
         Assert.Equal(2, c3);
         Assert.Contains("SS58", e3);
-        var (c4, _, e4) = await Cli("stake", "frobnicate");
+        var (c4, _, e4) = await Run("stake", "frobnicate");
         Assert.Equal(2, c4);
         Assert.Contains("add, remove, list", e4);
     }

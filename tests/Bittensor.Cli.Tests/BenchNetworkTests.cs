@@ -1,18 +1,11 @@
 using System.Text.Json;
-using Bittensor.Cli;
 
-namespace Bittensor.Api.Tests;
+namespace Bittensor.Cli.Tests;
 
 /// <summary><c>bittensor bench network</c> through the CLI's entry point: a small network end to end, and bad options.</summary>
 public sealed class BenchNetworkTests
 {
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = await CliApp.RunAsync(["bench", "network", .. args], stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static Task<CliRun> Run(params string[] args) => Cli.RunAsync(["bench", "network", .. args]);
 
     [Fact]
     public async Task BenchNetwork_PrintsOneJsonLineWithEveryFigure_BlocksAdvance_AuditHolds()

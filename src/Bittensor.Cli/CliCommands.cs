@@ -1,0 +1,195 @@
+using System.CommandLine;
+using Bittensor.Cli.Commands;
+using Bittensor.Keys;
+
+namespace Bittensor.Cli;
+
+/// <summary>
+/// The command tree on System.CommandLine: every verb with its options and their help (so <c>VERB --help</c> works),
+/// completions for option values, and the action that runs it. Options are read through <see cref="VerbOptions"/>, so
+/// each verb keeps its own value rules and messages.
+/// </summary>
+internal static class CliCommands
+{
+    /// <summary>Verbs that move funds: they show a quote and ask before submitting, unless <c>--yes</c>.</summary>
+    public static readonly IReadOnlySet<string> Spending = new HashSet<string> { "wallet transfer", "subnets create", "subnets register", "stake add", "stake remove" };
+
+    private const string NetworkHelp = "URL of the network's REST API (default $BITTENSOR_NETWORK, else http://127.0.0.1:5080)";
+
+    /// <summary>Help for each option, by "verb option" where a verb means it differently, else by option name.</summary>
+    private static readonly Dictionary<string, string> OptionHelp = new()
+    {
+        ["cases"] = "a case document (JSON) to run",
+        ["epoch cases"] = "the yuma-epoch-cases/1 document to run (required)",
+        ["block-emission cases"] = "a yuma-block-emission/1 document: one answer per case",
+        ["arithmetic"] = "exact (default, subtensor's fixed point), fast or naive",
+        ["output"] = "write the JSON to this file instead of standard output",
+        ["issuance"] = "total issuance, rao",
+        ["uids"] = "UIDs per subnet",
+        ["validators"] = "validators per subnet",
+        ["density"] = "share of the weight matrix that is set, in (0, 1] (default 1)",
+        ["seconds"] = "how long to measure, seconds",
+        ["seed"] = "random seed of the synthetic subnet (default 42)",
+        ["subnets"] = "subnets to build (1..128)",
+        ["storage"] = "memory (default) or azurite (starts Azurite from node_modules)",
+        ["block-time"] = "block time, a time span (default 00:00:00.100)",
+        ["tempo"] = "blocks between a subnet's epochs (default max(10, subnets))",
+        ["weights-rate-limit"] = "blocks between a validator's weight sets (default the tempo)",
+        ["readers"] = "reader loops per route; reads run 3 × this many loops on one route at a time, as the idle /health measure does (default 2)",
+        ["warmup"] = "seconds of load before the measured window opens (default min(10, seconds / 2))",
+        ["signers"] = "registering keys working in parallel (default 32)",
+        ["json"] = "print machine-readable JSON (no tables, no prompts, no spinner)",
+        ["yes"] = "do not ask for confirmation before submitting",
+        ["network"] = NetworkHelp,
+        ["wallet-path"] = "folder of the wallets (default $BITTENSOR_WALLET_PATH, else ~/.bittensor-orleans/wallets)",
+        ["wallet"] = "wallet name (default \"default\")",
+        ["hotkey"] = "hotkey name in the wallet (default \"default\")",
+        ["mnemonic"] = "restore the coldkey from this BIP39 mnemonic (replaces an existing one)",
+        ["hotkey-mnemonic"] = "restore the hotkey from this BIP39 mnemonic (replaces an existing one)",
+        ["address"] = "an SS58 address to look at instead of the wallet's coldkey",
+        ["dest"] = "the SS58 address to send to",
+        ["amount"] = "amount in TAO (up to 9 decimals)",
+        ["stake remove amount"] = "amount of alpha to unstake (up to 9 decimals)",
+        ["netuid"] = "the subnet's netuid",
+        ["subnets set name"] = "the hyperparameter's name (see 'subnets hyperparameters')",
+        ["value"] = "the hyperparameter's new value",
+        ["hotkey-address"] = "stake on this SS58 hotkey instead of the wallet's",
+        ["limit-price"] = "worst price accepted, TAO per alpha",
+        ["weights set uids"] = "comma-separated UIDs",
+        ["weights"] = "comma-separated weights (u16) in the order of --uids",
+        ["version-key"] = "the subnet's weights version key",
+        ["ip"] = "the axon's IP address",
+        ["port"] = "the axon's port (1..65535)",
+        ["protocol"] = "the axon's protocol (default 4)",
+        ["version"] = "the axon's version (default 0)",
+        ["axon serve name"] = "the axon's name",
+    };
+
+    private static readonly Dictionary<string, string[]> ValueCompletions = new()
+    {
+        ["arithmetic"] = ["exact", "fast", "naive"],
+        ["storage"] = ["memory", "azurite"],
+        ["subnets set name"] = ["tempo", "weights_rate_limit", "max_burn", "min_burn", "task", "kappa", "immunity_period", "max_allowed_validators"],
+    };
+
+    public static RootCommand Build(CliHost host)
+    {
+        var root = new RootCommand("bittensor: wallets, subnets, stake, weights and axons on a Bittensor.Orleans network, and the epoch's tools")
+        {
+            HelpName = "bittensor",
+        };
+        root.SetAction(parsed =>
+        {
+            Help(parsed, host);
+            return 2; // no verb: a usage error
+        });
+
+        root.Add(Verb("epoch", "Run a yuma-epoch-cases/1 document and print yuma-epoch-results/1 JSON",
+            ["cases", "arithmetic", "output"], [], (o, h) => EpochCommand.RunAsync(o, h.Out), host));
+        root.Add(Verb("block-emission", "Rao emitted per block at an issuance (--issuance), or for each case of a document (--cases)",
+            ["issuance", "cases", "output"], [], (o, h) => BlockEmissionCommand.RunAsync(o, h.Out), host));
+        root.Add(Group("bench", "Benchmarks",
+            Verb("bench epoch", "Time the epoch's exact, fast and naive back ends on a synthetic subnet",
+                ["uids", "validators", "density", "seconds", "seed"], ["json"], (o, h) => BenchCommand.RunAsync(o, h.Out), host),
+            Verb("bench network", "Run a silo in this process, build subnets by signed transactions, and measure blocks, transactions and reads",
+                NetworkBench.Options, ["json"], (o, h) => NetworkBench.RunAsync(o, h.Out, h.Error), host)));
+
+        foreach (var group in NetworkCommands.Verbs.GroupBy(v => v.Key.Split(' ')[0]))
+        {
+            var verbs = group.Select(v => Verb(v.Key, v.Value.Help, [.. NetworkCommands.Common, .. v.Value.Options],
+                Spending.Contains(v.Key) ? ["json", "yes"] : ["json"], (o, h) => new NetworkCommands(h).RunAsync(o), host));
+            root.Add(Group(group.Key, NetworkCommands.GroupHelp[group.Key], [.. verbs]));
+        }
+
+        var shell = new Argument<string>("shell") { Description = "bash, zsh or pwsh" };
+        shell.CompletionSources.Add(CompletionScripts.Shells);
+        var completion = new Command("completion", "Print a shell completion script: eval \"$(bittensor completion bash)\"") { shell };
+        completion.SetAction(async parsed =>
+        {
+            await host.Out.WriteAsync(CompletionScripts.For(parsed.GetValue(shell)!));
+            return 0;
+        });
+        root.Add(completion);
+
+        var help = new Command("help", "Show this help");
+        help.SetAction(parsed =>
+        {
+            Help(parsed, host);
+            return 0;
+        });
+        root.Add(help);
+        return root;
+    }
+
+    /// <summary>The name of a parsed command as users type it ("stake add").</summary>
+    public static string PathOf(Command command) =>
+        string.Join(' ', Enumerable.Reverse(Lineage(command)).Where(c => c is not RootCommand).Select(c => c.Name));
+
+    private static IEnumerable<Command> Lineage(Command command)
+    {
+        for (Command? c = command; c is not null; c = c.Parents.OfType<Command>().FirstOrDefault()) yield return c;
+    }
+
+    /// <summary>Writes the top-level help (the verbs) to standard output.</summary>
+    private static void Help(ParseResult parsed, CliHost host) =>
+        parsed.RootCommandResult.Command.Parse("--help").Invoke(new InvocationConfiguration { Output = host.Out, Error = host.Error });
+
+    private static Command Group(string name, string description, params Command[] verbs)
+    {
+        var group = new Command(name, description);
+        foreach (var verb in verbs) group.Add(verb);
+        group.SetAction((Func<ParseResult, int>)(_ => throw new UsageException($"{name}: expected one of: {string.Join(", ", verbs.Select(v => v.Name))}")));
+        return group;
+    }
+
+    private static Command Verb(string path, string description, string[] options, string[] flags,
+        Func<VerbOptions, CliHost, Task<int>> run, CliHost host)
+    {
+        var command = new Command(path.Split(' ')[^1], description);
+        var byName = new Dictionary<string, Option>();
+        foreach (string name in options)
+        {
+            var option = new Option<string>($"--{name}")
+            {
+                Description = HelpFor(path, name),
+                HelpName = name is "cases" or "output" ? "FILE" : name is "network" ? "URL" : "VALUE",
+            };
+            if (Lookup(ValueCompletions, path, name) is { } values) option.CompletionSources.Add(values);
+            if (name == "wallet")
+                option.CompletionSources.Add(context => WalletNames(byName.GetValueOrDefault("wallet-path") is Option<string> path ? context.ParseResult.GetValue(path) : null));
+            command.Add(option);
+            byName[name] = option;
+        }
+        foreach (string name in flags)
+        {
+            var flag = name == "yes" ? new Option<bool>("--yes", "-y") : new Option<bool>($"--{name}");
+            flag.Description = HelpFor(path, name);
+            command.Add(flag);
+            byName[name] = flag;
+        }
+        command.SetAction((parsed, _) => run(new VerbOptions(parsed, path, byName), host));
+        return command;
+    }
+
+    private static string HelpFor(string verb, string option) => Lookup(OptionHelp, verb, option) ?? option;
+
+    private static T? Lookup<T>(Dictionary<string, T> table, string verb, string option) where T : class =>
+        table.GetValueOrDefault($"{verb} {option}") ?? table.GetValueOrDefault(option);
+
+    /// <summary>The wallets in <paramref name="path"/> (else the default folder), for completing <c>--wallet</c>.</summary>
+    private static IEnumerable<string> WalletNames(string? path)
+    {
+        try
+        {
+            return (path is null ? WalletStore.Default() : new WalletStore(path)).List();
+        }
+        catch (IOException)
+        {
+            return [];
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+}
