@@ -20,9 +20,13 @@ var orleans = builder.AddOrleans("cluster")
     .WithClustering(tables)
     .WithGrainStorage("chain", tables);
 
+// The silos prove their calls to one another with a shared secret (the gateway refuses internal calls without it).
+string clusterSecret = builder.Configuration["Orleans:ClusterSecret"] ?? Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 var silo = builder.AddProject<Projects.Bittensor_Silo>("silo")
     .WithReplicas(int.TryParse(builder.Configuration["Demo:Silos"], out int silos) ? silos : 2)
     .WithReference(orleans)
+    .WithEnvironment("Orleans__ClusterSecret", clusterSecret)
+    .WithEnvironment("Orleans__Tls__AllowPlaintext", "true") // a local demo on loopback; a deployment sets Orleans__Tls__Certificate
     .WaitFor(azurite);
 
 // Workers: for each built-in task, one miner process and one validator process running a worker per profile.

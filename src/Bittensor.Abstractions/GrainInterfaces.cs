@@ -11,13 +11,13 @@ public interface IChainGrain : IGrainWithIntegerKey
     public const long Key = 0;
 
     /// <summary>The clock and supply as of the last stored block (never waits behind block production).</summary>
-    [Alias("GetInfo"), AlwaysInterleave] Task<ChainInfo> GetInfoAsync();
+    [ClientCallable, Alias("GetInfo"), AlwaysInterleave] Task<ChainInfo> GetInfoAsync();
 
     /// <summary>A subnet's economy and hyperparameters as of the last stored block, or null (never waits behind block production).</summary>
-    [Alias("GetSubnetInfo"), AlwaysInterleave] Task<SubnetInfo?> GetSubnetInfoAsync(ushort netuid);
+    [ClientCallable, Alias("GetSubnetInfo"), AlwaysInterleave] Task<SubnetInfo?> GetSubnetInfoAsync(ushort netuid);
 
     /// <summary>Block production figures: blocks, epochs, block step times, blocks on time, whether the chain is paused.</summary>
-    [Alias("GetStats"), AlwaysInterleave] Task<ChainStats> GetStatsAsync();
+    [ClientCallable, Alias("GetStats"), AlwaysInterleave] Task<ChainStats> GetStatsAsync();
 
     /// <summary>Validates and applies an operation atomically; a rejection names the rule and changes nothing.</summary>
     [Alias("Execute")] Task<OpResult> ExecuteAsync(Operation operation);
@@ -41,28 +41,28 @@ public interface IChainGrain : IGrainWithIntegerKey
     /// <summary>Starts producing a block every configured block time (idempotent).</summary>
     [Alias("StartClock")] Task StartClockAsync();
 
-    [Alias("GetSubnets"), AlwaysInterleave] Task<ImmutableArray<ushort>> GetSubnetsAsync();
+    [ClientCallable, Alias("GetSubnets"), AlwaysInterleave] Task<ImmutableArray<ushort>> GetSubnetsAsync();
 
     /// <summary>Checks that TAO and every subnet's alpha are conserved to the rao.</summary>
     [Alias("Audit")] Task<AuditReport> AuditAsync();
 }
 
 /// <summary>An account (key: SS58 address): free balance, nonce, owned hotkeys.</summary>
-[Alias("Bittensor.IAccountGrain")]
+[Alias("Bittensor.IAccountGrain"), ClientCallable]
 public interface IAccountGrain : IGrainWithStringKey
 {
     [Alias("Get")] Task<AccountView> GetAsync();
 }
 
 /// <summary>A hotkey (key: SS58 address): owner, registrations, stakes per (netuid, nominator), take, axons.</summary>
-[Alias("Bittensor.IHotkeyGrain")]
+[Alias("Bittensor.IHotkeyGrain"), ClientCallable]
 public interface IHotkeyGrain : IGrainWithStringKey
 {
     [Alias("Get")] Task<HotkeyView> GetAsync();
 }
 
 /// <summary>A subnet (key: netuid).</summary>
-[Alias("Bittensor.ISubnetGrain")]
+[Alias("Bittensor.ISubnetGrain"), ClientCallable]
 public interface ISubnetGrain : IGrainWithIntegerKey
 {
     /// <summary>The subnet, or null when no subnet has this netuid.</summary>
@@ -79,7 +79,7 @@ public interface ISubnetGrain : IGrainWithIntegerKey
 }
 
 /// <summary>One recorded epoch (key: "netuid/index").</summary>
-[Alias("Bittensor.IEpochRecordGrain")]
+[Alias("Bittensor.IEpochRecordGrain"), ClientCallable]
 public interface IEpochRecordGrain : IGrainWithStringKey
 {
     [Alias("Get")] Task<EpochRecord?> GetAsync();

@@ -12,10 +12,33 @@ public sealed record Challenge(
     [property: Id(4)] int Horizon,
     [property: Id(5)] ushort Netuid,
     [property: Id(6)] string Validator,
-    [property: Id(7)] string Signature = "")
+    [property: Id(7)] string Signature = "",
+    [property: Id(8)] string Miner = "",
+    [property: Id(9)] long ExpiresUnixMs = 0)
 {
-    /// <summary>The bytes the validator signs: everything the miner's work depends on (revealed data derives from the seed).</summary>
-    public byte[] SigningBytes() => System.Text.Encoding.UTF8.GetBytes($"challenge|{Task}|{Netuid}|{Seed}|{Size}|{Horizon}|{Validator}");
+    /// <summary>Largest <see cref="Size"/> a miner accepts (a matrix side, or revealed points).</summary>
+    public const int MaxSize = 4096;
+
+    /// <summary>Largest <see cref="Horizon"/> a miner accepts.</summary>
+    public const int MaxHorizon = 1024;
+
+    /// <summary>
+    /// The bytes the validator signs: every field — the revealed data by its SHA-256 — the target miner and the expiry,
+    /// so a challenge cannot be altered, redirected to another miner, or replayed later.
+    /// </summary>
+    public byte[] SigningBytes()
+    {
+        var data = new byte[Data.Length * sizeof(double)];
+        System.Runtime.InteropServices.MemoryMarshal.AsBytes(Data.AsSpan()).CopyTo(data);
+        string digest = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(data));
+        return System.Text.Encoding.UTF8.GetBytes(
+            $"challenge|{Task}|{Netuid}|{Seed}|{Size}|{Horizon}|{Validator}|{Miner}|{ExpiresUnixMs}|{digest}");
+    }
+
+    /// <summary>Whether the challenge is addressed to <paramref name="miner"/>, unexpired at <paramref name="nowUnixMs"/>, and within the size bounds.</summary>
+    public bool IsAdmissible(string miner, long nowUnixMs) =>
+        Miner == miner && nowUnixMs <= ExpiresUnixMs && Size is >= 0 and <= MaxSize && Horizon is >= 0 and <= MaxHorizon
+        && Data.Length <= 4 * MaxSize && Task.Length <= 64 && Validator.Length <= 64;
 }
 
 /// <summary>A miner's answer.</summary>
@@ -50,7 +73,7 @@ public sealed record PreflightReport(
 /// Signed transactions for any client (REST or Orleans): the signature is verified over the payload's UTF-8 bytes
 /// before anything is parsed, then the chain id, then the call; the chain checks the nonce and applies it atomically.
 /// </summary>
-[Alias("Bittensor.ITransactionsGrain")]
+[Alias("Bittensor.ITransactionsGrain"), ClientCallable]
 public interface ITransactionsGrain : IGrainWithIntegerKey
 {
     [Alias("Submit")] Task<TransactionOutcome> SubmitAsync(string signer, string payload, string? signature);
@@ -75,13 +98,13 @@ public interface IMinerGrain : IGrainWithStringKey
     /// <paramref name="proof"/> is the hotkey's signature (0x + hex) of <see cref="SubscriptionMessage"/> for the current
     /// or previous minute, so nobody can take over another miner's work.
     /// </summary>
-    [Alias("Subscribe"), Orleans.Concurrency.AlwaysInterleave] Task<bool> SubscribeAsync(IMinerObserver observer, string proof);
+    [ClientCallable, Alias("Subscribe"), Orleans.Concurrency.AlwaysInterleave] Task<bool> SubscribeAsync(IMinerObserver observer, string proof);
 
     /// <summary>The bytes a miner's hotkey signs to subscribe: <c>subscribe|&lt;hotkey&gt;|&lt;unix minute&gt;</c>.</summary>
     public static byte[] SubscriptionMessage(string hotkey, long unixMinute) => System.Text.Encoding.UTF8.GetBytes($"subscribe|{hotkey}|{unixMinute}");
 
     /// <summary>Sends the challenge to the miner; null if no miner is subscribed, it refuses, fails or exceeds <paramref name="timeout"/>.</summary>
-    [Alias("Dispatch"), Orleans.Concurrency.AlwaysInterleave] Task<Answer?> DispatchAsync(Challenge challenge, TimeSpan timeout);
+    [ClientCallable, Alias("Dispatch"), Orleans.Concurrency.AlwaysInterleave] Task<Answer?> DispatchAsync(Challenge challenge, TimeSpan timeout);
 }
 
 /// <summary>One validator's stored weight row on a subnet.</summary>

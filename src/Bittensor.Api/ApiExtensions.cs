@@ -12,6 +12,7 @@ public static class ApiExtensions
     {
         services.AddProblemDetails();
         services.AddExceptionHandler<ClusterUnavailableHandler>();
+        services.AddBittensorRateLimits();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
         return services;
     }
@@ -20,6 +21,7 @@ public static class ApiExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRateLimiter();
         app.MapChainApi();
         app.MapTransactionsApi();
         app.MapClusterApi();

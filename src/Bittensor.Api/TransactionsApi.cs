@@ -16,7 +16,7 @@ public static class TransactionsApi
 
     public static IEndpointRouteBuilder MapTransactionsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/transactions").WithTags("transactions");
+        var api = app.MapGroup("/api/transactions").WithTags("transactions").RequireRateLimiting(RateLimits.WritePolicy);
         api.MapPost("", Submit).WithName("SubmitTransaction")
             .WithSummary("Submit a signed transaction {signer, payload, signature}; payload = {chain, nonce, call, args}")
             .Accepts<TransactionBody>("application/json");
@@ -29,10 +29,11 @@ public static class TransactionsApi
     /// <summary>The request body.</summary>
     public sealed record TransactionBody(string Signer, string Payload, string? Signature);
 
-    public static async Task<IResult> Submit(HttpContext context, IGrainFactory grains)
+    public static async Task<IResult> Submit(HttpContext context, IGrainFactory grains, SignerLimiter limiter)
     {
         var (body, error) = await ReadAsync(context);
         if (error is not null) return error;
+        if (limiter.Check(body!.Signer) is { } limited) return limited;
         var outcome = await grains.GetGrain<ITransactionsGrain>(0).SubmitAsync(body!.Signer, body.Payload, body.Signature);
         if (outcome.Status == StatusCodes.Status503ServiceUnavailable) context.Response.Headers.RetryAfter = "1";
         if (!outcome.Ok) return Problem(outcome.Status, outcome.Code!, outcome.Message!, outcome.NextAllowedBlock);
@@ -43,10 +44,11 @@ public static class TransactionsApi
         });
     }
 
-    public static async Task<IResult> Preflight(HttpContext context, IGrainFactory grains)
+    public static async Task<IResult> Preflight(HttpContext context, IGrainFactory grains, SignerLimiter limiter)
     {
         var (body, error) = await ReadAsync(context);
         if (error is not null) return error;
+        if (limiter.Check(body!.Signer) is { } limited) return limited;
         var report = await grains.GetGrain<ITransactionsGrain>(0).PreflightAsync(body!.Signer, body.Payload, body.Signature);
         return TypedResults.Ok(new
         {
@@ -71,15 +73,21 @@ public static class TransactionsApi
         }
         try
         {
-            using var doc = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
+            using var doc = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 16, AllowDuplicateProperties = false });
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new FormatException("the body must be a JSON object {signer, payload, signature}");
+            foreach (var field in root.EnumerateObject())
+                if (field.Name is not ("signer" or "payload" or "signature")) throw new FormatException($"'{field.Name}' is not a body field (signer, payload, signature)");
             string signer = root.TryGetProperty("signer", out var s) ? (s.ValueKind == JsonValueKind.String ? s.GetString()! : throw new FormatException("'signer' must be a string")) : "";
             string payload = root.TryGetProperty("payload", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString()!
                 : throw new FormatException("'payload' must be a string holding the payload's JSON text");
             string? signature = !root.TryGetProperty("signature", out var g) || g.ValueKind == JsonValueKind.Null ? null
                 : g.ValueKind == JsonValueKind.String ? g.GetString() : throw new FormatException("'signature' must be a string");
             return (new TransactionBody(signer, payload, signature), null);
+        }
+        catch (InvalidOperationException)
+        {
+            return (null, Problem(400, "MalformedTransaction", "the body's strings must be valid Unicode (no lone surrogates)"));
         }
         catch (Exception e) when (e is JsonException or FormatException)
         {

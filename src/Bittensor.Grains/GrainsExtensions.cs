@@ -21,7 +21,10 @@ public static class GrainsExtensions
             .Validate(o => !o.Problems().Any(), "Chain options are inconsistent: genesis balances must fit in Chain:GenesisIssuance, below the total supply; Chain:EpochWait must not be negative")
             .ValidateOnStart();
         services.AddHostedService<ChainClockKeeper>();
-        services.AddSingleton<IIncomingGrainCallFilter, UnsignedWriteFilter>();
+        services.AddSingleton(sp => new ClusterSecret(sp.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()[ClusterSecret.Key]));
+        services.AddSingleton<SiloOriginFilter>();
+        services.AddSingleton<IIncomingGrainCallFilter>(sp => sp.GetRequiredService<SiloOriginFilter>());
+        services.AddSingleton<IOutgoingGrainCallFilter>(sp => sp.GetRequiredService<SiloOriginFilter>());
         services.AddSingleton<IIncomingGrainCallFilter, TelemetryFilter>();
         // The grains write through the "chain" provider — behind fault injection when a test registered StorageFaults.
         services.AddSingleton(sp =>

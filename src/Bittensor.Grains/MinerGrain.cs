@@ -27,13 +27,16 @@ public sealed class MinerGrain : Grain, IMinerGrain
     public async Task<Answer?> DispatchAsync(Challenge challenge, TimeSpan timeout)
     {
         var observer = _observer;
-        if (observer is null) return null;
+        // Only challenges addressed to this miner, unexpired and within bounds reach it (the miner checks the signature).
+        if (observer is null || !challenge.IsAdmissible(this.GetPrimaryKeyString(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())) return null;
+        if (timeout > TimeSpan.FromSeconds(30)) timeout = TimeSpan.FromSeconds(30);
         try
         {
             return await observer.SolveAsync(challenge).WaitAsync(timeout);
         }
-        catch (Exception e) when (e is TimeoutException or OrleansException or ClientNotAvailableException or InvalidOperationException)
+        catch (Exception)
         {
+            // Whatever the miner's client does (throws, times out, disconnects), the validator gets "no answer".
             return null;
         }
     }

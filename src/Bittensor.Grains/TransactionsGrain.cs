@@ -77,15 +77,17 @@ public sealed class TransactionsGrain : Grain, ITransactionsGrain
     {
         try
         {
-            using var doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16 });
+            using var doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16, AllowDuplicateProperties = false });
             var p = doc.RootElement;
             if (p.ValueKind != JsonValueKind.Object) return (null, "the payload must be a JSON object {chain, nonce, call, args}");
-            if (!p.TryGetProperty("chain", out var chain) || chain.ValueKind != JsonValueKind.String) return (null, "payload.chain must be a string");
+            if (!p.TryGetProperty("chain", out var chain) || CallArgs.Text(chain) is not { } chainId) return (null, "payload.chain must be a string");
             if (!p.TryGetProperty("nonce", out var n) || n.ValueKind != JsonValueKind.Number || !n.TryGetUInt64(out ulong nonce))
                 return (null, "payload.nonce must be a non-negative integer");
-            if (!p.TryGetProperty("call", out var call) || call.ValueKind != JsonValueKind.String) return (null, "payload.call must be a string");
+            if (!p.TryGetProperty("call", out var call) || CallArgs.Text(call) is not { } callName) return (null, "payload.call must be a string");
             if (!p.TryGetProperty("args", out var args)) return (null, "payload.args is required");
-            return (new Parsed(chain.GetString()!, nonce, call.GetString()!, args.Clone()), null);
+            foreach (var field in p.EnumerateObject())
+                if (field.Name is not ("chain" or "nonce" or "call" or "args")) return (null, $"payload.{field.Name} is not a payload field (chain, nonce, call, args)");
+            return (new Parsed(chainId, nonce, callName, args.Clone()), null);
         }
         catch (JsonException e)
         {

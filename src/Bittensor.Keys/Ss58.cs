@@ -13,6 +13,9 @@ public static class Ss58
 
     private static readonly byte[] Context = "SS58PRE"u8.ToArray();
 
+    private static readonly System.Buffers.SearchValues<char> Base58Alphabet =
+        System.Buffers.SearchValues.Create("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz");
+
     public static string Encode(ReadOnlySpan<byte> publicKey)
     {
         if (publicKey.Length != 32) throw new ArgumentException("a public key has 32 bytes", nameof(publicKey));
@@ -26,7 +29,8 @@ public static class Ss58
     /// <summary>The 32-byte public key of <paramref name="address"/>, or null when it is not a prefix-42 SS58 address with a valid checksum.</summary>
     public static byte[]? TryDecode(string? address)
     {
-        if (string.IsNullOrEmpty(address) || address.Length is < 40 or > 60) return null;
+        // Only the base58 alphabet reaches the decoder (its table has 128 entries; other text is simply not an address).
+        if (string.IsNullOrEmpty(address) || address.Length is < 40 or > 60 || address.AsSpan().ContainsAnyExcept(Base58Alphabet)) return null;
         byte[] data;
         try
         {

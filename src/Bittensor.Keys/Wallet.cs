@@ -32,7 +32,7 @@ public sealed class WalletStore(string root)
         var words = Words(mnemonic);
         using var key = KeyPair.FromSeed(SeedOf(words));
         Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, "coldkey"), JsonSerializer.Serialize(Encrypt(key, password)));
+        WriteSecret(Path.Combine(dir, "coldkey"), JsonSerializer.Serialize(Encrypt(key, password)));
         File.WriteAllText(Path.Combine(dir, "coldkeypub.txt"), key.Address);
         return (key.Address, words.ToString());
     }
@@ -45,8 +45,19 @@ public sealed class WalletStore(string root)
         var words = Words(mnemonic);
         using var key = KeyPair.FromSeed(SeedOf(words));
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, JsonSerializer.Serialize(new HotkeyFile(key.Address, Convert.ToHexString(key.ExportSeed()).ToLowerInvariant())));
+        WriteSecret(path, JsonSerializer.Serialize(new HotkeyFile(key.Address, Convert.ToHexString(key.ExportSeed()).ToLowerInvariant())));
         return (key.Address, words.ToString());
+    }
+
+    /// <summary>Writes a key file readable and writable by its owner only (0600 on Unix), never briefly wider.</summary>
+    private static void WriteSecret(string path, string text)
+    {
+        File.Delete(path);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using var stream = new FileStream(path, options);
+        using var writer = new StreamWriter(stream);
+        writer.Write(text);
     }
 
     public string ColdkeyAddress(string wallet)

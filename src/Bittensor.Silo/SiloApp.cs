@@ -25,8 +25,11 @@ public static class SiloApp
 
         bool dashboard = builder.DashboardEnabled();
         var app = builder.Build();
-        app.MapOpenApi();
-        app.UseSwaggerUI(o => o.SwaggerEndpoint("/openapi/v1.json", "Bittensor.Orleans"));
+        if (builder.SwaggerEnabled())
+        {
+            app.MapOpenApi();
+            app.UseSwaggerUI(o => o.SwaggerEndpoint("/openapi/v1.json", "Bittensor.Orleans"));
+        }
         app.MapBittensorApi();
         if (dashboard) app.MapOrleansDashboard(routePrefix: "/dashboard");
         app.MapBittensorHealth();

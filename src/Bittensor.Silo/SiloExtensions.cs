@@ -2,6 +2,7 @@ using Orleans.Dashboard;
 using System.Net;
 using Azure.Data.Tables;
 using Bittensor.Grains;
+using Bittensor.Silo.Security;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -64,8 +65,14 @@ public static class SiloExtensions
     /// Whether the Orleans dashboard is served (<c>Orleans:Dashboard</c>; default: in Development only — it profiles
     /// every grain call and shows grain state, so Production leaves it off unless an operator turns it on).
     /// </summary>
-    public static bool DashboardEnabled(this IHostApplicationBuilder builder) =>
-        builder.Configuration.GetValue("Orleans:Dashboard", builder.Environment.IsDevelopment());
+    public static bool DashboardEnabled(this IHostApplicationBuilder builder) => builder.DevelopmentOnly("Orleans:Dashboard");
+
+    /// <summary>Whether OpenAPI and Swagger UI are served (<c>Api:Swagger</c>; default: in Development only).</summary>
+    public static bool SwaggerEnabled(this IHostApplicationBuilder builder) => builder.DevelopmentOnly("Api:Swagger");
+
+    /// <summary>A switch that is on in Development and off elsewhere unless <paramref name="key"/> says otherwise (empty = unset).</summary>
+    private static bool DevelopmentOnly(this IHostApplicationBuilder builder, string key) =>
+        string.IsNullOrEmpty(builder.Configuration[key]) ? builder.Environment.IsDevelopment() : builder.Configuration.GetValue<bool>(key);
 
     public static WebApplicationBuilder AddBittensorSilo(this WebApplicationBuilder builder)
     {
@@ -83,6 +90,7 @@ public static class SiloExtensions
             {
                 silo.Configure<EndpointOptions>(o => o.AdvertisedIPAddress = IPAddress.Loopback);
                 silo.AddActivityPropagation();
+                silo.UseBittensorSecurity(builder, sharedStorage: true);
                 if (dashboard) silo.AddDashboard();
                 ConfigureChainTables(silo.Services);
             });
@@ -92,6 +100,7 @@ public static class SiloExtensions
         {
             if (dashboard) silo.AddDashboard();
             silo.AddActivityPropagation();
+            silo.UseBittensorSecurity(builder, sharedStorage: storage.Kind != "Memory");
             switch (storage.Kind)
             {
                 case "Memory":

@@ -12,6 +12,8 @@ public sealed class TransactionRejectedException(TransactionOutcome outcome) : E
 /// <summary>Signs and submits transactions through the transactions grain, with the signer's next nonce.</summary>
 public sealed class ChainClient(IGrainFactory grains)
 {
+    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
+
     public async Task<TransactionOutcome> SubmitAsync(KeyPair signer, string call, JsonObject args, bool throwOnReject = true)
     {
         var chain = await grains.GetGrain<IChainGrain>(IChainGrain.Key).GetInfoAsync();
@@ -26,7 +28,11 @@ public sealed class ChainClient(IGrainFactory grains)
     public static Challenge Sign(Challenge challenge, KeyPair validator) =>
         challenge with { Signature = "0x" + Convert.ToHexString(validator.Sign(challenge.SigningBytes())).ToLowerInvariant() };
 
+    /// <summary>Addresses <paramref name="challenge"/> to <paramref name="miner"/>, valid for <paramref name="ttl"/>, and signs it.</summary>
+    public static Challenge Sign(Challenge challenge, KeyPair validator, string miner, TimeSpan ttl) =>
+        Sign(challenge with { Miner = miner, ExpiresUnixMs = DateTimeOffset.UtcNow.Add(ttl).ToUnixTimeMilliseconds() }, validator);
+
     public static bool VerifySignature(Challenge challenge) =>
-        challenge.Signature is { Length: 130 } s && s.StartsWith("0x", StringComparison.Ordinal)
+        challenge.Signature is { Length: 130 } s && s.StartsWith("0x", StringComparison.Ordinal) && s.AsSpan(2).ContainsAnyExcept(HexDigits) == false
         && KeyPair.Verify(challenge.Validator, challenge.SigningBytes(), Convert.FromHexString(s.AsSpan(2)));
 }

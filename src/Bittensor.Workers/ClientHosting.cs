@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Orleans.Hosting;
 
 namespace Bittensor.Workers;
 
@@ -30,6 +31,7 @@ public static class ClientHosting
         builder.UseOrleansClient(c =>
         {
             c.AddActivityPropagation();
+            c.UseBittensorTls(builder.Configuration);
             c.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = cluster.ClientResponseTimeout);
             c.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = cluster.Membership.GatewayListRefreshPeriod);
             if (aspire) return;
@@ -57,5 +59,13 @@ public static class ClientHosting
             : Dns.GetHostAddresses(e.Host).FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
               ?? throw new InvalidOperationException($"Orleans:Gateways: '{e.Host}' does not resolve to an IPv4 address");
         return new IPEndPoint(address, e.Port);
+    }
+
+    /// <summary>TLS to the gateway when <c>Orleans:Tls</c> names a certificate (the client presents it; the gateway's is checked by <see cref="TlsSettings.Accept"/>).</summary>
+    public static IClientBuilder UseBittensorTls(this IClientBuilder client, IConfiguration configuration)
+    {
+        var tls = configuration.GetSection(TlsSettings.Section).Get<TlsSettings>() ?? new TlsSettings();
+        if (!tls.Enabled) return client;
+        return client.UseTls(tls.LoadCertificate(), o => o.RemoteCertificateValidation = (remote, _, errors) => tls.Accept(remote, errors));
     }
 }

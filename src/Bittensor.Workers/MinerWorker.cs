@@ -69,7 +69,8 @@ public sealed partial class MinerWorker(IGrainFactory grains, KeyPair coldkey, K
 
     public async Task<Answer?> SolveAsync(Challenge challenge)
     {
-        if (challenge.Netuid != netuid || !ChainClient.VerifySignature(challenge)) return null;
+        if (challenge.Netuid != netuid || !challenge.IsAdmissible(hotkey.Address, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())
+            || !ChainClient.VerifySignature(challenge)) return null;
         if (!await HasPermitAsync(challenge.Validator)) return null;
         ISubnetTask task;
         try

@@ -59,18 +59,34 @@ public sealed partial class ValidatorWorker(IGrainFactory grains, KeyPair coldke
         var subnet = await grains.GetGrain<ISubnetGrain>(netuid).GetInfoAsync() ?? throw new InvalidOperationException($"subnet {netuid} does not exist");
         var metagraph = (await grains.GetGrain<ISubnetGrain>(netuid).GetMetagraphAsync())!;
         var task = SubnetTasks.Get(string.IsNullOrEmpty(subnet.Hyperparameters.Task) ? "matmul" : subnet.Hyperparameters.Task);
-        var challenge = ChainClient.Sign(task.CreateChallenge(BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)), netuid, hotkey.Address), hotkey);
+        var challenge = task.CreateChallenge(BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)), netuid, hotkey.Address);
         var targets = metagraph.Neurons.Where(n => n.Hotkey != hotkey.Address && n.Hotkey != subnet.OwnerHotkey).ToList();
-        var scores = await Task.WhenAll(targets.Select(async n =>
-        {
-            long start = Stopwatch.GetTimestamp();
-            var answer = await grains.GetGrain<IMinerGrain>(n.Hotkey).DispatchAsync(challenge, Timeout);
-            var latency = Stopwatch.GetElapsedTime(start);
-            return (n.Hotkey, Score: answer is null ? 0 : task.Score(challenge, answer.Values.AsSpan(), latency));
-        }));
+        var scores = await Task.WhenAll(targets.Select(n => ScoreAsync(task, ChainClient.Sign(challenge, hotkey, n.Hotkey, Timeout), n.Hotkey)));
         foreach (var (miner, score) in scores)
             _scores[miner] = _scores.TryGetValue(miner, out double old) ? ScoreAlpha * score + (1 - ScoreAlpha) * old : score;
         LastRound = scores.ToDictionary(s => s.Hotkey, s => s.Score);
+    }
+
+    /// <summary>
+    /// One miner's score for <paramref name="challenge"/>: 0 for no answer, a late one, another miner's, one of the wrong
+    /// shape, or any failure on the way — a miner can fail its own score, never the round.
+    /// </summary>
+    private async Task<(string Hotkey, double Score)> ScoreAsync(ISubnetTask task, Challenge challenge, string miner)
+    {
+        try
+        {
+            long start = Stopwatch.GetTimestamp();
+            var answer = await grains.GetGrain<IMinerGrain>(miner).DispatchAsync(challenge, Timeout).WaitAsync(Timeout + TimeSpan.FromSeconds(1));
+            var latency = Stopwatch.GetElapsedTime(start);
+            if (answer is null || answer.Miner != miner || answer.Values.Length > 4 * Challenge.MaxSize * Challenge.MaxSize) return (miner, 0);
+            double score = task.Score(challenge, answer.Values.AsSpan(), latency);
+            return (miner, double.IsFinite(score) ? Math.Clamp(score, 0, 1) : 0);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogMinerFailed(logger, name, miner, e.GetType().Name);
+            return (miner, 0);
+        }
     }
 
     /// <summary>Sets weights when <see cref="WeightsEveryBlocks"/> blocks have passed; returns whether it did.</summary>
@@ -123,6 +139,9 @@ public sealed partial class ValidatorWorker(IGrainFactory grains, KeyPair coldke
     public void Dispose()
     {
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Validator {Name}: miner {Miner} failed its challenge ({Error})")]
+    private static partial void LogMinerFailed(ILogger logger, string name, string miner, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Validator {Name}: weights not set ({Code}: {Reason})")]
     private static partial void LogWeightsRejected(ILogger logger, string name, string code, string reason);

@@ -87,13 +87,13 @@ public sealed class WorkerTests(ClusterFixture fixture)
         var task = SubnetTasks.Get("matmul");
 
         using var stranger = KeyPair.Generate(); // no permit
-        var signed = ChainClient.Sign(task.CreateChallenge(1, netuid, stranger.Address), stranger);
+        var signed = ChainClient.Sign(task.CreateChallenge(1, netuid, stranger.Address), stranger, miner.Hotkey, TimeSpan.FromMinutes(1));
         Assert.Null(await minerGrain.DispatchAsync(signed, TimeSpan.FromSeconds(5)));
-        var forged = task.CreateChallenge(1, netuid, ownerHot.Address) with { Signature = signed.Signature };
+        var forged = signed with { Validator = ownerHot.Address };
         Assert.Null(await minerGrain.DispatchAsync(forged, TimeSpan.FromSeconds(5)));
         // The subnet owner's hotkey holds a permit: a challenge it signs is answered.
         await fixture.Chain.ProduceBlocksAsync(12);
-        var answer = await minerGrain.DispatchAsync(ChainClient.Sign(task.CreateChallenge(2, netuid, ownerHot.Address), ownerHot), TimeSpan.FromSeconds(5));
+        var answer = await minerGrain.DispatchAsync(ChainClient.Sign(task.CreateChallenge(2, netuid, ownerHot.Address), ownerHot, miner.Hotkey, TimeSpan.FromMinutes(1)), TimeSpan.FromSeconds(5));
         Assert.NotNull(answer);
         Assert.Equal(1.0, task.Score(task.CreateChallenge(2, netuid, ownerHot.Address), answer.Values.AsSpan(), TimeSpan.Zero));
     }

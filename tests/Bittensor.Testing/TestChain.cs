@@ -46,6 +46,9 @@ public static class TestChain
         settings["Orleans:GatewayPort"] = Invariant(FreePort());
         settings["Orleans:ClusterId"] = $"test-{Guid.NewGuid():N}";
         settings["Orleans:Dashboard"] = "true";
+        settings["Api:Swagger"] = "true";
+        settings["Api:RateLimit:PerIp"] = "0"; // tests send thousands of requests from one address; RateLimitTests turn limits on
+        settings["Api:RateLimit:PerSigner"] = "0";
         foreach (var (key, value) in overrides ?? []) settings[key] = value;
         return settings;
     }

@@ -51,7 +51,13 @@ public abstract class Extrinsic<T> : IExtrinsic where T : Operation
         return result.Ok ? [] : [new RuleFailure(result.Code!, result.Message!, result.NextAllowedBlock)];
     }
 
-    Operation IExtrinsic.Parse(JsonElement args, string signer) => Parse(new CallArgs(args), signer);
+    Operation IExtrinsic.Parse(JsonElement args, string signer)
+    {
+        var read = new CallArgs(args);
+        var op = Parse(read, signer);
+        read.RefuseUnread(Name);
+        return op;
+    }
 
     ValueTask<OpResult> IExtrinsic.PlanAsync(ChainPlan plan, Operation operation) => PlanAsync(plan, (T)operation);
 
@@ -98,15 +104,38 @@ public static class Calls
 /// <summary>Typed reads of a call's <c>args</c> object; each failure names the field and the rule.</summary>
 public readonly struct CallArgs(JsonElement args)
 {
+    private readonly HashSet<string> _read = new(StringComparer.Ordinal);
+
     private JsonElement Field(string name) =>
-        args.TryGetProperty(name, out var v) ? v : throw new CallFormatException(name, "required");
+        TryGet(name, out var v) ? v : throw new CallFormatException(name, "required");
+
+    private bool TryGet(string name, out JsonElement value)
+    {
+        _read.Add(name);
+        return args.TryGetProperty(name, out value);
+    }
+
+    /// <summary>Refuses a field the call does not read: a misspelt or unknown field is an error, not silently ignored.</summary>
+    public void RefuseUnread(string call)
+    {
+        foreach (var field in args.EnumerateObject())
+            if (!_read.Contains(field.Name)) throw new CallFormatException(field.Name, $"is not a field of '{call}'");
+    }
 
     public ulong U64(string name) =>
         Field(name) is { ValueKind: JsonValueKind.Number } v && v.TryGetUInt64(out ulong u) ? u
             : throw new CallFormatException(name, "must be a non-negative integer (rao)");
 
     public ulong? OptionalU64(string name) =>
-        args.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? U64(name) : null;
+        TryGet(name, out var v) && v.ValueKind != JsonValueKind.Null ? U64(name) : null;
+
+    public byte? OptionalU8(string name) =>
+        !TryGet(name, out var v) || v.ValueKind == JsonValueKind.Null ? null
+            : v.ValueKind == JsonValueKind.Number && v.TryGetByte(out byte b) ? b : throw new CallFormatException(name, "must be an integer in 0..255");
+
+    public uint? OptionalU32(string name) =>
+        !TryGet(name, out var v) || v.ValueKind == JsonValueKind.Null ? null
+            : v.ValueKind == JsonValueKind.Number && v.TryGetUInt32(out uint u) ? u : throw new CallFormatException(name, "must be an integer in 0..4294967295");
 
     public ushort U16(string name) =>
         Field(name) is { ValueKind: JsonValueKind.Number } v && v.TryGetUInt16(out ushort u) ? u
@@ -123,16 +152,29 @@ public readonly struct CallArgs(JsonElement args)
     }
 
     public string String(string name) =>
-        Field(name) is { ValueKind: JsonValueKind.String } v && v.GetString() is { Length: > 0 and <= 256 } s ? s
-            : throw new CallFormatException(name, "must be a non-empty string");
+        Field(name) is { ValueKind: JsonValueKind.String } v && Text(v) is { Length: > 0 and <= 256 } s ? s
+            : throw new CallFormatException(name, "must be a non-empty string of at most 256 characters");
+
+    /// <summary>A JSON string's text, or null when it is not valid Unicode (a lone surrogate escape such as <c>"\ud800"</c>).</summary>
+    public static string? Text(JsonElement value)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
 
     public string? OptionalString(string name) =>
-        args.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? String(name) : null;
+        TryGet(name, out var v) && v.ValueKind != JsonValueKind.Null ? String(name) : null;
 
     /// <summary>A string, number or boolean, as text.</summary>
     public string Scalar(string name) => Field(name) switch
     {
-        { ValueKind: JsonValueKind.String } v => v.GetString()!,
+        { ValueKind: JsonValueKind.String } v => Text(v) ?? throw new CallFormatException(name, "must be valid Unicode text"),
         { ValueKind: JsonValueKind.Number } v => v.GetRawText(),
         { ValueKind: JsonValueKind.True } => "true",
         { ValueKind: JsonValueKind.False } => "false",

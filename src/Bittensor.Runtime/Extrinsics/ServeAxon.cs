@@ -28,7 +28,7 @@ namespace Bittensor.Runtime.Extrinsics
         public override ServeAxon Parse(CallArgs a, string signer) => new()
         {
             Signer = signer, Netuid = a.U16("netuid"), Ip = a.String("ip"), Port = a.U16("port"),
-            Protocol = (byte)Math.Min(255UL, a.OptionalU64("protocol") ?? 4), Version = (uint)Math.Min(uint.MaxValue, a.OptionalU64("version") ?? 0),
+            Protocol = a.OptionalU8("protocol") ?? 4, Version = a.OptionalU32("version") ?? 0,
             Name = a.OptionalString("name"),
         };
 

@@ -1,0 +1,168 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Bittensor.Keys;
+using Bittensor.Runtime.Extrinsics;
+
+namespace Bittensor.Api.Tests;
+
+/// <summary>
+/// No input gives a 5xx: full-Unicode text (lone surrogates, non-ASCII in address fields, control characters, very long
+/// strings), numbers at and past every integer width, deep and wide JSON, on every route and inside signed payloads. Each
+/// refusal is problem+json naming the rule; the audit holds afterwards.
+/// </summary>
+public sealed class InputFuzzTests : IAsyncLifetime
+{
+    private readonly SiloFactory _factory = new();
+    private HttpClient _http = null!;
+
+    public ValueTask InitializeAsync()
+    {
+        _http = _factory.CreateClient();
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync() => await _factory.DisposeAsync();
+
+    /// <summary>JSON string literals (escapes included, quotes excluded) that have broken text handling somewhere.</summary>
+    private static readonly string[] Texts =
+    [
+        @"\ud800", @"\udfff", @"a\udc00b", @"\ud800\ud800", string.Concat(Enumerable.Repeat("é", 48)), string.Concat(Enumerable.Repeat("𝔸", 24)),
+        @"\u0000", @"\u001f\u0007\n\t", "\u202e5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty", "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM69é4ty",
+        new string('a', 200_000), "😀", "", " ", "0x" + new string('z', 128), "0x" + new string('é', 128),
+    ];
+
+    private static readonly string[] Numbers =
+    [
+        "-1", "0", "255", "256", "65535", "65536", "4294967295", "4294967296", "9223372036854775807", "18446744073709551615",
+        "18446744073709551616", "-9223372036854775809", "1e400", "-0", "1.5", "1e3", "99999999999999999999999999999999999999",
+    ];
+
+    private static readonly string[] Fields =
+        ["netuid", "hotkey", "dest", "amount", "uids", "weights", "ip", "port", "name", "value", "take", "protocol", "version", "version_key", "limit_price", "allow_partial"];
+
+    [Fact]
+    public async Task EveryRoute_AnyText_AnyNumber_NoServerError()
+    {
+        var paths = new List<string>();
+        foreach (string t in Texts.Where(t => t.Length < 1000 && !t.Contains(@"\u0000", StringComparison.Ordinal))) // HTTP clients cannot send NUL in a path
+        {
+            string seg = Uri.EscapeDataString(Unescape(t));
+            paths.AddRange([$"/api/accounts/{seg}", $"/api/hotkeys/{seg}", $"/api/subnets/{seg}", $"/api/subnets/{seg}/metagraph"]);
+        }
+        foreach (string n in Numbers)
+            paths.AddRange([$"/api/subnets/{n}", $"/api/subnets/{n}/epochs?limit={n}", $"/api/subnets/0/epochs/{n}", $"/api/subnets/{n}/metagraph"]);
+        paths.AddRange(["/api/accounts/%ED%A0%80", "/api/hotkeys/%FF%FE", "/api/accounts/" + new string('a', 4000)]);
+        foreach (string path in paths)
+        {
+            var response = await _http.GetAsync(path);
+            Assert.True((int)response.StatusCode < 500, $"GET {path[..Math.Min(80, path.Length)]}: {(int)response.StatusCode}");
+        }
+        await AssertAuditHoldsAsync();
+    }
+
+    [Fact]
+    public async Task TransactionBodies_AnyText_DeepAndWideJson_AreRefusedWith4xx()
+    {
+        var bodies = new List<string>();
+        foreach (string t in Texts)
+        {
+            bodies.Add($$"""{"signer":"{{t}}","payload":"{}","signature":null}""");
+            bodies.Add($$"""{"signer":"5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty","payload":"{{t}}","signature":"{{t}}"}""");
+        }
+        foreach (string n in Numbers) bodies.Add($$"""{"signer":{{n}},"payload":{{n}},"signature":{{n}}}""");
+        bodies.Add(new string('[', 100_000) + new string(']', 100_000));
+        bodies.Add("{" + string.Join(",", Enumerable.Range(0, 50_000).Select(i => $"\"k{i}\":{i}")) + "}");
+        bodies.Add("""{"signer":"a","signer":"b","payload":"{}"}""");
+        bodies.AddRange(["", "null", "[]", "\"x\"", "{", "\u0000", "{\"signer\":\"\\ud800\"}"]);
+        foreach (string body in bodies)
+            foreach (string route in new[] { "/api/transactions", "/api/transactions/preflight" })
+                await AssertRefusedAsync(route, body);
+        await AssertAuditHoldsAsync();
+    }
+
+    [Fact]
+    public async Task SignedPayloads_AnyFieldValue_AreRefusedWith4xxNamingTheRule()
+    {
+        using var key = KeyPair.Generate();
+        var values = Texts.Where(t => t.Length < 1000).Select(t => $"\"{t}\"").Concat(Numbers)
+            .Concat(["null", "true", "[]", "{}", "[" + string.Join(",", Numbers) + "]", new string('[', 15) + new string(']', 15)]).ToList();
+        int requests = 0;
+        foreach (string call in Calls.Names)
+            foreach (string field in Fields)
+                foreach (string value in values)
+                {
+                    string payload = $$$"""{"chain":"api-test","nonce":0,"call":"{{{call}}}","args":{"{{{field}}}":{{{value}}}}}""";
+                    var response = await PostSignedAsync(key, payload, requests++ % 2 == 0 ? "/api/transactions" : "/api/transactions/preflight");
+                    Assert.True((int)response.StatusCode < 500, $"{call}.{field}={value[..Math.Min(40, value.Length)]}: {(int)response.StatusCode}");
+                }
+        foreach (string payload in Texts.Select(t => $$$"""{"chain":"{{{t}}}","nonce":0,"call":"{{{t}}}","args":{}}""")
+            .Concat(Numbers.Select(n => $$$"""{"chain":"api-test","nonce":{{{n}}},"call":"transfer","args":{}}""")))
+            await AssertRefusedAsync("/api/transactions", Body(key, payload));
+        await AssertAuditHoldsAsync();
+    }
+
+    [Theory]
+    [InlineData("""{"chain":"api-test","nonce":0,"nonce":1,"call":"faucet","args":{"amount":1}}""", "MalformedTransaction", "nonce")]
+    [InlineData("""{"chain":"api-test","nonce":0,"call":"faucet","args":{"amount":1,"amount":1000000}}""", "MalformedTransaction", "amount")]
+    [InlineData("""{"chain":"api-test","nonce":0,"call":"faucet","args":{"amount":1},"tip":5}""", "MalformedTransaction", "payload.tip")]
+    [InlineData("""{"chain":"api-test","nonce":0,"call":"transfer","args":{"dest":"5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty","amount":1,"ammount":2}}""", "InvalidArgs", "args.ammount")]
+    [InlineData("""{"chain":"api-test","nonce":0,"call":"serve_axon","args":{"netuid":1,"ip":"1.2.3.4","port":1,"protocol":256}}""", "InvalidArgs", "args.protocol")]
+    [InlineData("""{"chain":"api-test","nonce":0,"call":"serve_axon","args":{"netuid":1,"ip":"1.2.3.4","port":1,"version":4294967296}}""", "InvalidArgs", "args.version")]
+    [InlineData("""{"chain":"api-test","nonce":0,"call":"transfer","args":{"dest":"\ud800","amount":1}}""", "InvalidArgs", "args.dest")]
+    public async Task DuplicateKeys_UnknownFields_OutOfRange_AreRefusedNamingTheField(string payload, string code, string field)
+    {
+        using var key = KeyPair.Generate();
+        var response = await PostSignedAsync(key, payload, "/api/transactions");
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.Equal(400, (int)response.StatusCode);
+        using var doc = JsonDocument.Parse(text);
+        Assert.Equal(code, doc.RootElement.GetProperty("type").GetString());
+        Assert.Contains(field, doc.RootElement.GetProperty("detail").GetString());
+        Assert.Equal(0UL, (await _http.GetFromJsonAsync<JsonElement>($"/api/accounts/{key.Address}")).GetProperty("balance").GetUInt64());
+    }
+
+    [Fact]
+    public async Task DuplicateKeysInTheBody_AreRefused()
+    {
+        using var key = KeyPair.Generate();
+        var tx = SignedTransaction.Create(key, "api-test", 0, "faucet", new System.Text.Json.Nodes.JsonObject { ["amount"] = 1 });
+        string body = $$"""{"signer":"{{tx.Signer}}","payload":{{JsonSerializer.Serialize(tx.Payload)}},"signature":"{{tx.Signature}}","signature":"0x00"}""";
+        var response = await _http.PostAsync("/api/transactions", new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Contains("MalformedTransaction", await response.Content.ReadAsStringAsync());
+    }
+
+    private async Task<HttpResponseMessage> PostSignedAsync(KeyPair key, string payload, string route) =>
+        await _http.PostAsync(route, new StringContent(Body(key, payload), Encoding.UTF8, "application/json"));
+
+    /// <summary>The body for <paramref name="payload"/> (JSON text, escapes kept as written) signed over its UTF-8 bytes.</summary>
+    private static string Body(KeyPair key, string payload)
+    {
+        string signature = "0x" + Convert.ToHexString(key.Sign(Encoding.UTF8.GetBytes(payload))).ToLowerInvariant();
+        var escaped = new StringBuilder();
+        foreach (char c in payload)
+            escaped.Append(c switch { '"' => "\\\"", '\\' => "\\\\", < ' ' => $"\\u{(int)c:x4}", _ => c.ToString() });
+        return $$"""{"signer":"{{key.Address}}","payload":"{{escaped}}","signature":"{{signature}}"}""";
+    }
+
+    private async Task AssertRefusedAsync(string route, string body)
+    {
+        var response = await _http.PostAsync(route, new StringContent(body, Encoding.UTF8, "application/json"));
+        int status = (int)response.StatusCode;
+        string head = body[..Math.Min(60, body.Length)];
+        Assert.True(status < 500, $"POST {route} {head}: {status}");
+        if (status >= 400)
+        {
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.False(string.IsNullOrEmpty(doc.RootElement.GetProperty("type").GetString()), $"POST {route} {head}: no rule named");
+        }
+    }
+
+    private async Task AssertAuditHoldsAsync() =>
+        Assert.True((await _http.GetFromJsonAsync<JsonElement>("/api/audit")).GetProperty("ok").GetBoolean());
+
+    /// <summary>The text a JSON string literal stands for (lone surrogate escapes included).</summary>
+    private static string Unescape(string literal) => System.Text.RegularExpressions.Regex.Unescape(literal.Replace("\\u", "\\u", StringComparison.Ordinal));
+}
