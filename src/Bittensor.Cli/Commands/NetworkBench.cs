@@ -115,16 +115,18 @@ internal static class NetworkBench
         var client = new NetworkClient(http);
         string chainId = (await client.GetAsync("/api/chain", cancellationToken)).GetProperty("chainId").GetString()!;
 
-        // The idle silo: /health with every reader loop on it, before any subnet exists.
-        await stderr.WriteLineAsync($"{Verb}: silo at {host.Address}; measuring idle /health");
+        await stderr.WriteLineAsync($"{Verb}: silo at {host.Address}");
         var clock = new ChainClock();
-        await ReadLoops.RunAsync(http, clock, 3 * p.Readers, 0, 0, TimeSpan.FromSeconds(0.5), cancellationToken);
-        var idle = await ReadLoops.RunAsync(http, clock, 3 * p.Readers, 0, 0, TimeSpan.FromSeconds(2), cancellationToken);
 
         var setup = Stopwatch.StartNew();
         using var network = await BenchNetwork.SetUpAsync(client, chainId, p.Subnets, p.Uids, p.Validators, p.Signers,
             new BenchNetwork.Economics(p.OwnerFunds, p.RegistrarFunds, StakeRao, BurnRao), p.RateLimit, p.BlockTime, stderr, cancellationToken);
         double setupSeconds = setup.Elapsed.TotalSeconds;
+
+        // The idle silo: /health with every reader loop on it, after the set-up (warm) and before any load.
+        await stderr.WriteLineAsync($"{Verb}: measuring idle /health");
+        await ReadLoops.RunAsync(http, clock, 3 * p.Readers, 0, 0, TimeSpan.FromSeconds(1), cancellationToken);
+        var idle = await ReadLoops.RunAsync(http, clock, 3 * p.Readers, 0, 0, TimeSpan.FromSeconds(3), cancellationToken);
         await stderr.WriteLineAsync($"{Verb}: set up in {setupSeconds:0.0} s; warming up for {p.Warmup:0.#} s, then measuring for {p.Seconds:0.#} s");
 
         var window = await MeasureAsync(p, http, client, network, clock, cancellationToken);
