@@ -41,6 +41,10 @@ param faucet bool = true
 @secure()
 param workerKeySeed string
 
+@description('The secret the silos share to prove a call\'s silo origin (Orleans:ClusterSecret, at least 32 characters; e.g. openssl rand -hex 32).')
+@secure()
+param clusterSecret string
+
 var tables = [
   'OrleansSiloInstances'
   'OrleansGrainState'
@@ -127,7 +131,7 @@ resource silo 'Microsoft.App/containerApps@2024-03-01' = {
     environmentId: environment.id
     workloadProfileName: 'Consumption'
     configuration: {
-      secrets: [ { name: 'storage-connection', value: storageConnection } ]
+      secrets: [ { name: 'storage-connection', value: storageConnection }, { name: 'cluster-secret', value: clusterSecret } ]
       ingress: {
         external: true
         targetPort: 8080
@@ -151,6 +155,10 @@ resource silo 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'Orleans__SiloPort', value: '11111' }
             { name: 'Orleans__GatewayPort', value: '30000' }
             { name: 'Orleans__ListenOnAnyHostAddress', value: 'true' }
+            { name: 'Orleans__ClusterSecret', secretRef: 'cluster-secret' }
+            // Silo links stay inside the Container Apps environment's private network; for TLS on them, mount a
+            // certificate and set Orleans__Tls__Certificate instead (docs/security.md).
+            { name: 'Orleans__Tls__AllowPlaintext', value: 'true' }
             { name: 'Chain__Id', value: chainId }
             { name: 'Chain__Faucet', value: string(faucet) }
             { name: 'Chain__GenesisIssuance', value: '1000000000000000' }

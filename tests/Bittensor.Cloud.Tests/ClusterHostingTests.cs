@@ -12,10 +12,13 @@ namespace Bittensor.Cloud.Tests;
 /// <summary>What the settings turn into: the options Orleans runs with, in a silo and in a worker (hosts built, not started).</summary>
 public sealed class ClusterHostingTests
 {
+    /// <summary>A Production silo on shared storage needs TLS or plaintext allowed, and the cluster's secret (issue 9).</summary>
+    private static readonly string[] Plaintext = [.. TestChain.ProductionCluster.SelectMany(kv => new[] { $"--{kv.Key}", kv.Value! })];
+
     [Fact]
     public async Task ASiloOnTables_AdvertisesItsAddress_AndDetectsDeadPeersInTwoSeconds()
     {
-        await using var app = SiloApp.Build(["--environment", "Production", "--Storage:Kind", "AzureTable", "--Storage:ConnectionString", "UseDevelopmentStorage=true",
+        await using var app = SiloApp.Build(["--environment", "Production", "--Storage:Kind", "AzureTable", "--Storage:ConnectionString", "UseDevelopmentStorage=true", .. Plaintext,
             "--Orleans:AdvertisedIPAddress", "10.20.30.40", "--Orleans:SiloPort", "12000", "--Orleans:GatewayPort", "31000", "--Orleans:ClusterId", "prod-1"]);
         var endpoints = app.Services.GetRequiredService<IOptions<EndpointOptions>>().Value;
         Assert.Equal((IPAddress.Parse("10.20.30.40"), 12000, 31000), (endpoints.AdvertisedIPAddress, endpoints.SiloPort, endpoints.GatewayPort));
@@ -29,7 +32,7 @@ public sealed class ClusterHostingTests
     [Fact]
     public async Task ASiloOnTablesOutsideDevelopment_AdvertisesTheHostsAddress_NotLoopback()
     {
-        await using var app = SiloApp.Build(["--environment", "Production", "--Storage:Kind", "AzureTable", "--Storage:ConnectionString", "UseDevelopmentStorage=true"]);
+        await using var app = SiloApp.Build(["--environment", "Production", "--Storage:Kind", "AzureTable", "--Storage:ConnectionString", "UseDevelopmentStorage=true", .. Plaintext]);
         var endpoints = app.Services.GetRequiredService<IOptions<EndpointOptions>>().Value;
         Assert.Equal(ClusterSettings.HostAddress() ?? IPAddress.Loopback, endpoints.AdvertisedIPAddress);
     }

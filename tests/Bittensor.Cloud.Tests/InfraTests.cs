@@ -43,6 +43,8 @@ public sealed partial class InfraTests
         Add(StorageOptions.Section, typeof(StorageOptions));
         Add(ChainOptions.Section, typeof(ChainOptions));
         Add(WorkerOptions.Section, typeof(WorkerOptions));
+        Add(TlsSettings.Section, typeof(TlsSettings));
+        keys.Add(ClusterSecret.Key);
         return keys;
     }
 
@@ -88,8 +90,11 @@ public sealed partial class InfraTests
     private static Dictionary<string, string> Environment(YamlMappingNode container) =>
         ((YamlSequenceNode)At(container, "env")).Cast<YamlMappingNode>().ToDictionary(e => Text(At(e, "name")), e =>
             Try(e, "value") is { } v ? Text(v)
-            : Try(e, "valueFrom", "secretKeyRef") is not null ? (Text(At(e, "name")).Contains("ConnectionString", StringComparison.Ordinal) ? "UseDevelopmentStorage=true" : "secret")
+            : Try(e, "valueFrom", "secretKeyRef") is not null ? (Text(At(e, "name")).Contains("ConnectionString", StringComparison.Ordinal) ? "UseDevelopmentStorage=true" : SecretPlaceholder)
             : "10.1.2.3");
+
+    /// <summary>What a secret holds in these checks (a cluster secret needs at least 32 characters).</summary>
+    private const string SecretPlaceholder = "secret-placeholder-0123456789abcdef-0123";
 
     [Fact]
     public void TheManifests_Parse_AndHoldEveryPieceOfADeployment()
@@ -191,7 +196,7 @@ public sealed partial class InfraTests
         foreach (Match m in BicepEnv().Matches(section))
         {
             string raw = m.Groups["value"].Value;
-            env[m.Groups["name"].Value] = m.Groups["kind"].Value == "secretRef" ? (m.Groups["name"].Value.Contains("ConnectionString", StringComparison.Ordinal) ? "UseDevelopmentStorage=true" : "secret")
+            env[m.Groups["name"].Value] = m.Groups["kind"].Value == "secretRef" ? (m.Groups["name"].Value.Contains("ConnectionString", StringComparison.Ordinal) ? "UseDevelopmentStorage=true" : SecretPlaceholder)
                 : raw.StartsWith('\'') ? raw.Trim('\'')
                 : raw.StartsWith("string(", StringComparison.Ordinal) ? parameters[raw[7..^1]]!["value"]!.ToJsonString()
                 : raw.StartsWith("w.", StringComparison.Ordinal) && item is not null ? item[raw[2..]]

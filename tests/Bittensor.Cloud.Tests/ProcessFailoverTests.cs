@@ -72,6 +72,10 @@ public sealed class ProcessFailoverTests(AzuriteFixture azurite, ITestOutputHelp
         ["Chain:AutoStart"] = "true",
         ["Chain:TrustClients"] = "false", // workers and REST clients go through signed transactions, as in production
         ["Logging:LogLevel:Default"] = "Warning",
+        ["Orleans:Tls:AllowPlaintext"] = TestChain.ProductionCluster["Orleans:Tls:AllowPlaintext"],
+        ["Orleans:ClusterSecret"] = TestChain.ProductionCluster["Orleans:ClusterSecret"],
+        ["Api:RateLimit:PerIp"] = "0", // four writers from one address, hundreds of requests a minute
+        ["Api:RateLimit:PerSigner"] = "0",
     });
 
     /// <summary>Round-robin over the silos a load balancer would send to.</summary>
@@ -228,7 +232,11 @@ public sealed class ProcessFailoverTests(AzuriteFixture azurite, ITestOutputHelp
         Assert.True(audit.GetProperty("ok").GetBoolean(), audit.GetRawText());
         // A graceful stop leaves no client in doubt: on a quiet box no request fails at all; under CPU contention the chain's
         // handover has answered a few requests 503 (Retry-After), every one of them not applied, so a retry loses nothing.
-        Assert.All(term.Failed, a => Assert.True(a is { Status: 503, Applied: false }, $"a request failed during the graceful stop with {a.Status}, applied: {a.Applied}"));
+        // A request answered 503 whose transaction the chain had already journaled is applied by the next activation; the
+        // writer's resend of it is then answered 409 StaleNonce — the nonce is used, the write landed (not in doubt either).
+        // Issue 13's bar (no request fails at all on a graceful stop) is not met under contention: see docs/benchmarks.md.
+        Assert.All(term.Failed, a => Assert.True(a is { Status: 503, Applied: false } or { Status: 409, Applied: true },
+            $"a request failed during the graceful stop with {a.Status}, applied: {a.Applied}"));
         await clientHost.StopAsync();
     }
 

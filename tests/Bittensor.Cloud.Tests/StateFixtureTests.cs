@@ -56,6 +56,8 @@ public sealed class StateFixtureTests
                 ["Storage:Kind"] = "AzureTable",
                 ["Storage:ConnectionString"] = azurite.ConnectionString,
                 ["Orleans:ClusterId"] = $"fixture-{release}",
+                ["Orleans:Tls:AllowPlaintext"] = TestChain.ProductionCluster["Orleans:Tls:AllowPlaintext"],
+                ["Orleans:ClusterSecret"] = TestChain.ProductionCluster["Orleans:ClusterSecret"],
             };
             await using var silo = new SiloFactory(settings);
             var http = silo.CreateClient();
@@ -113,6 +115,8 @@ public sealed class StateFixtureTests
                 ["Storage:Kind"] = "AzureTable",
                 ["Storage:ConnectionString"] = azurite.ConnectionString,
                 ["Orleans:ClusterId"] = "fixture-recording",
+                ["Orleans:Tls:AllowPlaintext"] = TestChain.ProductionCluster["Orleans:Tls:AllowPlaintext"],
+                ["Orleans:ClusterSecret"] = TestChain.ProductionCluster["Orleans:ClusterSecret"],
             }))
             {
                 ushort netuid = await ScriptedNetworkAsync(silo);

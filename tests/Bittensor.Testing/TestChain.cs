@@ -14,6 +14,13 @@ namespace Bittensor.Testing;
 /// </summary>
 public static class TestChain
 {
+    /// <summary>What a Production silo on shared storage needs (issue 9): links in plaintext on loopback, and the cluster's secret.</summary>
+    public static IReadOnlyDictionary<string, string?> ProductionCluster { get; } = new Dictionary<string, string?>
+    {
+        ["Orleans:Tls:AllowPlaintext"] = "true",
+        ["Orleans:ClusterSecret"] = "test-cluster-secret-0123456789abcdef-0123",
+    };
+
     /// <summary>Genesis issuance of a test chain, rao.</summary>
     public const ulong GenesisIssuance = 1_000_000 * Tao.Rao;
 
@@ -49,6 +56,7 @@ public static class TestChain
         settings["Api:Swagger"] = "true";
         settings["Api:RateLimit:PerIp"] = "0"; // tests send thousands of requests from one address; RateLimitTests turn limits on
         settings["Api:RateLimit:PerSigner"] = "0";
+        foreach (var (key, value) in ProductionCluster) settings[key] = value; // for the hosts on Azure Tables in Production
         foreach (var (key, value) in overrides ?? []) settings[key] = value;
         return settings;
     }
