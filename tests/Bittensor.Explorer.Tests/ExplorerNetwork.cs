@@ -91,11 +91,15 @@ public sealed class ExplorerNetwork : IAsyncLifetime
         var weighted = await Send(Validators[1].Hot, "set_weights", Weights(miners, [10000, 65535]));
         // Epochs that started after both weights were set (their inputs include them): the viewer's latest epoch is one.
         ulong setAt = weighted.GetProperty("block").GetUInt64();
+        // (Seen once in CI: the first such epoch recorded zero incentive; the wait is for one that pays the miners, and
+        // fails after its deadline if none ever does.)
         await Eventually.UntilAsync(async () =>
         {
             var latest = await Http.GetFromJsonAsync<JsonElement>($"/api/subnets/{Netuid}/epochs?limit=1");
-            return latest.GetArrayLength() == 1 && latest[0].GetProperty("block").GetUInt64() > setAt;
-        }, $"subnet {Netuid} to record an epoch after block {setAt}");
+            if (latest.GetArrayLength() != 1 || latest[0].GetProperty("block").GetUInt64() <= setAt) return false;
+            var record = await Http.GetFromJsonAsync<JsonElement>($"/api/subnets/{Netuid}/epochs/{latest[0].GetProperty("index").GetUInt64()}");
+            return record.GetProperty("outputs").GetProperty("incentive").EnumerateArray().Any(v => v.GetInt32() > 0);
+        }, $"subnet {Netuid} to record an epoch after block {setAt} that pays its miners");
         await WaitForEpochsAsync(4);
     }
 
