@@ -76,6 +76,9 @@ public interface ISubnetGrain : IGrainWithIntegerKey
 
     /// <summary>The newest <paramref name="limit"/> epochs, newest first.</summary>
     [Alias("GetEpochs")] Task<ImmutableArray<EpochSummary>> GetEpochsAsync(int limit);
+
+    /// <summary>A hotkey's weight commits not yet revealed, oldest first (empty when it is not registered here); public chain state.</summary>
+    [Alias("GetCommits")] Task<ImmutableArray<WeightCommit>> GetCommitsAsync(string hotkey);
 }
 
 /// <summary>One recorded epoch (key: "netuid/index").</summary>

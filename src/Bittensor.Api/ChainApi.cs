@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Bittensor.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,6 +23,8 @@ public static class ChainApi
         api.MapGet("/subnets/{netuid}/metagraph", GetMetagraph).Produces<MetagraphDto>().WithName("GetMetagraph").WithSummary("A subnet's neurons");
         api.MapGet("/subnets/{netuid}/epochs", GetEpochs).WithName("GetEpochs").WithSummary("Recent epochs, newest first");
         api.MapGet("/subnets/{netuid}/epochs/{index}", GetEpoch).WithName("GetEpoch").WithSummary("One epoch's inputs and outputs, re-runnable with `bittensor epoch`");
+        api.MapGet("/subnets/{netuid}/commits/{hotkey}", GetCommits).WithName("GetWeightCommits")
+            .WithSummary("A hotkey's unrevealed weight commits (commit-reveal) with their reveal epochs, and the subnet's epoch clock");
         api.MapGet("/accounts/{address}", GetAccount).WithName("GetAccount").WithSummary("Balance, next nonce and hotkeys of an address");
         api.MapGet("/hotkeys/{address}", GetHotkey).WithName("GetHotkey").WithSummary("A hotkey's owner, registrations, stakes, take and axons");
         api.MapGet("/audit", GetAudit).WithName("GetAudit").WithSummary("Conservation of TAO and alpha, to the rao");
@@ -83,6 +86,20 @@ public static class ChainApi
         using var inputs = JsonDocument.Parse(record.InputsJson);
         using var outputs = JsonDocument.Parse(record.OutputsJson);
         return TypedResults.Ok(new EpochDto(record.Index, record.Block, inputs.RootElement.Clone(), outputs.RootElement.Clone()));
+    }
+
+    public static async Task<Results<Ok<WeightCommitsDto>, ProblemHttpResult>> GetCommits(ushort netuid, string hotkey, IGrainFactory grains)
+    {
+        if (!ValidAddress(hotkey)) return InvalidAddress(hotkey);
+        var chain = grains.GetGrain<IChainGrain>(IChainGrain.Key);
+        var info = await chain.GetSubnetInfoAsync(netuid);
+        if (info is null) return SubnetNotFound(netuid);
+        var commits = await grains.GetGrain<ISubnetGrain>(netuid).GetCommitsAsync(hotkey);
+        var h = info.Hyperparameters;
+        ulong block = (await chain.GetInfoAsync()).Block;
+        return TypedResults.Ok(new WeightCommitsDto(netuid, hotkey, h.CommitRevealWeightsEnabled, h.CommitRevealPeriod, block, info.EpochIndex,
+            info.NextEpochBlock, h.Tempo, [.. commits.Select(c => new WeightCommitDto(c.Hash, c.Epoch, c.Block,
+                CommitReveal.RevealEpoch(c.Epoch, h.CommitRevealPeriod), CommitReveal.IsExpired(c.Epoch, info.EpochIndex, h.CommitRevealPeriod)))]));
     }
 
     public static async Task<Results<Ok<AccountDto>, ProblemHttpResult>> GetAccount(string address, IGrainFactory grains)

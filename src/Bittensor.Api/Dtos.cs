@@ -77,3 +77,13 @@ public sealed record HotkeyDto(string Address, string? Owner, ushort Take, IRead
 public sealed record RegistrationDto(ushort Netuid, ushort Uid);
 
 public sealed record StakeDto(ushort Netuid, string Coldkey, ulong Alpha);
+
+/// <summary>
+/// GET /api/subnets/{netuid}/commits/{hotkey}: the hotkey's unrevealed weight commits and the subnet's epoch clock. A
+/// commit is revealed when <see cref="EpochIndex"/> equals its <see cref="WeightCommitDto.RevealEpoch"/>.
+/// </summary>
+public sealed record WeightCommitsDto(ushort Netuid, string Hotkey, bool CommitRevealWeightsEnabled, ulong CommitRevealPeriod, ulong Block,
+    ulong EpochIndex, ulong NextEpochBlock, ulong Tempo, IReadOnlyList<WeightCommitDto> Commits);
+
+/// <summary>One commit: its hash, the epoch and block it was made in, its reveal epoch, and whether that has passed.</summary>
+public sealed record WeightCommitDto(string Hash, ulong CommitEpoch, ulong CommitBlock, ulong RevealEpoch, bool Expired);

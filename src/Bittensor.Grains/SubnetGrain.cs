@@ -6,10 +6,10 @@ using Microsoft.Extensions.Logging;
 namespace Bittensor.Grains;
 
 /// <summary>
-/// A subnet's roster: neurons, weights, bonds, the last epoch's outputs, the epoch history. Stored in parts — a head, a
-/// page per 256 neurons, a part per non-empty weight row and bond row — so that no entity outgrows Azure Table's limits
-/// at 4096 UIDs, and a change rewrites only the parts it touched. It takes its epochs' inputs and keeps their new bonds;
-/// its economy (pool, pending emission) is the chain's.
+/// A subnet's roster: neurons, weights, bonds, weight commits, the last epoch's outputs, the epoch history. Stored in
+/// parts — a head, a page per 256 neurons, a part per non-empty weight row, bond row and commit queue — so that no
+/// entity outgrows Azure Table's limits at 4096 UIDs, and a change rewrites only the parts it touched. It takes its
+/// epochs' inputs and keeps their new bonds; its economy (pool, pending emission) is the chain's.
 /// </summary>
 public sealed partial class SubnetGrain(ILogger<SubnetGrain> logger) : StoredGrain, ISubnetGrain, ISubnetLedger
 {
@@ -106,6 +106,9 @@ public sealed partial class SubnetGrain(ILogger<SubnetGrain> logger) : StoredGra
         .Select((n, uid) => new WeightRow((ushort)uid, n.Hotkey, [.. n.WeightColumns], [.. n.WeightValues]))
         .Where(r => r.Uids.Length > 0).ToImmutableArray());
 
+    public Task<ImmutableArray<WeightCommit>> GetCommitsAsync(string hotkey) =>
+        Task.FromResult(_s.UidOf(hotkey) is var uid and >= 0 ? _s.Neurons[uid].Commits : []);
+
     public Task<ImmutableArray<EpochSummary>> GetEpochsAsync(int limit) =>
         Task.FromResult(_s.Epochs.AsEnumerable().Reverse().Take(Math.Max(0, limit)).ToImmutableArray());
 
@@ -142,6 +145,12 @@ public sealed partial class SubnetGrain(ILogger<SubnetGrain> logger) : StoredGra
                 var page = _s.Neurons.Skip(first).Take(SubnetParts.PageSize).Select(n => n.WithoutMatrices()).ToList();
                 changed[part] = Serializer.SerializeToArray(page);
             }
+            else if (part[0] == 'c')
+            {
+                var commits = _s.Neurons[PartIndex(part)].Commits;
+                if (commits.IsEmpty) removed.Add(part);
+                else changed[part] = Serializer.SerializeToArray(commits);
+            }
             else
             {
                 var n = _s.Neurons[PartIndex(part)];
@@ -169,6 +178,7 @@ public sealed partial class SubnetGrain(ILogger<SubnetGrain> logger) : StoredGra
                 n.LastUpdate = BitConverter.ToUInt64(w, 0);
             }
             if (parts.TryGetValue(SubnetParts.Bonds(uid), out var b)) (n.BondColumns, n.BondValues) = RowCodec.Decode(b);
+            if (parts.TryGetValue(SubnetParts.Commits(uid), out var c)) n.Commits = Serializer.Deserialize<ImmutableArray<WeightCommit>>(c);
         }
         s.Dirty.Clear();
         return s;

@@ -48,6 +48,24 @@ public static class Codes
     /// <summary>Storage cannot be written right now; nothing was applied. Retry later (HTTP 503 with Retry-After).</summary>
     public const string StorageUnavailable = nameof(StorageUnavailable);
 
+    // Commit-reveal weights (subtensor's error names, subnets/weights.rs).
+    /// <summary>commit_weights or reveal_weights on a subnet whose <c>commit_reveal_weights_enabled</c> is false.</summary>
+    public const string CommitRevealDisabled = nameof(CommitRevealDisabled);
+    /// <summary>A commit sooner than <c>weights_rate_limit</c> blocks after the neuron's last update (its last commit).</summary>
+    public const string CommittingWeightsTooFast = nameof(CommittingWeightsTooFast);
+    /// <summary>The hotkey already has <see cref="CommitReveal.MaxUnrevealedCommits"/> unexpired commits on the subnet.</summary>
+    public const string TooManyUnrevealedCommits = nameof(TooManyUnrevealedCommits);
+    /// <summary>A reveal when the hotkey has no unexpired commit on the subnet.</summary>
+    public const string NoWeightsCommitFound = nameof(NoWeightsCommitFound);
+    /// <summary>The revealed data does not hash to any of the hotkey's unexpired commits.</summary>
+    public const string InvalidRevealCommitHashNotMatch = nameof(InvalidRevealCommitHashNotMatch);
+    /// <summary>The revealed data matches a commit whose reveal epoch has passed.</summary>
+    public const string ExpiredWeightCommit = nameof(ExpiredWeightCommit);
+    /// <summary>The reveal comes before the commit's reveal epoch (commit epoch + <c>commit_reveal_period</c>).</summary>
+    public const string RevealTooEarly = nameof(RevealTooEarly);
+    /// <summary>The parallel lists of a batch call differ in length.</summary>
+    public const string InputLengthsUnequal = nameof(InputLengthsUnequal);
+
     // Transaction envelope (checked before the chain sees the call).
     public const string UnknownSigner = nameof(UnknownSigner);
     public const string BadSignature = nameof(BadSignature);

@@ -38,6 +38,8 @@ public sealed record EpochRequest
     [Id(13)] public required ulong LastMechanismStepBlock { get; init; }
     [Id(14)] public required string[] Hotkeys { get; init; }
     [Id(15)] public required string[] Coldkeys { get; init; }
+    /// <summary>On a commit-reveal subnet, per UID the block of its first unexpired commit (the engine's mask input); else null.</summary>
+    [Id(16)] public ulong[]? CommitBlocks { get; init; }
 
     public int N => Stake.Length;
 
@@ -54,7 +56,7 @@ public sealed record EpochRequest
             MaxAllowedValidators = h.MaxAllowedValidators, ActivityCutoffFactorMilli = h.ActivityCutoffFactorMilli,
             Yuma3 = h.Yuma3, LiquidAlpha = h.LiquidAlpha, AlphaLow = h.AlphaLow, AlphaHigh = h.AlphaHigh,
             AlphaSigmoidSteepness = h.AlphaSigmoidSteepness, StakeThreshold = h.StakeThreshold,
-            OwnerUid = OwnerUid, CommitReveal = h.CommitReveal, RaoEmission = Start.RaoEmission,
+            OwnerUid = OwnerUid, CommitReveal = h.CommitRevealWeightsEnabled, RaoEmission = Start.RaoEmission,
         };
         var input = new EpochInput
         {
@@ -67,6 +69,7 @@ public sealed record EpochRequest
             LastUpdate = LastUpdate,
             BlockAtRegistration = BlockAtRegistration,
             LastMechanismStepBlock = LastMechanismStepBlock,
+            CommitBlocks = CommitBlocks,
         };
         return (parameters, input);
     }
@@ -115,6 +118,8 @@ public sealed record EpochRequest
             LastMechanismStepBlock = s.LastMechanismStepBlock,
             Hotkeys = [.. s.Neurons.Select(x => x.Hotkey)],
             Coldkeys = [.. s.Neurons.Select(x => x.Coldkey)],
+            // The epoch index has advanced when the epoch runs (drain_pending before the epoch): it is Index + 1.
+            CommitBlocks = start.Hyper.CommitRevealWeightsEnabled ? CommitReveal.CommitBlocks(s.Neurons, start.Index + 1, start.Hyper.CommitRevealPeriod) : null,
         };
     }
 }

@@ -16,6 +16,9 @@ public static class SubnetParts
     public static string Weights(int uid) => $"w{uid}";
 
     public static string Bonds(int uid) => $"b{uid}";
+
+    /// <summary>A neuron's unrevealed weight commits (at most <see cref="CommitReveal.MaxUnrevealedCommits"/>).</summary>
+    public static string Commits(int uid) => $"c{uid}";
 }
 
 /// <summary>
@@ -69,6 +72,7 @@ public static class SubnetLedger
                     }
                     s.Dirty.Add(SubnetParts.Weights(r.Uid));
                     s.Dirty.Add(SubnetParts.Bonds(r.Uid));
+                    s.Dirty.Add(SubnetParts.Commits(r.Uid)); // the replaced hotkey's commits go with it
                 }
                 s.RosterChanged();
                 s.CurrentBlock = r.Block;
@@ -78,10 +82,20 @@ public static class SubnetLedger
                 var target = s.Neurons[w.Uid];
                 target.WeightColumns = [.. w.Columns];
                 target.WeightValues = [.. w.Values];
-                target.LastUpdate = w.Block;
+                if (!w.KeepLastUpdate) target.LastUpdate = w.Block;
                 s.CurrentBlock = w.Block;
                 s.Dirty.Add(SubnetParts.Weights(w.Uid)); // the weights part also stores the row's LastUpdate
                 if (w.Columns.Length == 0) s.Dirty.Add(SubnetParts.Meta(w.Uid));
+                break;
+            case StoreCommits c:
+                var committer = s.Neurons[c.Uid];
+                committer.Commits = c.Commits;
+                s.CurrentBlock = c.Block;
+                s.Dirty.Add(SubnetParts.Commits(c.Uid));
+                if (!c.SetsLastUpdate) break;
+                committer.LastUpdate = c.Block;
+                // LastUpdate is stored with a non-empty weight row, else with the neuron's page.
+                s.Dirty.Add(committer.WeightColumns.Length > 0 ? SubnetParts.Weights(c.Uid) : SubnetParts.Meta(c.Uid));
                 break;
             case NeuronStake m:
                 int uid = s.UidOf(m.Hotkey);

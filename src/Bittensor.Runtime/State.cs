@@ -165,6 +165,18 @@ public sealed class Neuron
     [Id(17)] public AxonInfo? Axon { get; set; }
     /// <summary>Sequence number of the batch that registered this hotkey at this UID.</summary>
     [Id(18)] public long RegisteredSeq { get; set; }
+    /// <summary>
+    /// The hotkey's unrevealed weight commits on this subnet, oldest first (subtensor's <c>WeightCommits</c> queue), at most
+    /// <see cref="CommitReveal.MaxUnrevealedCommits"/>; stored apart from the page (see <see cref="SubnetParts.Commits"/>).
+    /// </summary>
+    [Id(19)]
+    public ImmutableArray<WeightCommit> Commits
+    {
+        get => _commits.IsDefault ? [] : _commits; // a state stored before commit-reveal has none
+        set => _commits = value;
+    }
+
+    [NonSerialized] private ImmutableArray<WeightCommit> _commits = [];
 
     /// <summary>A deep copy.</summary>
     public Neuron Clone()
@@ -177,11 +189,12 @@ public sealed class Neuron
         return copy;
     }
 
-    /// <summary>A copy without the weight and bond rows (they are stored apart).</summary>
+    /// <summary>A copy without the weight and bond rows and the commits (they are stored apart).</summary>
     public Neuron WithoutMatrices()
     {
         var copy = (Neuron)MemberwiseClone();
         copy.WeightColumns = copy.WeightValues = copy.BondColumns = copy.BondValues = [];
+        copy.Commits = [];
         return copy;
     }
 }

@@ -19,8 +19,17 @@ public sealed record RegisterNeuron(
     [property: Id(0)] ushort Uid, [property: Id(1)] string Hotkey, [property: Id(2)] string Coldkey, [property: Id(3)] ulong Block,
     [property: Id(4)] long Seq, [property: Id(5)] ulong Stake) : SubnetCommand;
 
+/// <summary>Stores a weight row; its LastUpdate becomes <see cref="Block"/> unless <see cref="KeepLastUpdate"/> (a reveal: the commit set it).</summary>
 [GenerateSerializer, Immutable, Alias("Bittensor.Runtime.StoreWeights")]
-public sealed record StoreWeights([property: Id(0)] ushort Uid, [property: Id(1)] ImmutableArray<ushort> Columns, [property: Id(2)] ImmutableArray<ushort> Values, [property: Id(3)] ulong Block) : SubnetCommand;
+public sealed record StoreWeights([property: Id(0)] ushort Uid, [property: Id(1)] ImmutableArray<ushort> Columns, [property: Id(2)] ImmutableArray<ushort> Values, [property: Id(3)] ulong Block) : SubnetCommand
+{
+    [Id(4)] public bool KeepLastUpdate { get; init; }
+}
+
+/// <summary>Replaces a neuron's queue of weight commits; a new commit also sets its LastUpdate to <see cref="Block"/>.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.Runtime.StoreCommits")]
+public sealed record StoreCommits([property: Id(0)] ushort Uid, [property: Id(1)] ImmutableArray<WeightCommit> Commits, [property: Id(2)] ulong Block,
+    [property: Id(3)] bool SetsLastUpdate) : SubnetCommand;
 
 /// <summary>Alpha staked on <see cref="Hotkey"/> changed; mirrored on its neuron when it is registered here.</summary>
 [GenerateSerializer, Immutable, Alias("Bittensor.Runtime.NeuronStake")]

@@ -64,10 +64,13 @@ public sealed class ChainRuleTests
     public void WeightRules_ReportEveryBrokenRule_InTheChainsOrder()
     {
         var s = Subnet(3);
-        s.Hyper = s.Hyper with { StakeThreshold = 1_000, CommitReveal = true, MinAllowedWeights = 2 };
+        s.Hyper = s.Hyper with { StakeThreshold = 1_000, CommitRevealWeightsEnabled = true, MinAllowedWeights = 2 };
         var w = new SetWeights { Signer = "h1", Netuid = 1, Uids = [1, 1, 9, 2], Weights = [1, 2, 3] };
         var codes = SetWeightsCall.Rules(s, w, 1000).Select(e => e.Code).ToList();
-        Assert.Equal(["WeightVecLengthMismatch", "TooManyUids", "NotEnoughStakeToSetWeights", "CommitRevealEnabled", "NoValidatorPermit", "DuplicateUids", "UidNotFound"], codes);
+        // Commit-reveal refuses set_weights before any other rule (the call's dispatch checks it first).
+        Assert.Equal(["CommitRevealEnabled", "WeightVecLengthMismatch", "TooManyUids", "NotEnoughStakeToSetWeights", "NoValidatorPermit", "DuplicateUids", "UidNotFound"], codes);
+        // A reveal is checked by the same rules, less that refusal (and with no rate limit: the commit was rate-limited).
+        Assert.DoesNotContain("CommitRevealEnabled", SetWeightsCall.Rules(s, w, 1000, reveal: true).Select(e => e.Code));
     }
 
     [Fact]
@@ -116,5 +119,9 @@ public sealed class ChainRuleTests
         Assert.Contains("unknown hyperparameter", h.With("nope", "1").Error);
         Assert.NotNull(h.With("alpha_low", "1000").Error);
         Assert.True(h.With("liquid_alpha", "true").Updated!.LiquidAlpha);
+        Assert.True(h.With("commit_reveal_weights_enabled", "true").Updated!.CommitRevealWeightsEnabled);
+        Assert.Equal(100UL, h.With("commit_reveal_period", "100").Updated!.CommitRevealPeriod);
+        Assert.Contains("1..100", h.With("commit_reveal_period", "0").Error);
+        Assert.Contains("1..100", h.With("commit_reveal_period", "101").Error);
     }
 }

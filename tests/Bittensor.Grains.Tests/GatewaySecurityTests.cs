@@ -137,7 +137,7 @@ public sealed class GatewaySecurityTests : IAsyncLifetime
         [
             "IAccountGrain.GetAsync", "IChainGrain.GetInfoAsync", "IChainGrain.GetStatsAsync", "IChainGrain.GetSubnetInfoAsync",
             "IChainGrain.GetSubnetsAsync", "IEpochRecordGrain.GetAsync", "IHotkeyGrain.GetAsync", "IMinerGrain.DispatchAsync",
-            "IMinerGrain.SubscribeAsync", "ISubnetGrain.GetEpochsAsync", "ISubnetGrain.GetInfoAsync", "ISubnetGrain.GetMetagraphAsync",
+            "IMinerGrain.SubscribeAsync", "ISubnetGrain.GetCommitsAsync", "ISubnetGrain.GetEpochsAsync", "ISubnetGrain.GetInfoAsync", "ISubnetGrain.GetMetagraphAsync",
             "ISubnetGrain.GetWeightsAsync", "ITransactionsGrain.PreflightAsync", "ITransactionsGrain.SubmitAsync",
         ], open);
         Assert.False(SiloOriginFilter.IsClientCallable(typeof(IManagementGrain).GetMethods().First(m => m.Name == nameof(IManagementGrain.GetHosts))));

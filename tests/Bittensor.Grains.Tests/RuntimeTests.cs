@@ -7,7 +7,8 @@ public sealed class ExtrinsicRegistryTests
     public void EveryExtrinsic_IsRegisteredOnce_ByItsCallName()
     {
         Assert.Equal(
-            ["add_stake", "burned_register", "faucet", "register_network", "remove_stake", "serve_axon", "set_hyperparameter", "set_take", "set_weights", "transfer"],
+            ["add_stake", "batch_reveal_weights", "burned_register", "commit_weights", "faucet", "register_network", "remove_stake", "reveal_weights",
+                "serve_axon", "set_hyperparameter", "set_take", "set_weights", "transfer"],
             Calls.Names);
         Assert.All(Calls.All, e => Assert.Same(e, Calls.Named(e.Name)));
         Assert.Null(Calls.Named("sudo"));

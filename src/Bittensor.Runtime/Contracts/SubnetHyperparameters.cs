@@ -2,7 +2,8 @@ namespace Bittensor;
 
 /// <summary>
 /// A subnet's hyperparameters (spec §9) with the values a newly created subnet gets (<c>init_new_network</c>).
-/// Deviation: commit-reveal defaults to off because this network has no drand time-lock (set_weights is direct).
+/// Deviation: commit-reveal defaults to off (subtensor: on, version 4 with drand) so that a new subnet takes set_weights
+/// directly; its owner turns on commit-reveal v2 with <c>commit_reveal_weights_enabled</c>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Bittensor.SubnetHyperparameters")]
 public sealed record SubnetHyperparameters
@@ -24,7 +25,8 @@ public sealed record SubnetHyperparameters
     [Id(14)] public ulong StakeThreshold { get; init; }
     [Id(15)] public ulong WeightsRateLimit { get; init; } = 100;
     [Id(16)] public ulong WeightsVersionKey { get; init; }
-    [Id(17)] public bool CommitReveal { get; init; }
+    /// <summary><c>CommitRevealWeightsEnabled</c>: weights are committed (hash) and revealed, not set directly.</summary>
+    [Id(17)] public bool CommitRevealWeightsEnabled { get; init; }
     [Id(18)] public ulong MinBurn { get; init; } = 500_000;
     [Id(19)] public ulong MaxBurn { get; init; } = 100 * Tao.Rao;
     [Id(20)] public ushort SubnetOwnerCut { get; init; } = 11_796;
@@ -32,6 +34,11 @@ public sealed record SubnetHyperparameters
     [Id(22)] public string Task { get; init; } = "";
     [Id(23)] public ushort ImmuneOwnerUidsLimit { get; init; } = 1;
     [Id(24)] public ushort MinNonImmuneUids { get; init; } = 10;
+    /// <summary><c>RevealPeriodEpochs</c>: a commit made in epoch e is revealed in epoch e + this (1..100), and expires after it.</summary>
+    [Id(25)] public ulong CommitRevealPeriod { get; init; } = 1;
+
+    /// <summary>Bounds of <see cref="CommitRevealPeriod"/> (<c>MIN_COMMIT_REVEAL_PEROIDS</c>, <c>MAX_COMMIT_REVEAL_PEROIDS</c>).</summary>
+    public const ulong MinCommitRevealPeriod = 1, MaxCommitRevealPeriod = 100;
 
     /// <summary>Owner-settable hyperparameters by their snake_case name, with the rule each value must satisfy.</summary>
     public static IReadOnlyList<string> OwnerSettable { get; } =
@@ -39,7 +46,7 @@ public sealed record SubnetHyperparameters
         "tempo", "kappa", "bonds_moving_average", "bonds_penalty", "max_allowed_validators", "max_allowed_uids",
         "min_allowed_weights", "immunity_period", "activity_cutoff_factor_milli", "yuma3", "liquid_alpha",
         "alpha_low", "alpha_high", "alpha_sigmoid_steepness", "weights_rate_limit", "weights_version_key",
-        "min_burn", "max_burn", "registration_allowed", "task",
+        "min_burn", "max_burn", "registration_allowed", "task", "commit_reveal_weights_enabled", "commit_reveal_period",
     ];
 
     /// <summary>Returns the parameters with <paramref name="name"/> set, or the rule that <paramref name="value"/> breaks.</summary>
@@ -101,6 +108,12 @@ public sealed record SubnetHyperparameters
             case "task":
                 if (value.Length > 64) return (null, "task must be a name of at most 64 characters");
                 return (this with { Task = value }, null);
+            case "commit_reveal_weights_enabled":
+                return Bool(out var cr) ? (this with { CommitRevealWeightsEnabled = cr }, null) : (null, "commit_reveal_weights_enabled must be true or false");
+            case "commit_reveal_period":
+                if (!U64(out var crp) || crp < MinCommitRevealPeriod || crp > MaxCommitRevealPeriod)
+                    return (null, $"commit_reveal_period must be an integer in {MinCommitRevealPeriod}..{MaxCommitRevealPeriod} (epochs)");
+                return (this with { CommitRevealPeriod = crp }, null);
             default:
                 return (null, $"unknown hyperparameter '{name}'; owner-settable: {string.Join(", ", OwnerSettable)}");
         }

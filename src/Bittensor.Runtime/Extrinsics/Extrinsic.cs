@@ -66,6 +66,8 @@ public abstract class Extrinsic<T> : IExtrinsic where T : Operation
     protected static OpResult Fail(ChainPlan plan, string code, string message, ulong? nextAllowed = null) =>
         OpResult.Fail(code, message, plan.Chain.Block, nextAllowed);
 
+    protected static OpResult Fail(ChainPlan plan, RuleFailure failure) => Fail(plan, failure.Code, failure.Message, failure.PassesFromBlock);
+
     protected static OpResult Done(ChainPlan plan, ushort? netuid = null, ushort? uid = null, ulong? amount = null) =>
         new() { Ok = true, Block = plan.Chain.Block, Netuid = netuid, Uid = uid, Amount = amount };
 
@@ -141,15 +143,43 @@ public readonly struct CallArgs(JsonElement args)
         Field(name) is { ValueKind: JsonValueKind.Number } v && v.TryGetUInt16(out ushort u) ? u
             : throw new CallFormatException(name, "must be an integer in 0..65535");
 
-    public ImmutableArray<ushort> U16Array(string name)
+    public ImmutableArray<ushort> U16Array(string name) => U16Array(Field(name), name);
+
+    private static ImmutableArray<ushort> U16Array(JsonElement v, string name)
     {
-        var v = Field(name);
         if (v.ValueKind != JsonValueKind.Array || v.GetArrayLength() > 65535) throw new CallFormatException(name, "must be an array of integers in 0..65535");
         var b = ImmutableArray.CreateBuilder<ushort>(v.GetArrayLength());
         foreach (var e in v.EnumerateArray())
             b.Add(e.ValueKind == JsonValueKind.Number && e.TryGetUInt16(out ushort u) ? u : throw new CallFormatException(name, "must be an array of integers in 0..65535"));
         return b.MoveToImmutable();
     }
+
+    /// <summary>An array of at most <paramref name="max"/> arrays of u16 (a batch's rows).</summary>
+    public ImmutableArray<ImmutableArray<ushort>> U16Arrays(string name, int max)
+    {
+        var v = Field(name);
+        if (v.ValueKind != JsonValueKind.Array || v.GetArrayLength() > max) throw new CallFormatException(name, $"must be an array of at most {max} arrays of integers in 0..65535");
+        var b = ImmutableArray.CreateBuilder<ImmutableArray<ushort>>(v.GetArrayLength());
+        int i = 0;
+        foreach (var e in v.EnumerateArray()) b.Add(U16Array(e, $"{name}[{i++}]"));
+        return b.MoveToImmutable();
+    }
+
+    /// <summary>An array of at most <paramref name="max"/> non-negative integers.</summary>
+    public ImmutableArray<ulong> U64Array(string name, int max)
+    {
+        var v = Field(name);
+        if (v.ValueKind != JsonValueKind.Array || v.GetArrayLength() > max) throw new CallFormatException(name, $"must be an array of at most {max} non-negative integers");
+        var b = ImmutableArray.CreateBuilder<ulong>(v.GetArrayLength());
+        foreach (var e in v.EnumerateArray())
+            b.Add(e.ValueKind == JsonValueKind.Number && e.TryGetUInt64(out ulong u) ? u : throw new CallFormatException(name, $"must be an array of at most {max} non-negative integers"));
+        return b.MoveToImmutable();
+    }
+
+    /// <summary>A 32-byte hash as <c>0x</c> and 64 hex digits, returned lower-case.</summary>
+    public string Hash(string name) =>
+        Field(name) is { ValueKind: JsonValueKind.String } v && WeightCommitHash.TryParse(Text(v), out string hash) ? hash
+            : throw new CallFormatException(name, "must be a 32-byte hash: \"0x\" and 64 hex digits");
 
     public string String(string name) =>
         Field(name) is { ValueKind: JsonValueKind.String } v && Text(v) is { Length: > 0 and <= 256 } s ? s

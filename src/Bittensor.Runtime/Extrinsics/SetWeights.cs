@@ -31,22 +31,42 @@ namespace Bittensor.Runtime.Extrinsics
         {
             var s = await plan.SubnetAsync(w.Netuid);
             if (s is null) return Fail(plan, Codes.SubnetNotFound, $"no subnet has netuid {w.Netuid}");
-            var errors = Rules(s, w, plan.Chain.Block);
-            if (errors.Count > 0) return Fail(plan, errors[0].Code, errors[0].Message, errors[0].PassesFromBlock);
-            int uid = s.UidOf(w.Signer);
-            await plan.SubnetAsync(w.Netuid, new StoreWeights((ushort)uid, w.Uids, [.. WeightMath.MaxUpscale(w.Weights)], plan.Chain.Block));
-            plan.Emit("WeightsSet", w.Signer, w.Netuid, (ushort)uid);
-            return Done(plan, netuid: w.Netuid, uid: (ushort)uid);
+            return await StoreAsync(plan, s, w, reveal: false) is { } failure ? Fail(plan, failure.Code, failure.Message, failure.PassesFromBlock)
+                : Done(plan, netuid: w.Netuid, uid: (ushort)s.UidOf(w.Signer));
         }
 
         public override async ValueTask<IReadOnlyList<RuleFailure>> PreflightAsync(ChainPlan plan, SetWeights w) =>
             await plan.SubnetAsync(w.Netuid) is { } s ? Rules(s, w, plan.Chain.Block)
                 : [new RuleFailure(Codes.SubnetNotFound, $"no subnet has netuid {w.Netuid}")];
 
-        /// <summary>Every set_weights rule of spec §8 the call breaks now, in the chain's order (empty when it passes).</summary>
-        public static List<RuleFailure> Rules(SubnetState s, SetWeights w, ulong block)
+        /// <summary>
+        /// Checks the rules and plans the weight row (<c>internal_set_weights</c>); null when stored, else the first rule
+        /// broken. A <paramref name="reveal"/> may set weights on a commit-reveal subnet and keeps the LastUpdate its commit set.
+        /// </summary>
+        internal static async ValueTask<RuleFailure?> StoreAsync(ChainPlan plan, SubnetState s, SetWeights w, bool reveal)
+        {
+            var errors = Rules(s, w, plan.Chain.Block, reveal);
+            if (errors.Count > 0) return errors[0];
+            int uid = s.UidOf(w.Signer);
+            await plan.SubnetAsync(w.Netuid, new StoreWeights((ushort)uid, w.Uids, [.. WeightMath.MaxUpscale(w.Weights)], plan.Chain.Block)
+            {
+                KeepLastUpdate = s.Hyper.CommitRevealWeightsEnabled,
+            });
+            plan.Emit("WeightsSet", w.Signer, w.Netuid, (ushort)uid);
+            return null;
+        }
+
+        /// <summary>
+        /// Every set_weights rule of spec §8 the call breaks now, in the chain's order (empty when it passes). Direct
+        /// set_weights on a commit-reveal subnet is refused first (as the call's dispatch does); a <paramref name="reveal"/>
+        /// is not, and neither is rate-limited while commit-reveal is on (the commit was).
+        /// </summary>
+        public static List<RuleFailure> Rules(SubnetState s, SetWeights w, ulong block, bool reveal = false)
         {
             var errors = new List<RuleFailure>();
+            if (!reveal && s.Hyper.CommitRevealWeightsEnabled)
+                errors.Add(new(Codes.CommitRevealEnabled,
+                    $"commit-reveal is on for subnet {s.Netuid}: commit the weights' hash with commit_weights, then reveal them with reveal_weights in the reveal epoch"));
             int n = s.Neurons.Count;
             if (w.Uids.Length != w.Weights.Length) errors.Add(new(Codes.WeightVecLengthMismatch, $"{w.Uids.Length} uids but {w.Weights.Length} weights"));
             if (w.Uids.Length > n) errors.Add(new(Codes.TooManyUids, $"{w.Uids.Length} uids on a subnet of {n}"));
@@ -62,9 +82,7 @@ namespace Bittensor.Runtime.Extrinsics
                 errors.Add(new(Codes.NotEnoughStakeToSetWeights, $"stake {stake} rao is below the threshold {s.Hyper.StakeThreshold} rao"));
             if (s.Hyper.WeightsVersionKey != 0 && w.VersionKey < s.Hyper.WeightsVersionKey)
                 errors.Add(new(Codes.IncorrectWeightVersionKey, $"version_key {w.VersionKey} is below the subnet's {s.Hyper.WeightsVersionKey}"));
-            if (s.Hyper.CommitReveal)
-                errors.Add(new(Codes.CommitRevealEnabled, "commit-reveal is enabled on this subnet; weights cannot be set directly"));
-            else
+            if (!s.Hyper.CommitRevealWeightsEnabled)
             {
                 ulong last = s.Neurons[uid].LastUpdate;
                 if (last != 0 && block - Math.Min(block, last) < s.Hyper.WeightsRateLimit)
