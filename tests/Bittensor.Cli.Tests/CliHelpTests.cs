@@ -13,7 +13,7 @@ public sealed class CliHelpTests : IDisposable
         "epoch", "block-emission", "bench epoch", "bench network",
         "wallet create", "wallet list", "wallet balance", "wallet transfer", "wallet faucet",
         "subnets list", "subnets show", "subnets create", "subnets register", "subnets metagraph", "subnets hyperparameters", "subnets set",
-        "stake add", "stake remove", "stake list", "weights set", "axon serve", "chain info", "completion",
+        "stake add", "stake remove", "stake list", "weights set", "weights commit", "weights reveal", "axon serve", "chain info", "completion",
     ];
 
     [Theory]
@@ -32,6 +32,7 @@ public sealed class CliHelpTests : IDisposable
     [InlineData("wallet transfer", "--dest", "--amount", "--yes", "--json")]
     [InlineData("bench network", "--subnets", "--block-time", "--storage", "--json")]
     [InlineData("epoch", "--cases", "--arithmetic", "--output")]
+    [InlineData("weights reveal", "--uids", "--weights", "--salt", "--version-key", "--json")]
     public async Task VerbHelp_DescribesItsOptions(string verb, params string[] options)
     {
         var (_, stdout, _) = await Cli.RunAsync([.. verb.Split(' '), "--help"]);

@@ -12,7 +12,7 @@ namespace Bittensor.Cli.Commands;
 /// stake, weights, axons, chain info. Tables for people, <c>--json</c> for scripts; a failure prints the server's
 /// code and sentence and exits 1.
 /// </summary>
-internal sealed class NetworkCommands(CliHost host)
+internal sealed partial class NetworkCommands(CliHost host)
 {
     /// <summary>Options every network verb takes.</summary>
     public static readonly string[] Common = ["network", "wallet-path", "wallet", "hotkey"];
@@ -44,7 +44,10 @@ internal sealed class NetworkCommands(CliHost host)
         ["stake add"] = ("Stake TAO on a hotkey in a subnet (buys alpha from the subnet's pool)", ["netuid", "amount", "hotkey-address", "limit-price"]),
         ["stake remove"] = ("Unstake alpha from a hotkey in a subnet (sells it to the pool for TAO)", ["netuid", "amount", "hotkey-address", "limit-price"]),
         ["stake list"] = ("The wallet's (or --address's) stakes", ["address"]),
-        ["weights set"] = ("Set the wallet hotkey's weights in a subnet (validators)", ["netuid", "uids", "weights", "version-key"]),
+        ["weights set"] = ("Set the wallet hotkey's weights in a subnet (validators); on a commit-reveal subnet, commit them and reveal them when the reveal epoch comes",
+            ["netuid", "uids", "weights", "version-key"]),
+        ["weights commit"] = ("Commit the hash of weights (commit-reveal); prints the salt that 'weights reveal' needs", ["netuid", "uids", "weights", "version-key", "salt"]),
+        ["weights reveal"] = ("Reveal committed weights in their reveal epoch (the same uids, weights, salt and version key)", ["netuid", "uids", "weights", "version-key", "salt"]),
         ["axon serve"] = ("Announce the wallet hotkey's axon in a subnet (miners)", ["netuid", "ip", "port", "protocol", "version", "name"]),
         ["chain info"] = ("Block, issuance, block emission, the next halving, lock cost", []),
     };
@@ -89,7 +92,9 @@ internal sealed class NetworkCommands(CliHost host)
                 "stake add" => await Submit(Coldkey(), "add_stake", StakeArgs()),
                 "stake remove" => await Submit(Coldkey(), "remove_stake", StakeArgs()),
                 "stake list" => await StakeList(),
-                "weights set" => await Submit(Hotkey(), "set_weights", WeightArgs()),
+                "weights set" => await WeightsSet(),
+                "weights commit" => await WeightsCommit(),
+                "weights reveal" => await WeightsReveal(),
                 "axon serve" => await Submit(Hotkey(), "serve_axon", new JsonObject
                 {
                     ["netuid"] = Netuid(), ["ip"] = _args.Require("ip"), ["port"] = _args.Int("port", 0, 1, 65535),
@@ -204,35 +209,40 @@ internal sealed class NetworkCommands(CliHost host)
     {
         using (signer)
         {
-            var tx = await _client.SignAsync(signer, call, args);
-            if (Terminal is { } terminal && CliCommands.Spending.Contains(_args.Verb) && !_args.Flag("yes")
-                && !await ConfirmAsync(terminal, signer.Address, call, args, tx))
-                throw new CliFailure($"{_args.Verb}: cancelled; nothing was submitted");
-            JsonElement response;
-            if (Terminal is { } spinner)
-            {
-                response = await spinner.Status().Spinner(Spinner.Known.Dots)
-                    .StartAsync($"{call}: waiting for a block to include it…", _ => _client.SubmitAsync(tx));
-                await host.Error.WriteAsync('\r'); // the cleared spinner line leaves the cursor at its end
-            }
-            else
-            {
-                if (!_json) await _stdout.WriteAsync($"submitting {call} as {signer.Address}… ");
-                response = await _client.SubmitAsync(tx);
-            }
-            if (_json)
-            {
-                _stdout.WriteLine(response.GetRawText());
-                return 0;
-            }
-            var result = response.GetProperty("result");
-            var parts = new List<string> { $"included in block {response.GetProperty("block")}" };
-            if (result.TryGetProperty("netuid", out var n) && n.ValueKind == JsonValueKind.Number) parts.Add($"netuid {n}");
-            if (result.TryGetProperty("uid", out var u) && u.ValueKind == JsonValueKind.Number) parts.Add($"uid {u}");
-            if (result.TryGetProperty("amount", out var a) && a.ValueKind == JsonValueKind.Number) parts.Add($"amount {TaoAmount.Format(a.GetUInt64())}");
-            _stdout.WriteLine(string.Join(", ", parts));
+            var response = await SendAsync(signer, call, args);
+            if (_json) _stdout.WriteLine(response.GetRawText());
+            else PrintInclusion(response);
             return 0;
         }
+    }
+
+    /// <summary>Signs and submits one call (asking first where the verb spends); returns the network's {block, result}.</summary>
+    private async Task<JsonElement> SendAsync(KeyPair signer, string call, JsonObject args)
+    {
+        var tx = await _client.SignAsync(signer, call, args);
+        if (Terminal is { } terminal && CliCommands.Spending.Contains(_args.Verb) && !_args.Flag("yes")
+            && !await ConfirmAsync(terminal, signer.Address, call, args, tx))
+            throw new CliFailure($"{_args.Verb}: cancelled; nothing was submitted");
+        if (Terminal is { } spinner)
+        {
+            var response = await spinner.Status().Spinner(Spinner.Known.Dots)
+                .StartAsync($"{call}: waiting for a block to include it…", _ => _client.SubmitAsync(tx));
+            await host.Error.WriteAsync('\r'); // the cleared spinner line leaves the cursor at its end
+            return response;
+        }
+        if (!_json) await _stdout.WriteAsync($"submitting {call} as {signer.Address}… ");
+        return await _client.SubmitAsync(tx);
+    }
+
+    /// <summary>One line for people: the block that included the call and what it produced.</summary>
+    private void PrintInclusion(JsonElement response)
+    {
+        var result = response.GetProperty("result");
+        var parts = new List<string> { $"included in block {response.GetProperty("block")}" };
+        if (result.TryGetProperty("netuid", out var n) && n.ValueKind == JsonValueKind.Number) parts.Add($"netuid {n}");
+        if (result.TryGetProperty("uid", out var u) && u.ValueKind == JsonValueKind.Number) parts.Add($"uid {u}");
+        if (result.TryGetProperty("amount", out var a) && a.ValueKind == JsonValueKind.Number) parts.Add($"amount {TaoAmount.Format(a.GetUInt64())}");
+        _stdout.WriteLine(string.Join(", ", parts));
     }
 
     /// <summary>Shows what the call will cost and do, with the preflight's verdict, and asks.</summary>
