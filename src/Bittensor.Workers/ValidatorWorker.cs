@@ -16,7 +16,8 @@ public static class ValidatorProfiles
 /// <summary>
 /// A validator as an Orleans client: stakes, sends signed challenges of the subnet's task to every other neuron through
 /// the miner grains with a timeout, scores the answers with the task's scorer, keeps a moving average per hotkey, and
-/// sets weights every <see cref="WeightsEveryBlocks"/> blocks by signed transaction.
+/// sets weights every <see cref="WeightsEveryBlocks"/> blocks by signed transaction. On a commit-reveal subnet it commits
+/// the weights' hash instead (with a fresh salt, one commit at a time) and reveals them in the commit's reveal epoch.
 /// </summary>
 public sealed partial class ValidatorWorker(IGrainFactory grains, KeyPair coldkey, KeyPair hotkey, ushort netuid, string profile,
     string name, ILogger logger) : IDisposable
@@ -24,6 +25,7 @@ public sealed partial class ValidatorWorker(IGrainFactory grains, KeyPair coldke
     private readonly ChainClient _chain = new(grains);
     private readonly Dictionary<string, double> _scores = [];
     private ulong _lastWeightsBlock;
+    private PendingReveal? _pending;
 
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(3);
 
@@ -89,11 +91,22 @@ public sealed partial class ValidatorWorker(IGrainFactory grains, KeyPair coldke
         }
     }
 
-    /// <summary>Sets weights when <see cref="WeightsEveryBlocks"/> blocks have passed; returns whether it did.</summary>
+    /// <summary>The commit waiting for its reveal epoch, if any (commit-reveal subnets).</summary>
+    public string? PendingCommit => _pending?.Hash;
+
+    /// <summary>
+    /// Sets weights when <see cref="WeightsEveryBlocks"/> blocks have passed; on a commit-reveal subnet, first reveals a
+    /// commit whose reveal epoch has come, then commits the current weights unless a commit still waits. Returns whether
+    /// it set, committed or revealed weights.
+    /// </summary>
     public async Task<bool> MaybeSetWeightsAsync()
     {
         var chain = await grains.GetGrain<IChainGrain>(IChainGrain.Key).GetInfoAsync();
-        if (_lastWeightsBlock != 0 && chain.Block - _lastWeightsBlock < WeightsEveryBlocks) return false;
+        var subnet = await grains.GetGrain<ISubnetGrain>(netuid).GetInfoAsync() ?? throw new InvalidOperationException($"subnet {netuid} does not exist");
+        bool commitReveal = subnet.Hyperparameters.CommitRevealWeightsEnabled;
+        bool revealed = commitReveal && await RevealDueAsync(subnet);
+        if (_lastWeightsBlock != 0 && chain.Block - _lastWeightsBlock < WeightsEveryBlocks) return revealed;
+        if (commitReveal && _pending is not null) return revealed;
         var metagraph = (await grains.GetGrain<ISubnetGrain>(netuid).GetMetagraphAsync())!;
         var uidOf = metagraph.Neurons.ToDictionary(n => n.Hotkey, n => n.Uid);
         List<(ushort Uid, ushort Weight)> weights = profile switch
@@ -102,7 +115,8 @@ public sealed partial class ValidatorWorker(IGrainFactory grains, KeyPair coldke
             "colluding" => [.. metagraph.Neurons.Where(n => n.Hotkey == (Favoured ?? "")).Select(n => (n.Uid, (ushort)65535))],
             _ => Normalized(_scores.Where(s => uidOf.ContainsKey(s.Key)).Select(s => (uidOf[s.Key], s.Value))),
         };
-        if (weights.Count == 0) return false;
+        if (weights.Count == 0) return revealed;
+        if (commitReveal) return await CommitAsync(subnet, weights) || revealed;
         var outcome = await _chain.SubmitAsync(hotkey, "set_weights", new JsonObject
         {
             ["netuid"] = netuid,
@@ -117,6 +131,51 @@ public sealed partial class ValidatorWorker(IGrainFactory grains, KeyPair coldke
         _lastWeightsBlock = outcome.Block;
         return true;
     }
+
+    /// <summary>Commits the hash of <paramref name="weights"/> with a fresh salt and remembers what to reveal, and when.</summary>
+    private async Task<bool> CommitAsync(SubnetInfo subnet, List<(ushort Uid, ushort Weight)> weights)
+    {
+        ushort[] uids = [.. weights.Select(w => w.Uid)], values = [.. weights.Select(w => w.Weight)], salt = WeightCommitHash.NewSalt();
+        ulong versionKey = subnet.Hyperparameters.WeightsVersionKey;
+        string hash = WeightCommitHash.Compute(hotkey.PublicKey, netuid, uids, values, salt, versionKey);
+        var outcome = await _chain.SubmitAsync(hotkey, "commit_weights", new JsonObject { ["netuid"] = netuid, ["commit_hash"] = hash }, throwOnReject: false);
+        if (!outcome.Ok)
+        {
+            LogWeightsRejected(logger, name, outcome.Code ?? "", outcome.Message ?? "");
+            return false;
+        }
+        _lastWeightsBlock = outcome.Block;
+        var commits = await grains.GetGrain<ISubnetGrain>(netuid).GetCommitsAsync(hotkey.Address);
+        // The subnet grain may not have applied the commit yet: then its epoch is the one the chain is in.
+        ulong epoch = commits.FirstOrDefault(c => c.Hash == hash)?.Epoch ?? subnet.EpochIndex;
+        _pending = new PendingReveal(hash, epoch + subnet.Hyperparameters.CommitRevealPeriod, new JsonObject
+        {
+            ["netuid"] = netuid,
+            ["uids"] = new JsonArray([.. uids.Select(u => (JsonNode)u)]),
+            ["values"] = new JsonArray([.. values.Select(v => (JsonNode)v)]),
+            ["salt"] = new JsonArray([.. salt.Select(v => (JsonNode)v)]),
+            ["version_key"] = versionKey,
+        });
+        return true;
+    }
+
+    /// <summary>Reveals the pending commit in its reveal epoch; forgets it once that epoch has passed.</summary>
+    private async Task<bool> RevealDueAsync(SubnetInfo subnet)
+    {
+        if (_pending is not { } pending || subnet.EpochIndex < pending.RevealEpoch) return false;
+        _pending = null;
+        if (subnet.EpochIndex > pending.RevealEpoch)
+        {
+            LogWeightsRejected(logger, name, "ExpiredWeightCommit", $"the commit {pending.Hash} was not revealed in epoch {pending.RevealEpoch}");
+            return false;
+        }
+        var outcome = await _chain.SubmitAsync(hotkey, "reveal_weights", pending.Args, throwOnReject: false);
+        if (!outcome.Ok) LogWeightsRejected(logger, name, outcome.Code ?? "", outcome.Message ?? "");
+        return outcome.Ok;
+    }
+
+    /// <summary>What a commit will reveal, and in which epoch.</summary>
+    private sealed record PendingReveal(string Hash, ulong RevealEpoch, JsonObject Args);
 
     private async Task<List<(ushort, ushort)>> CopiedWeightsAsync(MetagraphView metagraph)
     {

@@ -2,7 +2,11 @@ using System.Text.Json;
 
 namespace Bittensor.Cli.Tests;
 
-/// <summary>The command-line wallet against a running network (the real host behind WebApplicationFactory).</summary>
+/// <summary>
+/// The command-line wallet against a running network (the real host behind WebApplicationFactory), with commit-reveal:
+/// <c>weights commit</c> and <c>weights reveal</c> by hand, and <c>weights set</c>, which on a commit-reveal subnet
+/// commits, waits for the reveal epoch and reveals.
+/// </summary>
 public sealed class CliWalletTests : IAsyncLifetime
 {
     private readonly SiloFactory _factory = new();
@@ -37,18 +41,8 @@ public sealed class CliWalletTests : IAsyncLifetime
     [Fact]
     public async Task Btcli_Flow_CreatesKeysSubnetStakeWeights_AndShowsEmission()
     {
-        var owner = await Json("wallet", "create", "--wallet", "owner");
+        var (netuid, owner, _) = await SubnetAsync();
         Assert.Equal(12, owner.GetProperty("coldkeyMnemonic").GetString()!.Split(' ').Length);
-        await Json("wallet", "create", "--wallet", "val");
-        await Json("wallet", "create", "--wallet", "miner");
-        foreach (var w in new[] { "owner", "val", "miner" }) await Json("wallet", "faucet", "--wallet", w, "--amount", "500");
-        var created = await Json("subnets", "create", "--wallet", "owner");
-        ushort netuid = created.GetProperty("result").GetProperty("netuid").GetUInt16();
-        await Json("subnets", "set", "--wallet", "owner", "--netuid", $"{netuid}", "--name", "weights_rate_limit", "--value", "0");
-        await Json("subnets", "register", "--wallet", "val", "--netuid", $"{netuid}");
-        await Json("subnets", "register", "--wallet", "miner", "--netuid", $"{netuid}");
-        await Json("stake", "add", "--wallet", "val", "--netuid", $"{netuid}", "--amount", "100");
-        await _factory.Chain.ProduceBlocksAsync(12);
         await Json("weights", "set", "--wallet", "val", "--netuid", $"{netuid}", "--uids", "2", "--weights", "1");
         await Json("axon", "serve", "--wallet", "miner", "--netuid", $"{netuid}", "--ip", "127.0.0.1", "--port", "8091", "--name", "miner-honest-0");
         await _factory.Chain.ProduceBlocksAsync(12);
@@ -93,5 +87,71 @@ public sealed class CliWalletTests : IAsyncLifetime
         var (c4, _, e4) = await Run("stake", "frobnicate");
         Assert.Equal(2, c4);
         Assert.Contains("add, remove, list", e4);
+    }
+
+    /// <summary>
+    /// Wallets owner, val and miner with 500 τ each; a subnet of the owner's with no weights rate limit, val (staked 100 τ,
+    /// holding a validator permit after an epoch) and miner registered. Returns the netuid, the owner's wallet and val's hotkey.
+    /// </summary>
+    private async Task<(ushort Netuid, JsonElement Owner, string Validator)> SubnetAsync()
+    {
+        var owner = await Json("wallet", "create", "--wallet", "owner");
+        string validator = (await Json("wallet", "create", "--wallet", "val")).GetProperty("hotkey").GetString()!;
+        await Json("wallet", "create", "--wallet", "miner");
+        foreach (var w in new[] { "owner", "val", "miner" }) await Json("wallet", "faucet", "--wallet", w, "--amount", "500");
+        ushort netuid = (await Json("subnets", "create", "--wallet", "owner")).GetProperty("result").GetProperty("netuid").GetUInt16();
+        await Json("subnets", "set", "--wallet", "owner", "--netuid", $"{netuid}", "--name", "weights_rate_limit", "--value", "0");
+        await Json("subnets", "register", "--wallet", "val", "--netuid", $"{netuid}");
+        await Json("subnets", "register", "--wallet", "miner", "--netuid", $"{netuid}");
+        await Json("stake", "add", "--wallet", "val", "--netuid", $"{netuid}", "--amount", "100");
+        await _factory.Chain.ProduceBlocksAsync(12);
+        return (netuid, owner, validator);
+    }
+
+    private async Task ToEpochAsync(ushort netuid, ulong epoch)
+    {
+        while ((await _factory.Chain.GetSubnetInfoAsync(netuid))!.EpochIndex < epoch) await _factory.Chain.ProduceBlocksAsync(1);
+    }
+
+    [Fact]
+    public async Task WeightsCommitAndReveal_ByHand_AndWeightsSet_CommitsThenReveals()
+    {
+        var (netuid, _, validator) = await SubnetAsync();
+        await Json("subnets", "set", "--wallet", "owner", "--netuid", $"{netuid}", "--name", "commit_reveal_weights_enabled", "--value", "true");
+        var hyper = await Json("subnets", "hyperparameters", "--netuid", $"{netuid}");
+        Assert.True(hyper.GetProperty("commitRevealWeightsEnabled").GetBoolean());
+        Assert.Equal(1UL, hyper.GetProperty("commitRevealPeriod").GetUInt64());
+
+        // By hand: the commit prints its salt and reveal epoch; the reveal before it is refused, in it applied.
+        var committed = await Json("weights", "commit", "--wallet", "val", "--netuid", $"{netuid}", "--uids", "2", "--weights", "7");
+        string salt = string.Join(',', committed.GetProperty("salt").EnumerateArray().Select(s => s.GetUInt16()));
+        Assert.Equal(8, committed.GetProperty("salt").GetArrayLength());
+        Assert.StartsWith("0x", committed.GetProperty("commitHash").GetString());
+        string[] reveal = ["weights", "reveal", "--wallet", "val", "--netuid", $"{netuid}", "--uids", "2", "--weights", "7", "--salt", salt];
+        var (early, _, tooEarly) = await Run([.. reveal, "--json"]);
+        Assert.Equal(1, early);
+        Assert.Contains("RevealTooEarly", tooEarly);
+        await ToEpochAsync(netuid, committed.GetProperty("revealEpoch").GetUInt64());
+        var revealed = await Json(reveal);
+        Assert.Equal(netuid, revealed.GetProperty("result").GetProperty("netuid").GetUInt16());
+
+        // weights set: commit, wait for the reveal epoch (the test produces the blocks once the commit is on chain), reveal.
+        var set = Json("weights", "set", "--wallet", "val", "--netuid", $"{netuid}", "--uids", "2", "--weights", "9");
+        var subnet = _factory.Grains.GetGrain<ISubnetGrain>(netuid);
+        WeightCommit? commit = null;
+        await Eventually.UntilAsync(async () =>
+        {
+            Assert.False(set.IsCompleted, "weights set ended before its commit was seen");
+            commit = (await subnet.GetCommitsAsync(validator)).SingleOrDefault();
+            return commit is not null;
+        }, "the commit of 'weights set'");
+        await ToEpochAsync(netuid, commit!.Epoch + 1);
+        var done = await set;
+        Assert.Equal(commit.Hash, done.GetProperty("commitHash").GetString());
+        Assert.Equal(commit.Epoch + 1, done.GetProperty("revealEpoch").GetUInt64());
+        Assert.True(done.GetProperty("reveal").GetProperty("block").GetUInt64() > done.GetProperty("commit").GetProperty("block").GetUInt64());
+        Assert.Empty(await subnet.GetCommitsAsync(validator));
+        var row = Assert.Single(await subnet.GetWeightsAsync(), r => r.Hotkey == validator);
+        Assert.Equal([(ushort)2], row.Uids);
     }
 }

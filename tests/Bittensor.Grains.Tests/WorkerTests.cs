@@ -71,6 +71,60 @@ public sealed class WorkerTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Validator_OnACommitRevealSubnet_CommitsThenRevealsInTheRevealEpoch()
+    {
+        var grains = fixture.Grains;
+        var chain = fixture.Chain;
+        using var owner = KeyPair.Generate();
+        ushort netuid = await fixture.CreateSubnetAsync(owner.Address, KeyPair.Generate().Address);
+        async Task Fund(KeyPair k, ulong tao) => Assert.True((await chain.ExecuteAsync(new Faucet { Signer = k.Address, Amount = tao * Tao.Rao })).Ok);
+        async Task Set(string name, string value) =>
+            Assert.True((await chain.ExecuteAsync(new SetHyperparameter { Signer = owner.Address, Netuid = netuid, Name = name, Value = value })).Ok);
+        async Task ToEpoch(ulong epoch)
+        {
+            while ((await chain.GetSubnetInfoAsync(netuid))!.EpochIndex < epoch) await chain.ProduceBlocksAsync(1);
+        }
+        await Set("task", "matmul");
+        await Set("weights_rate_limit", "0");
+        using var backend = new CpuBackend();
+        var minerCold = KeyPair.Generate();
+        await Fund(minerCold, 20);
+        var miner = new MinerWorker(grains, minerCold, KeyPair.Generate(), netuid, "honest", "miner-honest-0", backend, NullLogger.Instance);
+        await miner.RegisterAsync();
+        await miner.SubscribeAsync();
+        var cold = KeyPair.Generate();
+        await Fund(cold, 200);
+        var validator = new ValidatorWorker(grains, cold, KeyPair.Generate(), netuid, "honest", "validator-honest-0", NullLogger.Instance) { WeightsEveryBlocks = 1 };
+        await validator.RegisterAsync(100);
+        await chain.ProduceBlocksAsync(12); // an epoch: the validator gets its permit
+        await Set("commit_reveal_weights_enabled", "true");
+        var subnet = grains.GetGrain<ISubnetGrain>(netuid);
+
+        await validator.RoundAsync();
+        Assert.True(await validator.MaybeSetWeightsAsync());
+        var first = Assert.Single(await subnet.GetCommitsAsync(validator.Hotkey));
+        Assert.Equal(first.Hash, validator.PendingCommit);
+        Assert.DoesNotContain(await subnet.GetWeightsAsync(), r => r.Hotkey == validator.Hotkey);
+        await validator.RoundAsync();
+        Assert.False(await validator.MaybeSetWeightsAsync()); // one commit at a time, and it is not due yet
+
+        await ToEpoch(first.Epoch + 1);
+        await validator.RoundAsync();
+        Assert.True(await validator.MaybeSetWeightsAsync()); // reveals, then commits the next weights
+        var row = Assert.Single(await subnet.GetWeightsAsync(), r => r.Hotkey == validator.Hotkey);
+        ushort minerUid = (await subnet.GetMetagraphAsync())!.Neurons.Single(n => n.Hotkey == miner.Hotkey).Uid;
+        Assert.Contains(minerUid, row.Uids);
+        var next = Assert.Single(await subnet.GetCommitsAsync(validator.Hotkey));
+        Assert.NotEqual(first.Hash, next.Hash);
+        Assert.Equal(next.Hash, validator.PendingCommit);
+
+        await chain.ProduceBlocksAsync(11); // the revealed weights pay the miner
+        var metagraph = (await subnet.GetMetagraphAsync())!;
+        Assert.True(metagraph.Neurons.Single(n => n.Hotkey == miner.Hotkey).Incentive > 0);
+        Assert.True((await chain.AuditAsync()).Ok);
+    }
+
+    [Fact]
     public async Task Miners_RefuseUnsignedOrUnpermittedRequests()
     {
         var grains = fixture.Grains;
