@@ -150,6 +150,48 @@ public sealed class TransactionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CommitReveal_OverRest_CommitsAHashAndRevealsTheWeightsInTheRevealEpoch()
+    {
+        ushort netuid = await BuildSubnet();
+        await Send(_owner, "set_hyperparameter", new JsonObject { ["netuid"] = netuid, ["name"] = "commit_reveal_weights_enabled", ["value"] = true });
+        var hyper = (await _http.GetFromJsonAsync<JsonElement>($"/api/subnets/{netuid}")).GetProperty("hyperparameters");
+        Assert.True(hyper.GetProperty("commitRevealWeightsEnabled").GetBoolean());
+        var direct = await Rejected((await Sign(_validatorHot, "set_weights", new JsonObject { ["netuid"] = netuid, ["uids"] = new JsonArray(2), ["weights"] = new JsonArray(1) })).ToJson(),
+            400, "CommitRevealEnabled");
+        Assert.Contains("commit_weights", direct.GetProperty("detail").GetString());
+
+        ushort[] uids = [2], values = [40000], salt = [3, 1, 4, 1, 5, 9, 2, 6];
+        string hash = WeightCommitHash.Compute(_validatorHot.PublicKey, netuid, uids, values, salt, 0);
+        var committed = await Send(_validatorHot, "commit_weights", new JsonObject { ["netuid"] = netuid, ["commit_hash"] = hash.ToUpperInvariant().Replace("0X", "0x", StringComparison.Ordinal) });
+        ulong commitBlock = committed.GetProperty("block").GetUInt64();
+        var view = await _http.GetFromJsonAsync<JsonElement>($"/api/subnets/{netuid}/commits/{_validatorHot.Address}");
+        var commit = view.GetProperty("commits").EnumerateArray().Single();
+        Assert.Equal(hash, commit.GetProperty("hash").GetString());
+        ulong revealEpoch = commit.GetProperty("revealEpoch").GetUInt64();
+        Assert.Equal(view.GetProperty("epochIndex").GetUInt64() + 1, revealEpoch);
+
+        JsonObject Reveal(ushort[] s) => new()
+        {
+            ["netuid"] = netuid, ["uids"] = new JsonArray([.. uids.Select(u => (JsonNode)u)]), ["values"] = new JsonArray([.. values.Select(v => (JsonNode)v)]),
+            ["salt"] = new JsonArray([.. s.Select(v => (JsonNode)v)]), ["version_key"] = 0,
+        };
+        await Rejected((await Sign(_validatorHot, "reveal_weights", Reveal(salt))).ToJson(), 400, "RevealTooEarly");
+        while ((await _http.GetFromJsonAsync<JsonElement>($"/api/subnets/{netuid}")).GetProperty("epochIndex").GetUInt64() < revealEpoch)
+            await _factory.Chain.ProduceBlocksAsync(1);
+        await Rejected((await Sign(_validatorHot, "reveal_weights", Reveal([3, 1, 4]))).ToJson(), 400, "InvalidRevealCommitHashNotMatch");
+        await Send(_validatorHot, "reveal_weights", Reveal(salt));
+
+        Assert.Empty((await _http.GetFromJsonAsync<JsonElement>($"/api/subnets/{netuid}/commits/{_validatorHot.Address}")).GetProperty("commits").EnumerateArray());
+        var metagraph = await _http.GetFromJsonAsync<JsonElement>($"/api/subnets/{netuid}/metagraph");
+        var validator = metagraph.GetProperty("neurons").EnumerateArray().Single(n => n.GetProperty("hotkey").GetString() == _validatorHot.Address);
+        Assert.Equal(commitBlock, validator.GetProperty("last_update").GetUInt64()); // set by the commit, not by the reveal
+        await _factory.Chain.ProduceBlocksAsync(12);
+        metagraph = await _http.GetFromJsonAsync<JsonElement>($"/api/subnets/{netuid}/metagraph");
+        var miner = metagraph.GetProperty("neurons").EnumerateArray().Single(n => n.GetProperty("hotkey").GetString() == _minerHot.Address);
+        Assert.Equal(65535, miner.GetProperty("incentive").GetInt32());
+    }
+
+    [Fact]
     public async Task Preflight_ReportsEveryFailingRule_AndTheBlockItWouldPassFrom()
     {
         ushort netuid = await BuildSubnet();
