@@ -23,9 +23,14 @@ public sealed class AzureTablePersistenceTests(AzuriteFixture azurite) : IClassF
             netuid = (await first.Ok(new RegisterNetwork { Signer = "alice", Hotkey = "alice-hot" })).Netuid!.Value;
             await first.Ok(new Transfer { Signer = "alice", Dest = "bob", Amount = 7 * Tao.Rao });
             await first.Chain.ProduceBlocksAsync(12);
+            // A weight commit is stored in its own part of the subnet (commit-reveal).
+            await first.Ok(new SetHyperparameter { Signer = "alice", Netuid = netuid, Name = "weights_rate_limit", Value = "0" });
+            await first.Ok(new SetHyperparameter { Signer = "alice", Netuid = netuid, Name = "commit_reveal_weights_enabled", Value = "true" });
+            await first.Ok(new CommitWeights { Signer = "alice-hot", Netuid = netuid, CommitHash = Bittensor.Keys.WeightCommitHash.Compute("alice-hot", netuid, [0], [1], [7], 0) });
             var http = first.CreateClient();
             before = await Describe(http, netuid);
             Assert.Contains("\"balance\":7000000000", before);
+            Assert.Contains("\"commitEpoch\"", before);
         }
 
         await using var second = new SiloFactory(settings);
@@ -50,6 +55,8 @@ public sealed class AzureTablePersistenceTests(AzuriteFixture azurite) : IClassF
             await http.GetStringAsync("/api/hotkeys/alice-hot"),
             await Get(http, $"/api/subnets/{netuid}"),
             await Get(http, $"/api/subnets/{netuid}/epochs?limit=5"),
+            await Get(http, $"/api/subnets/{netuid}/metagraph"),
+            await Get(http, $"/api/subnets/{netuid}/commits/alice-hot"),
         };
         return string.Join("\n", parts);
     }
