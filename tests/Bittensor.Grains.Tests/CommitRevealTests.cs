@@ -1,6 +1,9 @@
 using System.Buffers.Binary;
 using System.Collections.Immutable;
 using System.Text;
+using System.Text.Json;
+using Bittensor.Consensus;
+using Bittensor.Consensus.Cases;
 using Bittensor.Keys;
 
 namespace Bittensor.Grains.Tests;
@@ -350,6 +353,32 @@ public sealed class CommitRevealTests
         Assert.Equal("salt", Assert.Throws<CallFormatException>(() => Calls.Parse("reveal_weights", args("""{"netuid":1,"uids":[],"values":[],"version_key":0}"""), signer, 0)).Field);
         Assert.Equal("uids_list[0]", Assert.Throws<CallFormatException>(() => Calls.Parse("batch_reveal_weights",
             args("""{"netuid":1,"uids_list":[[70000]],"values_list":[[2]],"salts_list":[[3]],"version_keys":[4]}"""), signer, 0)).Field);
+    }
+
+    [Fact]
+    public async Task RecordedEpoch_OfACommitRevealSubnet_CarriesItsMask_AndReRunsToTheSameOutputs()
+    {
+        var uids = await SubnetAsync();
+        await Ok(Commit(WeightCommitHash.Compute(_validator.Address, Netuid, uids, [1, 2, 3], [1], 0)));
+        await ToEpochAsync(EpochIndex + 1);
+        await Ok(Reveal(uids, [1, 2, 3], [1]));
+        await Ok(Commit(WeightCommitHash.Compute(_validator.Address, Netuid, uids, [3, 2, 1], [2], 0))); // pending: the mask is live
+        string late = KeyPair.Generate().Address;
+        await Ok(new Faucet { Signer = late, Amount = 100 * Tao.Rao });
+        await Ok(new BurnedRegister { Signer = late, Netuid = Netuid, Hotkey = late }); // registered after the commit
+
+        var e = _chain.State.Subnets[Netuid];
+        var start = new EpochStart { Netuid = Netuid, Index = e.EpochIndex, Block = _chain.State.Block, Hyper = e.Hyper, RaoEmission = Tao.Rao };
+        var request = EpochRequest.From(Subnet, start);
+        var (parameters, input) = request.ToEngine();
+        var record = ConsensusGrain.Record(request, parameters, input, YumaEpoch.Run(parameters, input, Arithmetic.Exact), long.MaxValue);
+        Assert.Contains("\"commit_blocks\"", record.InputsJson);
+
+        using var doc = JsonDocument.Parse($$"""{"schema":"yuma-epoch-cases/1","cases":[{{record.InputsJson}}]}""");
+        var run = EpochCaseRunner.Run(EpochCase.ReadDocument(doc.RootElement)[0], Arithmetic.Exact);
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer)) EpochResultJson.WriteStep(w, run.Steps[0].Block, run.Steps[0].Result);
+        Assert.Equal(record.OutputsJson, Encoding.UTF8.GetString(buffer.ToArray()));
     }
 
     [Fact]
