@@ -70,7 +70,8 @@ internal static class CliCommands
     {
         ["arithmetic"] = ["exact", "fast", "naive"],
         ["storage"] = ["memory", "azurite"],
-        ["subnets set name"] = ["tempo", "weights_rate_limit", "max_burn", "min_burn", "task", "kappa", "immunity_period", "max_allowed_validators"],
+        ["subnets set name"] = ["tempo", "weights_rate_limit", "max_burn", "min_burn", "task", "kappa", "immunity_period", "max_allowed_validators",
+            "commit_reveal_weights_enabled", "commit_reveal_period"],
     };
 
     public static RootCommand Build(CliHost host)
