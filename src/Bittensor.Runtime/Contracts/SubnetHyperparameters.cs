@@ -27,6 +27,12 @@ public sealed record SubnetHyperparameters
     [Id(16)] public ulong WeightsVersionKey { get; init; }
     /// <summary><c>CommitRevealWeightsEnabled</c>: weights are committed (hash) and revealed, not set directly.</summary>
     [Id(17)] public bool CommitRevealWeightsEnabled { get; init; }
+
+    /// <summary>
+    /// <see cref="CommitRevealWeightsEnabled"/> under the name the REST API gave it before commit-reveal could be turned
+    /// on (<c>commitReveal</c>); kept so that readers of that release's answers still find it. Not stored.
+    /// </summary>
+    public bool CommitReveal => CommitRevealWeightsEnabled;
     [Id(18)] public ulong MinBurn { get; init; } = 500_000;
     [Id(19)] public ulong MaxBurn { get; init; } = 100 * Tao.Rao;
     [Id(20)] public ushort SubnetOwnerCut { get; init; } = 11_796;
