@@ -77,7 +77,15 @@ public sealed class SubnetEconomy
     /// <summary>Alpha minted but not yet distributed (pending plus an epoch in flight).</summary>
     public ulong PendingTotal => PendingServer + PendingValidator + PendingOwnerCut + (InFlight is { } f ? f.Server + f.Validator + f.OwnerCut : 0);
 
-    public SubnetEconomy Clone() => (SubnetEconomy)MemberwiseClone();
+    /// <summary>The block at which the owner last set each hyperparameter (for the owner's rate limit; one entry per name).</summary>
+    [Id(40)] public Dictionary<string, ulong> HyperparameterSetAt { get; set; } = new(StringComparer.Ordinal);
+
+    public SubnetEconomy Clone()
+    {
+        var copy = (SubnetEconomy)MemberwiseClone();
+        copy.HyperparameterSetAt = new(HyperparameterSetAt, StringComparer.Ordinal);
+        return copy;
+    }
 }
 
 /// <summary>An epoch started at <see cref="Block"/> whose outcome has not landed yet; its emission is set aside.</summary>
