@@ -31,6 +31,13 @@ internal static class CliCommands
         ["seconds"] = "how long to measure, seconds",
         ["seed"] = "random seed of the synthetic subnet (default 42)",
         ["subnets"] = "subnets to build (1..128)",
+        ["sim halving subnets"] = "subnets created at genesis (1..128, default 32)",
+        ["sim halving uids"] = "UIDs per subnet, the owner's included (default 256)",
+        ["sim halving validators"] = "validators per subnet (default 64); validator k stakes k + 1 TAO",
+        ["start-issuance"] = "total issuance at genesis, rao (default: the genesis balances the set-up hands out)",
+        ["max-blocks"] = "stop with exit code 1 if no halving by this block (default 21,000,000)",
+        ["sim halving tempo"] = "blocks between a subnet's epochs (default 360)",
+        ["sim halving seed"] = "seed of the miners' qualities and the validators' noise (default 42)",
         ["storage"] = "memory (default) or azurite (starts Azurite from node_modules)",
         ["block-time"] = "block time, a time span (default 00:00:00.100)",
         ["tempo"] = "blocks between a subnet's epochs (default max(10, subnets))",
@@ -93,6 +100,10 @@ internal static class CliCommands
                 ["uids", "validators", "density", "seconds", "seed"], ["json"], (o, h) => BenchCommand.RunAsync(o, h.Out), host),
             Verb("bench network", "Run a silo in this process, build subnets by signed transactions, and measure blocks, transactions and reads",
                 NetworkBench.Options, ["json"], (o, h) => NetworkBench.RunAsync(o, h.Out, h.Error), host)));
+
+        root.Add(Group("sim", "Simulations on the runtime in this process (no grains, timers or storage)",
+            Verb("sim halving", "Run from genesis to the first halving, every subnet's epochs every tempo; progress on standard error, a JSON line at the end",
+                SimCommand.HalvingOptions, ["json"], (o, h) => SimCommand.HalvingAsync(o, h.Out, h.Error), host)));
 
         foreach (var group in NetworkCommands.Verbs.GroupBy(v => v.Key.Split(' ')[0]))
         {
