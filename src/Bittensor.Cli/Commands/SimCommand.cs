@@ -45,6 +45,7 @@ internal static class SimCommand
 
         var chain = sim.Chain;
         TimeSpan lastReport = clock.Elapsed;
+        ulong lastBlock = 0;
         ulong? halvingBlock = null;
         while (chain.State.Block < maxBlocks)
         {
@@ -57,8 +58,9 @@ internal static class SimCommand
             }
             if (chain.State.Block % ProgressStride == 0 && clock.Elapsed - lastReport >= TimeSpan.FromSeconds(2))
             {
-                lastReport = clock.Elapsed;
-                await stderr.WriteLineAsync(Progress(chain.State.Block, chain.State.TotalIssuance, clock.Elapsed.TotalSeconds - setupSeconds));
+                double window = (clock.Elapsed - lastReport).TotalSeconds;
+                await stderr.WriteLineAsync(Progress(chain.State.Block, chain.State.TotalIssuance, (chain.State.Block - lastBlock) / window));
+                (lastReport, lastBlock) = (clock.Elapsed, chain.State.Block);
             }
         }
 
@@ -80,10 +82,9 @@ internal static class SimCommand
         return 0;
     }
 
-    /// <summary>One progress line: block, rate and the time left at that rate (one block mints 1 TAO until the halving).</summary>
-    private static string Progress(ulong block, ulong issuance, double seconds)
+    /// <summary>One progress line: block, the rate since the last line and the time left at it (a block mints 1 TAO until the halving).</summary>
+    private static string Progress(ulong block, ulong issuance, double rate)
     {
-        double rate = block / Math.Max(seconds, 1e-9);
         ulong left = (HalvingSimulation.FirstHalvingIssuance - Math.Min(issuance, HalvingSimulation.FirstHalvingIssuance) + Tao.Rao - 1) / Tao.Rao;
         var eta = TimeSpan.FromSeconds(left / Math.Max(rate, 1e-9));
         return string.Create(CultureInfo.InvariantCulture, $"  block {block:N0}  {rate:N0} blocks/s  {left:N0} blocks to the halving  ETA {eta:hh\\:mm\\:ss}");
