@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using Bittensor.Consensus;
 
 namespace Bittensor.Runtime.Simulation;
@@ -44,13 +43,7 @@ public sealed class HalvingSimulation
             throw new ArgumentException($"the start issuance must be at least the genesis balances, {allocated} rao", nameof(settings));
         if (issuance >= FirstHalvingIssuance)
             throw new ArgumentException($"the start issuance must be below the first halving, {FirstHalvingIssuance} rao", nameof(settings));
-        var rules = new ChainRules
-        {
-            Id = "sim",
-            NewSubnetTempo = settings.Tempo,
-            MinLockCost = settings.LockCost,
-            MaxSubnets = Math.Max(new ChainRules().MaxSubnets, settings.Subnets),
-        };
+        var rules = Setup.Rules(settings.Tempo, settings.LockCost, settings.Subnets);
         var chain = new InMemoryChain(rules, issuance, balances, settings.Arithmetic) { RecordEvents = false };
         var sim = new HalvingSimulation(settings, chain);
         var rng = new Random(settings.Seed);
@@ -81,15 +74,7 @@ public sealed class HalvingSimulation
 
     private async Task BuildSubnetAsync(int k, Random rng)
     {
-        string owner = Key(k, "owner");
-        var created = await Execute(new RegisterNetwork { Signer = owner, Hotkey = Key(k, "owner-hot") });
-        ushort netuid = created.Netuid!.Value;
-        string burn = _settings.Burn.ToString(CultureInfo.InvariantCulture);
-        await Execute(new SetHyperparameter { Signer = owner, Netuid = netuid, Name = "min_burn", Value = burn });
-        await Execute(new SetHyperparameter { Signer = owner, Netuid = netuid, Name = "max_burn", Value = burn });
-        // Validators refresh once per few epochs: a short tempo needs a rate limit no longer than a tempo.
-        ulong rateLimit = Math.Min(new SubnetHyperparameters().WeightsRateLimit, _settings.Tempo);
-        await Execute(new SetHyperparameter { Signer = owner, Netuid = netuid, Name = "weights_rate_limit", Value = rateLimit.ToString(CultureInfo.InvariantCulture) });
+        ushort netuid = await Setup.SubnetAsync(Chain, Key(k, "owner"), Key(k, "owner-hot"), _settings.Burn, _settings.Uids);
 
         var validators = new List<(string Cold, string Hot, ushort Uid)>();
         for (int v = 0; v < _settings.Validators; v++)
@@ -109,16 +94,11 @@ public sealed class HalvingSimulation
         var agents = new SubnetAgents(miners.ToImmutable());
         foreach (var (_, hot, uid) in validators)
             agents.Validators.Add(new ValidatorAgent(hot, uid,
-                [.. quality.Select(q => (ushort)Math.Clamp(Math.Round(65535 * q * (0.9 + 0.2 * rng.NextDouble()) / 1.1), 1, 65535))]));
+                [.. quality.Select(q => Setup.HonestWeight(q, 0.1, rng))]));
         _agents[netuid] = agents;
     }
 
-    private async Task<OpResult> Execute(Operation op)
-    {
-        var result = await Chain.ExecuteAsync(op);
-        if (!result.Ok) throw new InvalidOperationException($"{op.GetType().Name} by {op.Signer} was refused at block {result.Block}: {result.Code} {result.Message}");
-        return result;
-    }
+    private Task<OpResult> Execute(Operation op) => Setup.ExecuteAsync(Chain, op);
 
     private static Dictionary<string, ulong> Balances(HalvingSettings s)
     {
