@@ -15,6 +15,9 @@ internal static class SimRunCommand
 {
     public static readonly string[] Options = ["scenario", "output", "arithmetic", "seed"];
 
+    /// <summary>Agents in summary.json: their record's properties in snake_case (agent, netuid, stake_start, alpha_earned, …).</summary>
+    private static readonly JsonSerializerOptions SnakeCase = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
     public static async Task<int> RunAsync(VerbOptions args, TextWriter stdout, TextWriter stderr)
     {
         string path = args.Require("scenario");
@@ -65,22 +68,8 @@ internal static class SimRunCommand
         w.WriteNumber("blocks", run.Chain.State.Block);
         w.WriteNumber("epochs", run.Chain.State.EpochsRun);
         w.WriteNumber("total_issuance", run.Chain.State.TotalIssuance);
-        w.WriteStartArray("agents");
-        foreach (var a in agents)
-        {
-            w.WriteStartObject();
-            w.WriteString("agent", a.Agent);
-            w.WriteNumber("netuid", a.Netuid);
-            w.WriteNumber("uid", a.Uid);
-            w.WriteString("role", a.Role);
-            w.WriteString("strategy", a.Strategy);
-            w.WriteNumber("stake_start", a.StakeStart);
-            w.WriteNumber("stake_end", a.StakeEnd);
-            w.WriteNumber("alpha_earned", a.AlphaEarned);
-            w.WriteNumber("tao_balance", a.TaoBalance);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        w.WritePropertyName("agents");
+        JsonSerializer.Serialize(w, agents, SnakeCase);
         w.WriteStartArray("subnets");
         foreach (var group in run.SubnetEpochs.GroupBy(r => r.Netuid))
         {
