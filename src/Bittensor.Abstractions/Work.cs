@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Orleans.Concurrency;
 
 namespace Bittensor;
 
@@ -41,9 +42,20 @@ public sealed record Challenge(
         && Data.Length <= 4 * MaxSize && Task.Length <= 64 && Validator.Length <= 64;
 }
 
-/// <summary>A miner's answer.</summary>
+/// <summary>A miner's answer, signed by the miner's hotkey over <see cref="SigningBytes"/> (validators score unsigned answers 0).</summary>
 [GenerateSerializer, Immutable, Alias("Bittensor.Answer")]
-public sealed record Answer([property: Id(0)] ImmutableArray<float> Values, [property: Id(1)] string Miner);
+public sealed record Answer([property: Id(0)] ImmutableArray<float> Values, [property: Id(1)] string Miner, [property: Id(2)] string? Signature = null)
+{
+    /// <summary>
+    /// The bytes a miner signs: <c>answer|&lt;miner&gt;|&lt;challenge signature&gt;|&lt;SHA-256 of the values&gt;</c>, so an
+    /// answer is bound to its miner and to the one challenge it answers.
+    /// </summary>
+    public static byte[] SigningBytes(Challenge challenge, ImmutableArray<float> values, string miner)
+    {
+        string digest = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan())));
+        return System.Text.Encoding.UTF8.GetBytes($"answer|{miner}|{challenge.Signature}|{digest}");
+    }
+}
 
 /// <summary>The outcome of a signed transaction: an HTTP-like status, the rule's code and sentence, or what it produced.</summary>
 [GenerateSerializer, Immutable, Alias("Bittensor.TransactionOutcome")]
@@ -81,6 +93,43 @@ public interface ITransactionsGrain : IGrainWithIntegerKey
     [Alias("Preflight")] Task<PreflightReport> PreflightAsync(string signer, string payload, string? signature);
 }
 
+/// <summary>Where a transaction stands, by hash: <c>pending</c> (journaled, being applied), <c>applied</c>, <c>rejected</c> or <c>expired</c>.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.TransactionStatus")]
+public sealed record TransactionStatus
+{
+    public const string Pending = "pending", Applied = "applied", Rejected = "rejected", Expired = "expired";
+
+    [Id(0)] public required string Hash { get; init; }
+    [Id(1)] public required string Signer { get; init; }
+    [Id(2)] public required ulong Nonce { get; init; }
+    [Id(3)] public required string Call { get; init; }
+    [Id(4)] public required string State { get; init; }
+    /// <summary>The block it was applied in, or the block at which it was rejected.</summary>
+    [Id(5)] public required ulong Block { get; init; }
+    [Id(6)] public string? Code { get; init; }
+    [Id(7)] public string? Message { get; init; }
+    [Id(8)] public ushort? Netuid { get; init; }
+    [Id(9)] public ushort? Uid { get; init; }
+    [Id(10)] public ulong? Amount { get; init; }
+}
+
+/// <summary>
+/// Recent transactions by hash, for <c>GET /api/transactions/{hash}</c> (key: the hash's first two hex digits after
+/// <c>0x</c>, 256 shards). Kept in memory, the latest <c>TransactionIndexGrain.Capacity</c> per shard: an index, not a
+/// record — the outcome of an applied transaction is kept in its signer's account, and resubmitting the same
+/// transaction always answers it.
+/// </summary>
+[Alias("Bittensor.ITransactionIndex")]
+public interface ITransactionIndex : IGrainWithStringKey
+{
+    /// <summary>The shard that indexes <paramref name="hash"/> (<c>0x</c> + 64 hex digits).</summary>
+    static string ShardOf(string hash) => hash.Substring(2, 2);
+
+    [ClientCallable, Alias("Get"), AlwaysInterleave] Task<TransactionStatus?> GetAsync(string hash);
+
+    [Alias("Record"), OneWay] Task RecordAsync(TransactionStatus status);
+}
+
 /// <summary>A miner's work endpoint, called by its miner grain.</summary>
 [Alias("Bittensor.IMinerObserver")]
 public interface IMinerObserver : IGrainObserver
@@ -93,15 +142,19 @@ public interface IMinerObserver : IGrainObserver
 [Alias("Bittensor.IMinerGrain")]
 public interface IMinerGrain : IGrainWithStringKey
 {
+    /// <summary>A fresh nonce for one subscription (single use, valid for a minute).</summary>
+    [ClientCallable, Alias("SubscriptionNonce"), Orleans.Concurrency.AlwaysInterleave] Task<string> GetSubscriptionNonceAsync();
+
     /// <summary>
     /// (Re)subscribes the miner's client; subscriptions live in memory, so clients renew them every few seconds.
-    /// <paramref name="proof"/> is the hotkey's signature (0x + hex) of <see cref="SubscriptionMessage"/> for the current
-    /// or previous minute, so nobody can take over another miner's work.
+    /// <paramref name="proof"/> is the hotkey's signature (0x + hex) of <see cref="SubscriptionMessage"/> over a nonce from
+    /// <see cref="GetSubscriptionNonceAsync"/> and this observer, so nobody can take over another miner's work, replay a
+    /// proof, or use it for another client.
     /// </summary>
-    [ClientCallable, Alias("Subscribe"), Orleans.Concurrency.AlwaysInterleave] Task<bool> SubscribeAsync(IMinerObserver observer, string proof);
+    [ClientCallable, Alias("Subscribe"), Orleans.Concurrency.AlwaysInterleave] Task<bool> SubscribeAsync(IMinerObserver observer, string nonce, string proof);
 
-    /// <summary>The bytes a miner's hotkey signs to subscribe: <c>subscribe|&lt;hotkey&gt;|&lt;unix minute&gt;</c>.</summary>
-    public static byte[] SubscriptionMessage(string hotkey, long unixMinute) => System.Text.Encoding.UTF8.GetBytes($"subscribe|{hotkey}|{unixMinute}");
+    /// <summary>The bytes a miner's hotkey signs to subscribe: <c>subscribe|&lt;hotkey&gt;|&lt;nonce&gt;|&lt;observer's grain id&gt;</c>.</summary>
+    public static byte[] SubscriptionMessage(string hotkey, string nonce, GrainId observer) => System.Text.Encoding.UTF8.GetBytes($"subscribe|{hotkey}|{nonce}|{observer}");
 
     /// <summary>Sends the challenge to the miner; null if no miner is subscribed, it refuses, fails or exceeds <paramref name="timeout"/>.</summary>
     [ClientCallable, Alias("Dispatch"), Orleans.Concurrency.AlwaysInterleave] Task<Answer?> DispatchAsync(Challenge challenge, TimeSpan timeout);
