@@ -33,7 +33,23 @@ public sealed class ChainState
     [Id(15)] public string? GenesisHash { get; set; }
 
     /// <summary>The subnets in netuid order (the order every block visits them).</summary>
-    public IEnumerable<SubnetEconomy> Ordered => Subnets.OrderBy(kv => kv.Key).Select(kv => kv.Value);
+    public IEnumerable<SubnetEconomy> Ordered => OrderedList();
+
+    /// <summary>The subnets in netuid order, as a new list (sorted only when the dictionary's order is not already ascending).</summary>
+    public List<SubnetEconomy> OrderedList()
+    {
+        var list = new List<SubnetEconomy>(Subnets.Count);
+        bool ascending = true;
+        int previous = -1;
+        foreach (var (netuid, economy) in Subnets)
+        {
+            ascending &= netuid > previous;
+            previous = netuid;
+            list.Add(economy);
+        }
+        if (!ascending) list.Sort(static (a, b) => a.Netuid.CompareTo(b.Netuid));
+        return list;
+    }
 
     /// <summary>A copy that a plan may change; the original stays as it was until the plan is stored.</summary>
     public ChainState Clone()
@@ -208,6 +224,9 @@ public sealed class Neuron
         return copy;
     }
 
+    /// <summary>A copy that shares the weight and bond rows: the ledger replaces a row, it never writes into one.</summary>
+    public Neuron ShareRows() => (Neuron)MemberwiseClone();
+
     /// <summary>A copy without the weight and bond rows and the commits (they are stored apart).</summary>
     public Neuron WithoutMatrices()
     {
@@ -259,6 +278,21 @@ public sealed class SubnetState : ISequenced
     public void RosterChanged() => _uids = null;
 
     public ulong StakeOfUid(int uid) => Neurons[uid].Stake;
+
+    /// <summary>
+    /// A copy for a plan that may be dropped: its own neuron objects (the ledger changes them in place) sharing their weight
+    /// and bond rows (the ledger replaces rows, never writes into them) and the hotkey → UID index (replaced, never changed).
+    /// </summary>
+    public SubnetState ShareRows()
+    {
+        var copy = HeadOnly();
+        copy.Epochs = [.. Epochs];
+        var neurons = new List<Neuron>(Neurons.Count);
+        foreach (var n in Neurons) neurons.Add(n.ShareRows());
+        copy.Neurons = neurons;
+        copy._uids = _uids;
+        return copy;
+    }
 
     /// <summary>A copy of everything but the neurons (they are stored in pages).</summary>
     public SubnetState HeadOnly()
