@@ -7,7 +7,9 @@ public sealed class ExtrinsicRegistryTests
     public void EveryExtrinsic_IsRegisteredOnce_ByItsCallName()
     {
         Assert.Equal(
-            ["add_stake", "burned_register", "faucet", "register_network", "remove_stake", "serve_axon", "set_hyperparameter", "set_take", "set_weights", "transfer"],
+            ["add_stake", "add_stake_limit", "burned_register", "decrease_take", "faucet", "increase_take", "move_stake", "register_network", "remove_stake",
+             "remove_stake_limit", "serve_axon", "set_hyperparameter", "set_take", "set_weights", "swap_stake", "swap_stake_limit", "transfer", "transfer_stake",
+             "unstake_all", "unstake_all_alpha"],
             Calls.Names);
         Assert.All(Calls.All, e => Assert.Same(e, Calls.Named(e.Name)));
         Assert.Null(Calls.Named("sudo"));

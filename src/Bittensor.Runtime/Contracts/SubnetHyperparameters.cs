@@ -32,6 +32,8 @@ public sealed record SubnetHyperparameters
     [Id(22)] public string Task { get; init; } = "";
     [Id(23)] public ushort ImmuneOwnerUidsLimit { get; init; } = 1;
     [Id(24)] public ushort MinNonImmuneUids { get; init; } = 10;
+    /// <summary>Whether <c>transfer_stake</c> may give this subnet's alpha to another coldkey (<c>TransferToggle</c>, default on).</summary>
+    [Id(25)] public bool TransferAllowed { get; init; } = true;
 
     /// <summary>Owner-settable hyperparameters by their snake_case name, with the rule each value must satisfy.</summary>
     public static IReadOnlyList<string> OwnerSettable { get; } =
@@ -39,7 +41,7 @@ public sealed record SubnetHyperparameters
         "tempo", "kappa", "bonds_moving_average", "bonds_penalty", "max_allowed_validators", "max_allowed_uids",
         "min_allowed_weights", "immunity_period", "activity_cutoff_factor_milli", "yuma3", "liquid_alpha",
         "alpha_low", "alpha_high", "alpha_sigmoid_steepness", "weights_rate_limit", "weights_version_key",
-        "min_burn", "max_burn", "registration_allowed", "task",
+        "min_burn", "max_burn", "registration_allowed", "task", "transfer_allowed",
     ];
 
     /// <summary>Returns the parameters with <paramref name="name"/> set, or the rule that <paramref name="value"/> breaks.</summary>
@@ -98,6 +100,8 @@ public sealed record SubnetHyperparameters
                 return (this with { MaxBurn = mxb }, null);
             case "registration_allowed":
                 return Bool(out var ra) ? (this with { RegistrationAllowed = ra }, null) : (null, "registration_allowed must be true or false");
+            case "transfer_allowed":
+                return Bool(out var ta) ? (this with { TransferAllowed = ta }, null) : (null, "transfer_allowed must be true or false");
             case "task":
                 if (value.Length > 64) return (null, "task must be a name of at most 64 characters");
                 return (this with { Task = value }, null);
