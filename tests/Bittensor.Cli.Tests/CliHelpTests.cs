@@ -13,7 +13,7 @@ public sealed class CliHelpTests : IDisposable
         "epoch", "block-emission", "bench epoch", "bench network",
         "wallet create", "wallet list", "wallet balance", "wallet transfer", "wallet faucet",
         "subnets list", "subnets show", "subnets create", "subnets register", "subnets metagraph", "subnets hyperparameters", "subnets set",
-        "stake add", "stake remove", "stake list", "stake move", "stake transfer", "stake swap", "stake unstake-all", "weights set", "axon serve", "chain info", "completion",
+        "stake add", "stake remove", "stake list", "stake move", "stake transfer", "stake swap", "stake unstake-all", "weights set", "axon serve", "chain info", "sudo set-take", "sudo get-take", "completion",
     ];
 
     [Theory]

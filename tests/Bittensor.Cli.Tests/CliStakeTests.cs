@@ -80,6 +80,23 @@ public sealed class CliStakeTests(CliNetwork network) : IClassFixture<CliNetwork
     }
 
     [Fact]
+    public async Task SudoSetTake_CutsAtOnce_AndRaisesOnlyAfterTheRateLimit()
+    {
+        var owner = await Json("wallet", "create", "--wallet", "towner");
+        await Json("wallet", "faucet", "--wallet", "towner", "--amount", "2000");
+        await Json("subnets", "create", "--wallet", "towner");
+        await network.Host.Chain.ProduceBlocksAsync(1); // a take changed at block 0 would count as never changed
+        Assert.Equal(11_796, (await Json("sudo", "get-take", "--wallet", "towner")).GetProperty("take").GetInt32());
+        await Json("sudo", "set-take", "--wallet", "towner", "--take", "0.09");
+        var take = await Json("sudo", "get-take", "--hotkey-address", Address(owner, "hotkey"));
+        Assert.Equal(5898, take.GetProperty("take").GetInt32());
+        var raise = await Run(["sudo", "set-take", "--wallet", "towner", "--take", "0.1", "--json"]);
+        Assert.Equal(1, raise.Code);
+        Assert.Contains("DelegateTxRateLimitExceeded", raise.Err);
+        Assert.Equal(2, (await Run(["sudo", "set-take", "--wallet", "towner", "--take", "0.5"])).Code); // above 18%: a usage error
+    }
+
+    [Fact]
     public async Task StakeQuotes_ShowAmountOutFeeAndPriceImpact_BeforeAsking()
     {
         await Json("wallet", "create", "--wallet", "qowner");

@@ -25,6 +25,7 @@ internal sealed class NetworkCommands(CliHost host)
         ["weights"] = "A validator's weights",
         ["axon"] = "A miner's axon",
         ["chain"] = "The chain: block, issuance, emission, halving",
+        ["sudo"] = "A delegate's settings: its take",
     };
 
     public static readonly IReadOnlyDictionary<string, (string Help, string[] Options)> Verbs = new Dictionary<string, (string, string[])>
@@ -54,6 +55,9 @@ internal sealed class NetworkCommands(CliHost host)
         ["weights set"] = ("Set the wallet hotkey's weights in a subnet (validators)", ["netuid", "uids", "weights", "version-key"]),
         ["axon serve"] = ("Announce the wallet hotkey's axon in a subnet (miners)", ["netuid", "ip", "port", "protocol", "version", "name"]),
         ["chain info"] = ("Block, issuance, block emission, the next halving, lock cost", []),
+        ["sudo set-take"] = ("Set the wallet hotkey's delegate take, 0..0.18 (raising it is limited to once per 216,000 blocks; lowering is immediate)",
+            ["take", "hotkey-address"]),
+        ["sudo get-take"] = ("A hotkey's delegate take (the wallet's, or --hotkey-address)", ["hotkey-address"]),
     };
 
     /// <summary>Flags (options without a value) a verb takes besides <c>--json</c> and <c>--yes</c>.</summary>
@@ -123,6 +127,12 @@ internal sealed class NetworkCommands(CliHost host)
                     ["protocol"] = _args.Int("protocol", 4, 0, 255), ["version"] = _args.Int("version", 0, 0, int.MaxValue), ["name"] = _args.Get("name"),
                 }),
                 "chain info" => await Show(await _client.GetAsync("/api/chain"), ChainInfo),
+                "sudo set-take" => await Submit(Coldkey(), "set_take", new JsonObject
+                {
+                    ["hotkey"] = StakeHotkey(), ["take"] = (int)Math.Round(_args.Double("take", double.NaN, 0, 0.18) is var t && !double.IsNaN(t) ? t * 65535
+                        : throw new UsageException("sudo set-take: missing required option '--take'")),
+                }),
+                "sudo get-take" => await GetTake(),
                 _ => throw new UsageException($"unknown verb '{verb}'"),
             };
         }
@@ -219,6 +229,21 @@ internal sealed class NetworkCommands(CliHost host)
         }
         var table = Columns("netuid:r", "hotkey", "alpha:r");
         foreach (var r in rows.OrderBy(r => r.Netuid)) table.AddRow(Cell(r.Netuid), Cell(r.Hotkey), Cell(TaoAmount.Format(r.Alpha)));
+        host.Tables.Write(table);
+        return 0;
+    }
+
+    private async Task<int> GetTake()
+    {
+        string hotkey = StakeHotkey();
+        ushort take = (await _client.GetAsync($"/api/hotkeys/{hotkey}")).GetProperty("take").GetUInt16();
+        if (_json)
+        {
+            _stdout.WriteLine(new JsonObject { ["hotkey"] = hotkey, ["take"] = take, ["fraction"] = take / 65535.0 }.ToJsonString());
+            return 0;
+        }
+        var table = Columns("hotkey", "take:r", "u16:r");
+        table.AddRow(Cell(hotkey), Cell($"{(take / 655.35).ToString("0.##", CultureInfo.InvariantCulture)}%"), Cell(take));
         host.Tables.Write(table);
         return 0;
     }
