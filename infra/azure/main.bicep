@@ -161,6 +161,7 @@ resource silo 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'Orleans__Tls__AllowPlaintext', value: 'true' }
             { name: 'Chain__Id', value: chainId }
             { name: 'Chain__Faucet', value: string(faucet) }
+            { name: 'Chain__Testnet', value: string(faucet) }
             { name: 'Chain__GenesisIssuance', value: '1000000000000000' }
           ])
           probes: [

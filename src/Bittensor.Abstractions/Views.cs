@@ -17,6 +17,8 @@ public sealed record ChainInfo
     [Id(8)] public required TimeSpan BlockTime { get; init; }
     [Id(9)] public required bool Faucet { get; init; }
     [Id(10)] public required ulong GenesisReserve { get; init; }
+    /// <summary>BLAKE2b-256 of the genesis (<c>0x</c> + 64 hex digits); signed payloads name it beside the chain id.</summary>
+    [Id(11)] public required string GenesisHash { get; init; }
 }
 
 /// <summary>Block production figures since the chain grain activated.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Orleans.Concurrency;
 
 namespace Bittensor;
 
@@ -79,6 +80,43 @@ public interface ITransactionsGrain : IGrainWithIntegerKey
     [Alias("Submit")] Task<TransactionOutcome> SubmitAsync(string signer, string payload, string? signature);
 
     [Alias("Preflight")] Task<PreflightReport> PreflightAsync(string signer, string payload, string? signature);
+}
+
+/// <summary>Where a transaction stands, by hash: <c>pending</c> (journaled, being applied), <c>applied</c>, <c>rejected</c> or <c>expired</c>.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.TransactionStatus")]
+public sealed record TransactionStatus
+{
+    public const string Pending = "pending", Applied = "applied", Rejected = "rejected", Expired = "expired";
+
+    [Id(0)] public required string Hash { get; init; }
+    [Id(1)] public required string Signer { get; init; }
+    [Id(2)] public required ulong Nonce { get; init; }
+    [Id(3)] public required string Call { get; init; }
+    [Id(4)] public required string State { get; init; }
+    /// <summary>The block it was applied in, or the block at which it was rejected.</summary>
+    [Id(5)] public required ulong Block { get; init; }
+    [Id(6)] public string? Code { get; init; }
+    [Id(7)] public string? Message { get; init; }
+    [Id(8)] public ushort? Netuid { get; init; }
+    [Id(9)] public ushort? Uid { get; init; }
+    [Id(10)] public ulong? Amount { get; init; }
+}
+
+/// <summary>
+/// Recent transactions by hash, for <c>GET /api/transactions/{hash}</c> (key: the hash's first two hex digits after
+/// <c>0x</c>, 256 shards). Kept in memory, the latest <c>TransactionIndexGrain.Capacity</c> per shard: an index, not a
+/// record — the outcome of an applied transaction is kept in its signer's account, and resubmitting the same
+/// transaction always answers it.
+/// </summary>
+[Alias("Bittensor.ITransactionIndex")]
+public interface ITransactionIndex : IGrainWithStringKey
+{
+    /// <summary>The shard that indexes <paramref name="hash"/> (<c>0x</c> + 64 hex digits).</summary>
+    static string ShardOf(string hash) => hash.Substring(2, 2);
+
+    [ClientCallable, Alias("Get"), AlwaysInterleave] Task<TransactionStatus?> GetAsync(string hash);
+
+    [Alias("Record"), OneWay] Task RecordAsync(TransactionStatus status);
 }
 
 /// <summary>A miner's work endpoint, called by its miner grain.</summary>

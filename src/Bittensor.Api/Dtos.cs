@@ -5,7 +5,8 @@ namespace Bittensor.Api;
 
 /// <summary>GET /api/chain.</summary>
 public sealed record ChainDto(string ChainId, ulong Block, ulong TotalIssuance, ulong BlockEmission, ulong NextHalvingIssuance,
-    int Halvings, int Subnets, ulong NetworkLockCost, double BlockTimeSeconds, bool Faucet, ulong GenesisReserve);
+    int Halvings, int Subnets, ulong NetworkLockCost, double BlockTimeSeconds, bool Faucet, ulong GenesisReserve,
+    string GenesisHash);
 
 /// <summary>The pool of a subnet and its price (TAO per alpha).</summary>
 public sealed record PoolDto(ulong Tao, ulong Alpha, double Price, double MovingPrice);

@@ -23,7 +23,30 @@ public static class TransactionsApi
         api.MapPost("/preflight", Preflight).WithName("PreflightTransaction")
             .WithSummary("Every rule the call would break now (signature optional); changes nothing")
             .Accepts<TransactionBody>("application/json");
+        app.MapGet("/api/transactions/{hash}", GetStatus).WithTags("transactions").WithName("GetTransaction")
+            .WithSummary("Where a transaction stands by its hash: pending, applied, rejected or expired, with the block");
         return app;
+    }
+
+    /// <summary>
+    /// <c>GET /api/transactions/{hash}</c>: the index's entry for a recent transaction (the latest ~million), or 404
+    /// <c>UnknownTransaction</c>. The hash is BLAKE2b-256 over the signer's public key and the payload's bytes
+    /// (<see cref="Keys.SignedTransaction.HashOf"/>).
+    /// </summary>
+    public static async Task<IResult> GetStatus(string hash, IGrainFactory grains)
+    {
+        if (!Keys.Hashes.IsHex(hash, 64))
+            return Problem(400, "InvalidHash", "a transaction hash is 0x followed by 64 hex digits");
+        hash = hash.ToLowerInvariant();
+        var status = await grains.GetGrain<ITransactionIndex>(ITransactionIndex.ShardOf(hash)).GetAsync(hash);
+        if (status is null)
+            return Problem(404, "UnknownTransaction", $"no recent transaction has hash {hash} (the index keeps about a million; resubmitting a transaction answers its outcome)");
+        return TypedResults.Ok(new
+        {
+            hash = status.Hash, status = status.State, block = status.Block, signer = status.Signer, nonce = status.Nonce, call = status.Call,
+            code = status.Code, message = status.Message,
+            result = status.State == TransactionStatus.Applied ? new { netuid = status.Netuid, uid = status.Uid, amount = status.Amount } : null,
+        });
     }
 
     /// <summary>The request body.</summary>

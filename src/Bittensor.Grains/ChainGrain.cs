@@ -55,7 +55,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
         if (!_state.Initialized)
         {
             var plan = NewPlan();
-            await ChainRuntime.GenesisAsync(plan, O.GenesisIssuance, O.GenesisBalances);
+            await ChainRuntime.GenesisAsync(plan, O.GenesisIssuance, O.GenesisBalances, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
             if (!await CommitAsync(plan)) throw new StorageUnavailableException($"genesis could not be stored: {_pauseReason}");
             LogGenesis(logger, O.Id, O.GenesisIssuance, O.GenesisIssuance - _state.GenesisReserve);
         }
@@ -104,6 +104,8 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
             BlockTime = O.BlockTime,
             Faucet = O.Faucet,
             GenesisReserve = st.GenesisReserve,
+            // A chain stored before genesis hashes existed is named by its settings alone (no salt was drawn for it).
+            GenesisHash = st.GenesisHash ?? ChainRuntime.GenesisHash(O.Id, O.GenesisIssuance, O.GenesisBalances, []),
         };
         return new Published(info, st.Subnets.ToImmutableDictionary(kv => kv.Key, kv => Info(kv.Value)), [.. st.Subnets.Keys.Order()]);
     }
@@ -183,6 +185,13 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
         {
             Discard(plan);
             return new(result, 0);
+        }
+        if (result.Resubmitted)
+        {
+            // The original is journaled (its receipt is in the signer's account); the caller waits for the latest batch,
+            // so that what it reads next includes it.
+            Discard(plan);
+            return new(result, _state.Seq);
         }
         if (!await CommitAsync(plan, apply)) return new(Unavailable(), 0);
         return new(result with { Block = _state.Block }, _state.Seq);

@@ -55,6 +55,12 @@ public sealed class ChainOptions
     /// </summary>
     public bool TrustClients { get; set; }
 
+    /// <summary>
+    /// This Production deployment is a test network: <see cref="Faucet"/> and <see cref="TrustClients"/>, which mint TAO
+    /// or bypass signatures, are allowed in Production only with it (Development allows them always).
+    /// </summary>
+    public bool Testnet { get; set; }
+
     /// <summary>Whether the clock starts by itself when the silo starts.</summary>
     public bool AutoStart { get; set; } = true;
 

@@ -13,7 +13,7 @@ public sealed class MinerGrain : Grain, IMinerGrain
     {
         string hotkey = this.GetPrimaryKeyString();
         long minute = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60;
-        bool valid = proof is { Length: 130 } && proof.StartsWith("0x", StringComparison.Ordinal) && proof.AsSpan(2).ToString().All(char.IsAsciiHexDigit)
+        bool valid = Keys.Hashes.IsHex(proof, 128)
             && (Verify(hotkey, minute, proof) || Verify(hotkey, minute - 1, proof));
         if (!valid) return Task.FromResult(false);
         _observer = observer;

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Bittensor.Consensus;
+using Bittensor.Keys;
 using Bittensor.Runtime.Extrinsics;
 
 namespace Bittensor.Runtime;
@@ -14,7 +15,7 @@ public static class ChainRuntime
     private const double MovingAlpha = 3e-6, PriceHalvingBlocks = 201_600;
 
     /// <summary>The chain at block 0: issuance, genesis balances, the rest as the faucet's reserve.</summary>
-    public static async ValueTask GenesisAsync(ChainPlan plan, ulong issuance, IReadOnlyDictionary<string, ulong> balances)
+    public static async ValueTask GenesisAsync(ChainPlan plan, ulong issuance, IReadOnlyDictionary<string, ulong> balances, ReadOnlyMemory<byte> salt = default)
     {
         ulong allocated = 0;
         foreach (var (address, balance) in balances.OrderBy(kv => kv.Key, StringComparer.Ordinal))
@@ -25,6 +26,19 @@ public static class ChainRuntime
         plan.Chain.Initialized = true;
         plan.Chain.TotalIssuance = issuance;
         plan.Chain.GenesisReserve = issuance - allocated;
+        plan.Chain.GenesisHash = GenesisHash(plan.Rules.Id, issuance, balances, salt.Span);
+    }
+
+    /// <summary>
+    /// BLAKE2b-256 of the genesis: chain id, issuance, the balances in address order and a salt (the silo draws 32 random
+    /// bytes once, so two deployments with the same settings still differ), as <c>0x</c> + 64 hex digits.
+    /// </summary>
+    public static string GenesisHash(string chainId, ulong issuance, IReadOnlyDictionary<string, ulong> balances, ReadOnlySpan<byte> salt)
+    {
+        var text = new System.Text.StringBuilder("bittensor-orleans/genesis/1\n").Append(chainId).Append('\n').Append(issuance).Append('\n');
+        foreach (var (address, balance) in balances.OrderBy(kv => kv.Key, StringComparer.Ordinal)) text.Append(address).Append('=').Append(balance).Append('\n');
+        byte[] bytes = [.. System.Text.Encoding.UTF8.GetBytes(text.ToString()), .. salt];
+        return Hashes.Blake2b256Hex(bytes);
     }
 
     /// <summary>Checks the signer, the nonce and the call's rules and plans its effects; a rejection plans nothing that is kept.</summary>
@@ -32,11 +46,43 @@ public static class ChainRuntime
     {
         ArgumentNullException.ThrowIfNull(operation);
         if (!Addresses.IsWellFormed(operation.Signer)) return OpResult.Fail(Codes.InvalidAddress, "the signer is not a valid address", plan.Chain.Block);
+        if (await ReceiptAsync(plan, operation) is { } receipt)
+            return new OpResult { Ok = true, Block = receipt.Block, Netuid = receipt.Netuid, Uid = receipt.Uid, Amount = receipt.Amount, Resubmitted = true };
+        if (MortalityFailure(plan, operation) is { } mortality) return OpResult.Fail(mortality.Code, mortality.Message, plan.Chain.Block);
         if (await NonceFailureAsync(plan, operation) is { } nonce) return OpResult.Fail(nonce.Code, nonce.Message, plan.Chain.Block);
         var result = await Extrinsics.Calls.For(operation).PlanAsync(plan, operation);
         if (!result.Ok) return result;
-        if (operation.Nonce is not null) await plan.AccountAsync(operation.Signer, new AccountChange(0, BumpNonce: true));
+        if (operation.Nonce is ulong used)
+        {
+            var kept = operation.Hash is { } hash ? new TransactionReceipt(used, hash, plan.Chain.Block, result.Netuid, result.Uid, result.Amount) : null;
+            await plan.AccountAsync(operation.Signer, new AccountChange(0, BumpNonce: true, Receipt: kept));
+        }
         return result;
+    }
+
+    /// <summary>
+    /// The receipt of this very transaction when it was applied before (same signer, nonce and hash): a client whose
+    /// connection dropped resubmits and learns the outcome, and nothing is applied twice.
+    /// </summary>
+    private static async ValueTask<TransactionReceipt?> ReceiptAsync(ChainPlan plan, Operation operation)
+    {
+        if (operation is not { Nonce: ulong nonce, Hash: { } hash }) return null;
+        var account = await plan.AccountAsync(operation.Signer);
+        if (nonce >= account.Nonce) return null;
+        foreach (var r in account.Receipts)
+            if (r.Nonce == nonce && r.Hash == hash) return r;
+        return null;
+    }
+
+    /// <summary>A transaction past its <c>valid_until</c> block, or one whose mortality is longer than the chain allows.</summary>
+    private static RuleFailure? MortalityFailure(ChainPlan plan, Operation operation)
+    {
+        if (operation.ValidUntil is not ulong until) return null;
+        ulong block = plan.Chain.Block;
+        if (block > until) return new RuleFailure(Codes.TransactionExpired, $"the transaction was valid until block {until}; the chain is at block {block}: sign it again");
+        if (until - block > ChainTarget.MaxMortality)
+            return new RuleFailure(Codes.MortalityTooLong, $"valid_until {until} is more than {ChainTarget.MaxMortality} blocks after the current block {block}");
+        return null;
     }
 
     /// <summary>Every rule the operation breaks now (empty when it would be applied).</summary>
@@ -45,6 +91,7 @@ public static class ChainRuntime
         ArgumentNullException.ThrowIfNull(operation);
         if (!Addresses.IsWellFormed(operation.Signer)) return [new RuleFailure(Codes.InvalidAddress, "the signer is not a valid address")];
         var failures = ImmutableArray.CreateBuilder<RuleFailure>();
+        if (MortalityFailure(plan, operation) is { } mortality) failures.Add(mortality);
         if (await NonceFailureAsync(plan, operation) is { } nonce) failures.Add(nonce);
         failures.AddRange(await Extrinsics.Calls.For(operation).PreflightAsync(plan, operation));
         return failures.ToImmutable();

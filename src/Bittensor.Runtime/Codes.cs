@@ -64,11 +64,19 @@ public static class Codes
     public const string WrongChain = nameof(WrongChain);
     public const string InvalidArgs = nameof(InvalidArgs);
     public const string UnknownCall = nameof(UnknownCall);
+    /// <summary>The chain's block is past the payload's <c>valid_until</c>: the transaction can never be applied.</summary>
+    public const string TransactionExpired = nameof(TransactionExpired);
+    /// <summary>The payload's <c>valid_until</c> lies more than <see cref="Keys.ChainTarget.MaxMortality"/> blocks ahead.</summary>
+    public const string MortalityTooLong = nameof(MortalityTooLong);
+    /// <summary>No transaction with this hash is known (never seen, or too old for the index).</summary>
+    public const string UnknownTransaction = nameof(UnknownTransaction);
 
-    /// <summary>HTTP status of a rejection: 409 nonce and chain, 403 authority, 401 signature, 503 storage, 400 every other rule.</summary>
+    /// <summary>HTTP status of a rejection: 409 nonce and chain, 410 expired, 404 unknown transaction, 403 authority, 401 signature, 503 storage, 400 every other rule.</summary>
     public static int HttpStatus(string code) => code switch
     {
         StaleNonce or FutureNonce or WrongChain => 409,
+        TransactionExpired => 410,
+        UnknownTransaction => 404,
         NotOwner or HotkeyOwnedByAnother or FaucetDisabled => 403,
         UnknownSigner or BadSignature => 401,
         StorageUnavailable => 503,

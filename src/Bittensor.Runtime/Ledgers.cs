@@ -154,6 +154,11 @@ public static class KeyLedger
     {
         s.Balance = checked((ulong)((long)s.Balance + c.Balance));
         if (c.BumpNonce) s.Nonce++;
+        if (c.Receipt is { } receipt)
+        {
+            s.Receipts.Add(receipt);
+            if (s.Receipts.Count > AccountState.MaxReceipts) s.Receipts.RemoveRange(0, s.Receipts.Count - AccountState.MaxReceipts);
+        }
         if (c.AddHotkey is { } h && !s.Hotkeys.Contains(h)) s.Hotkeys.Add(h);
         if (c.MarkIndexed) s.Indexed = true;
     }

@@ -26,6 +26,11 @@ public sealed class ChainState
     /// <summary>Journaled batches not yet known to be applied to every grain they address, oldest first.</summary>
     [Id(14)] public List<Batch> Journal { get; set; } = [];
     [Id(13)] public ulong EpochsRun { get; set; }
+    /// <summary>
+    /// The chain's identity beside its id: a BLAKE2b-256 hash of the genesis (id, issuance, balances and a random salt
+    /// drawn once), so a payload signed for one deployment is refused by every other, even one with the same chain id.
+    /// </summary>
+    [Id(15)] public string? GenesisHash { get; set; }
 
     /// <summary>The subnets in netuid order (the order every block visits them).</summary>
     public IEnumerable<SubnetEconomy> Ordered => Subnets.OrderBy(kv => kv.Key).Select(kv => kv.Value);
@@ -90,11 +95,17 @@ public sealed class AccountState : ISequenced
     [Id(2)] public List<string> Hotkeys { get; set; } = [];
     [Id(3)] public long LastSeq { get; set; }
     [Id(4)] public bool Indexed { get; set; }
+    /// <summary>Receipts of the signer's last applied transactions, oldest first (at most <see cref="MaxReceipts"/>).</summary>
+    [Id(5)] public List<TransactionReceipt> Receipts { get; set; } = [];
+
+    /// <summary>How many receipts an account keeps: a resubmission older than that is answered StaleNonce.</summary>
+    public const int MaxReceipts = 16;
 
     public AccountState Clone()
     {
         var copy = (AccountState)MemberwiseClone();
         copy.Hotkeys = [.. Hotkeys];
+        copy.Receipts = [.. Receipts];
         return copy;
     }
 }

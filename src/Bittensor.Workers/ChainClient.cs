@@ -12,13 +12,11 @@ public sealed class TransactionRejectedException(TransactionOutcome outcome) : E
 /// <summary>Signs and submits transactions through the transactions grain, with the signer's next nonce.</summary>
 public sealed class ChainClient(IGrainFactory grains)
 {
-    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
-
     public async Task<TransactionOutcome> SubmitAsync(KeyPair signer, string call, JsonObject args, bool throwOnReject = true)
     {
         var chain = await grains.GetGrain<IChainGrain>(IChainGrain.Key).GetInfoAsync();
         var account = await grains.GetGrain<IAccountGrain>(signer.Address).GetAsync();
-        var tx = SignedTransaction.Create(signer, chain.ChainId, account.NextNonce, call, args);
+        var tx = SignedTransaction.Create(signer, ChainTarget.At(chain.ChainId, chain.GenesisHash, chain.Block, chain.BlockTime), account.NextNonce, call, args);
         var outcome = await grains.GetGrain<ITransactionsGrain>(0).SubmitAsync(tx.Signer, tx.Payload, tx.Signature);
         if (!outcome.Ok && throwOnReject) throw new TransactionRejectedException(outcome);
         return outcome;
@@ -33,6 +31,6 @@ public sealed class ChainClient(IGrainFactory grains)
         Sign(challenge with { Miner = miner, ExpiresUnixMs = DateTimeOffset.UtcNow.Add(ttl).ToUnixTimeMilliseconds() }, validator);
 
     public static bool VerifySignature(Challenge challenge) =>
-        challenge.Signature is { Length: 130 } s && s.StartsWith("0x", StringComparison.Ordinal) && s.AsSpan(2).ContainsAnyExcept(HexDigits) == false
+        Hashes.IsHex(challenge.Signature, 128) && challenge.Signature is { } s
         && KeyPair.Verify(challenge.Validator, challenge.SigningBytes(), Convert.FromHexString(s.AsSpan(2)));
 }

@@ -28,8 +28,11 @@ public sealed class WorkerOptions
     /// <summary>The subnet task to work on (the subnet whose <c>task</c> hyperparameter names it).</summary>
     public string Task { get; set; } = "matmul";
 
+    /// <summary>The public development seed: keys derived from it are anyone's, so Production refuses it.</summary>
+    public const string DevelopmentSeed = "bittensor-dev";
+
     /// <summary>Development keys are derived from this seed, the role, the task and the index, so restarts keep their identity.</summary>
-    public string KeySeed { get; set; } = "bittensor-dev";
+    public string KeySeed { get; set; } = DevelopmentSeed;
 
     /// <summary>Draw working funds from the development faucet.</summary>
     public bool UseFaucet { get; set; } = true;
@@ -162,7 +165,10 @@ public static class WorkerHostingExtensions
 {
     public static IServiceCollection AddBittensorWorkers(this IServiceCollection services)
     {
-        services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.Section);
+        services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.Section)
+            .Validate<IHostEnvironment>((o, env) => !env.IsProduction() || (o.KeySeed != WorkerOptions.DevelopmentSeed && o.KeySeed.Length >= 16),
+                $"Worker:KeySeed derives the workers' keys: in Production set it to a secret of at least 16 characters (the default '{WorkerOptions.DevelopmentSeed}' is public)")
+            .ValidateOnStart();
         services.AddHostedService<WorkerService>();
         return services;
     }

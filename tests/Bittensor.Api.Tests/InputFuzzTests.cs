@@ -94,13 +94,14 @@ public sealed class InputFuzzTests : IAsyncLifetime
             foreach (string field in Fields)
                 foreach (string value in values)
                 {
-                    string payload = $$$"""{"chain":"api-test","nonce":0,"call":"{{{call}}}","args":{"{{{field}}}":{{{value}}}}}""";
+                    string payload = await CompleteAsync($$$"""{"chain":"api-test","nonce":0,"call":"{{{call}}}","args":{"{{{field}}}":{{{value}}}}}""");
                     var response = await PostSignedAsync(key, payload, requests++ % 2 == 0 ? "/api/transactions" : "/api/transactions/preflight");
                     Assert.True((int)response.StatusCode < 500, $"{call}.{field}={value[..Math.Min(40, value.Length)]}: {(int)response.StatusCode}");
                 }
         foreach (string payload in Texts.Select(t => $$$"""{"chain":"{{{t}}}","nonce":0,"call":"{{{t}}}","args":{}}""")
-            .Concat(Numbers.Select(n => $$$"""{"chain":"api-test","nonce":{{{n}}},"call":"transfer","args":{}}""")))
-            await AssertRefusedAsync("/api/transactions", Body(key, payload));
+            .Concat(Numbers.Select(n => $$$"""{"chain":"api-test","nonce":{{{n}}},"call":"transfer","args":{}}"""))
+            .Concat(Numbers.Select(n => $$$"""{"chain":"api-test","genesis":{{{n}}},"nonce":0,"valid_until":{{{n}}},"call":"transfer","args":{}}""")))
+            await AssertRefusedAsync("/api/transactions", Body(key, await CompleteAsync(payload)));
         await AssertAuditHoldsAsync();
     }
 
@@ -112,10 +113,15 @@ public sealed class InputFuzzTests : IAsyncLifetime
     [InlineData("""{"chain":"api-test","nonce":0,"call":"serve_axon","args":{"netuid":1,"ip":"1.2.3.4","port":1,"protocol":256}}""", "InvalidArgs", "args.protocol")]
     [InlineData("""{"chain":"api-test","nonce":0,"call":"serve_axon","args":{"netuid":1,"ip":"1.2.3.4","port":1,"version":4294967296}}""", "InvalidArgs", "args.version")]
     [InlineData("""{"chain":"api-test","nonce":0,"call":"transfer","args":{"dest":"\ud800","amount":1}}""", "InvalidArgs", "args.dest")]
+    // Payloads that name the chain only by id, or carry no mortality (not completed: "nonce" comes first).
+    [InlineData("""{"nonce":0,"chain":"api-test","valid_until":100,"call":"faucet","args":{"amount":1}}""", "MalformedTransaction", "payload.genesis")]
+    [InlineData("""{"nonce":0,"chain":"api-test","genesis":"0x00","call":"faucet","args":{"amount":1}}""", "MalformedTransaction", "payload.valid_until")]
+    [InlineData("""{"nonce":0,"chain":"api-test","genesis":"0x00","valid_until":18446744073709551616,"call":"faucet","args":{"amount":1}}""", "MalformedTransaction", "payload.valid_until")]
+    [InlineData("""{"nonce":0,"chain":"api-test","genesis":"0x00","valid_until":-1,"call":"faucet","args":{"amount":1}}""", "MalformedTransaction", "payload.valid_until")]
     public async Task DuplicateKeys_UnknownFields_OutOfRange_AreRefusedNamingTheField(string payload, string code, string field)
     {
         using var key = KeyPair.Generate();
-        var response = await PostSignedAsync(key, payload, "/api/transactions");
+        var response = await PostSignedAsync(key, await CompleteAsync(payload), "/api/transactions");
         string text = await response.Content.ReadAsStringAsync();
         Assert.Equal(400, (int)response.StatusCode);
         using var doc = JsonDocument.Parse(text);
@@ -128,11 +134,25 @@ public sealed class InputFuzzTests : IAsyncLifetime
     public async Task DuplicateKeysInTheBody_AreRefused()
     {
         using var key = KeyPair.Generate();
-        var tx = SignedTransaction.Create(key, "api-test", 0, "faucet", new System.Text.Json.Nodes.JsonObject { ["amount"] = 1 });
+        var tx = SignedTransaction.Create(key, Targets.Fixed("api-test"), 0, "faucet", new System.Text.Json.Nodes.JsonObject { ["amount"] = 1 });
         string body = $$"""{"signer":"{{tx.Signer}}","payload":{{JsonSerializer.Serialize(tx.Payload)}},"signature":"{{tx.Signature}}","signature":"0x00"}""";
         var response = await _http.PostAsync("/api/transactions", new StringContent(body, Encoding.UTF8, "application/json"));
         Assert.Equal(400, (int)response.StatusCode);
         Assert.Contains("MalformedTransaction", await response.Content.ReadAsStringAsync());
+    }
+
+    private ChainTarget? _target;
+
+    /// <summary>
+    /// Names the test chain's genesis and a mortality in a payload that begins <c>{"chain":"api-test",</c>, so the rule
+    /// under test is the one refused; other payloads are left as written.
+    /// </summary>
+    private async Task<string> CompleteAsync(string payload)
+    {
+        const string head = "{\"chain\":\"api-test\",";
+        if (!payload.StartsWith(head, StringComparison.Ordinal)) return payload;
+        _target ??= await Targets.OfAsync(_http);
+        return head + $"\"genesis\":\"{_target.GenesisHash}\",\"valid_until\":{_target.ValidUntil}," + payload[head.Length..];
     }
 
     private async Task<HttpResponseMessage> PostSignedAsync(KeyPair key, string payload, string route) =>

@@ -37,5 +37,5 @@ public sealed class RateLimitTests
 
     private static Task<HttpResponseMessage> PostAsync(HttpClient http, string route, KeyPair key) =>
         http.PostAsync(route, new StringContent(
-            SignedTransaction.Create(key, "api-test", 0, "faucet", new System.Text.Json.Nodes.JsonObject { ["amount"] = 1 }).ToJson(), Encoding.UTF8, "application/json"));
+            SignedTransaction.Create(key, Targets.Fixed("api-test"), 0, "faucet", new System.Text.Json.Nodes.JsonObject { ["amount"] = 1 }).ToJson(), Encoding.UTF8, "application/json"));
 }

@@ -73,7 +73,7 @@ public sealed class StorageOutageTests(PersistentAzuriteFixture azurite) : IClas
         var alice = KeyPair.Generate();
         await silo.Ok(new Faucet { Signer = alice.Address, Amount = 10 * Tao.Rao });
         await silo.Chain.ProduceBlocksAsync(1);
-        var transfer = SignedTransaction.Create(alice, "api-test", 0, "transfer", new JsonObject { ["dest"] = KeyPair.Generate().Address, ["amount"] = Tao.Rao });
+        var transfer = SignedTransaction.Create(alice, await Targets.OfAsync(silo.Grains), 0, "transfer", new JsonObject { ["dest"] = KeyPair.Generate().Address, ["amount"] = Tao.Rao });
         await azurite.StopAsync();
         try
         {

@@ -27,8 +27,12 @@ public sealed class TransactionTests : IAsyncLifetime
     private async Task<ulong> NonceOf(KeyPair key) =>
         (await _http.GetFromJsonAsync<JsonElement>($"/api/accounts/{key.Address}")).GetProperty("nextNonce").GetUInt64();
 
-    private async Task<SignedTransaction> Sign(KeyPair key, string call, JsonObject args, ulong? nonce = null, string chain = "api-test") =>
-        SignedTransaction.Create(key, chain, nonce ?? await NonceOf(key), call, args);
+    private ChainTarget? _target;
+
+    private async Task<ChainTarget> Target() => _target ??= await Targets.OfAsync(_http);
+
+    private async Task<SignedTransaction> Sign(KeyPair key, string call, JsonObject args, ulong? nonce = null, ChainTarget? target = null) =>
+        SignedTransaction.Create(key, target ?? await Target(), nonce ?? await NonceOf(key), call, args);
 
     private async Task<HttpResponseMessage> Post(string body, string path = "/api/transactions") =>
         await _http.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
@@ -107,12 +111,22 @@ public sealed class TransactionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Replays_Forgeries_EditsAndWrongChains_AreRejected_WithoutConsumingTheNonce()
+    public async Task Replays_AreAnsweredOnce_Forgeries_EditsAndWrongChains_AreRejected_WithoutConsumingTheNonce()
     {
         await Send(_owner, "faucet", new JsonObject { ["amount"] = 10 * Tao.Rao });
         var tx = await Sign(_owner, "transfer", new JsonObject { ["dest"] = _miner.Address, ["amount"] = Tao.Rao });
-        Assert.Equal(HttpStatusCode.OK, (await Post(tx.ToJson())).StatusCode);
-        await Rejected(tx.ToJson(), 409, "StaleNonce"); // replay
+        var first = await Post(tx.ToJson());
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        string outcome = await first.Content.ReadAsStringAsync();
+        // A replay (a client whose connection dropped, or anyone who saw it) gets the original outcome; nothing moves twice.
+        var replay = await Post(tx.ToJson());
+        Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+        Assert.Equal(outcome, await replay.Content.ReadAsStringAsync());
+        Assert.Equal(Tao.Rao, (await _http.GetFromJsonAsync<JsonElement>($"/api/accounts/{_miner.Address}")).GetProperty("balance").GetUInt64());
+        Assert.Equal(2UL, await NonceOf(_owner));
+        // The same call with the same nonce but another payload (here another mortality) is a different transaction: stale.
+        await Rejected((await Sign(_owner, "transfer", new JsonObject { ["dest"] = _miner.Address, ["amount"] = Tao.Rao }, nonce: 1,
+            target: (await Target()) with { ValidUntil = (await Target()).ValidUntil + 1 })).ToJson(), 409, "StaleNonce");
 
         var next = await Sign(_owner, "transfer", new JsonObject { ["dest"] = _miner.Address, ["amount"] = Tao.Rao });
         var forged = next with { Signature = next.Signature[..^2] + (next.Signature[^2..] == "00" ? "01" : "00") };
@@ -123,10 +137,64 @@ public sealed class TransactionTests : IAsyncLifetime
         var otherSigner = next with { Signer = _miner.Address };
         await Rejected(otherSigner.ToJson(), 401, "BadSignature");
         await Rejected((next with { Signer = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQZ" }).ToJson(), 401, "UnknownSigner");
-        await Rejected((await Sign(_owner, "transfer", new JsonObject { ["dest"] = _miner.Address, ["amount"] = 1 }, chain: "mainnet")).ToJson(), 409, "WrongChain");
+        await Rejected((await Sign(_owner, "transfer", new JsonObject { ["dest"] = _miner.Address, ["amount"] = 1 }, target: (await Target()) with { ChainId = "mainnet" })).ToJson(), 409, "WrongChain");
+        // Same chain id, another deployment: the genesis hash tells them apart.
+        await Rejected((await Sign(_owner, "transfer", new JsonObject { ["dest"] = _miner.Address, ["amount"] = 1 }, target: Targets.Fixed("api-test"))).ToJson(), 409, "WrongChain");
         await Rejected((await Sign(_owner, "transfer", new JsonObject { ["dest"] = _miner.Address, ["amount"] = 1 }, nonce: 99)).ToJson(), 409, "FutureNonce");
         // The untouched transaction still goes through with the nonce it was signed for.
         Assert.Equal(HttpStatusCode.OK, (await Post(next.ToJson())).StatusCode);
+    }
+
+    [Fact]
+    public async Task Mortality_IsEnforced_AndTheIndexTellsWhereEachTransactionStands()
+    {
+        await Send(_owner, "faucet", new JsonObject { ["amount"] = 10 * Tao.Rao });
+        await _factory.Chain.ProduceBlocksAsync(3);
+        var chain = await _http.GetFromJsonAsync<JsonElement>("/api/chain");
+        ulong block = chain.GetProperty("block").GetUInt64();
+        Assert.True(Hashes.IsHex(chain.GetProperty("genesisHash").GetString(), 64));
+        var target = await Target();
+        JsonObject Pay(ulong amount) => new() { ["dest"] = _miner.Address, ["amount"] = amount };
+
+        var expired = await Sign(_owner, "transfer", Pay(Tao.Rao), target: target with { ValidUntil = block - 1 });
+        await Rejected(expired.ToJson(), 410, "TransactionExpired");
+        await Rejected((await Sign(_owner, "transfer", Pay(Tao.Rao), target: target with { ValidUntil = block + ChainTarget.MaxMortality + 1 })).ToJson(), 400, "MortalityTooLong");
+        var poor = await Sign(_owner, "transfer", Pay(1_000 * Tao.Rao), target: target with { ValidUntil = block });
+        await Rejected(poor.ToJson(), 400, "InsufficientBalance");
+        var paid = await Sign(_owner, "transfer", Pay(Tao.Rao), target: target with { ValidUntil = block }); // the last valid block
+        Assert.Equal(HttpStatusCode.OK, (await Post(paid.ToJson())).StatusCode);
+
+        async Task<JsonElement> Status(SignedTransaction tx, string state) => await Eventually.ValueAsync(async () =>
+        {
+            var response = await _http.GetAsync($"/api/transactions/{tx.Hash}");
+            if (response.StatusCode == HttpStatusCode.NotFound) return (JsonElement?)null;
+            var found = await response.Content.ReadFromJsonAsync<JsonElement>();
+            return found.GetProperty("status").GetString() == state ? found : null;
+        }, $"transaction {tx.Hash} {state}");
+        var applied = await Status(paid, "applied");
+        Assert.Equal(block, applied.GetProperty("block").GetUInt64());
+        Assert.Equal(Tao.Rao, applied.GetProperty("result").GetProperty("amount").GetUInt64());
+        Assert.Equal(_owner.Address, applied.GetProperty("signer").GetString());
+        Assert.Equal("transfer", applied.GetProperty("call").GetString());
+        Assert.Equal("TransactionExpired", (await Status(expired, "expired")).GetProperty("code").GetString());
+        Assert.Equal("InsufficientBalance", (await Status(poor, "rejected")).GetProperty("code").GetString());
+
+        // The paid transaction's block has passed its mortality; resubmitting it still answers its outcome, applied once.
+        await _factory.Chain.ProduceBlocksAsync(2);
+        var again = await Post(paid.ToJson());
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(block, (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("block").GetUInt64());
+        Assert.Equal(Tao.Rao, (await _http.GetFromJsonAsync<JsonElement>($"/api/accounts/{_miner.Address}")).GetProperty("balance").GetUInt64());
+
+        var unknown = await _http.GetAsync("/api/transactions/0x" + new string('a', 64));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("UnknownTransaction", (await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        foreach (string bad in new[] { "0x12", "abc", "0x" + new string('g', 64), "0x" + new string('a', 65), "%F0%9F%98%80" })
+        {
+            var response = await _http.GetAsync($"/api/transactions/{bad}");
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("InvalidHash", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        }
     }
 
     [Fact]
@@ -242,7 +310,7 @@ public sealed class TransactionTests : IAsyncLifetime
             ["value"] = rng.Next(0, 100000),
             ["take"] = rng.Next(0, 70000),
         };
-        var tx = SignedTransaction.Create(key, rng.Next(5) == 0 ? "other" : "api-test", (ulong)rng.Next(0, 4), calls[rng.Next(calls.Length)], args);
+        var tx = SignedTransaction.Create(key, rng.Next(5) == 0 ? _target! with { ChainId = "other" } : _target!, (ulong)rng.Next(0, 4), calls[rng.Next(calls.Length)], args);
         return tx.ToJson();
     }
 }

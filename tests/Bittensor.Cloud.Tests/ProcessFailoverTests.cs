@@ -96,7 +96,7 @@ public sealed class ProcessFailoverTests(AzuriteFixture azurite, ITestOutputHelp
     private async Task<JsonElement> SendAsync(KeyPair signer, string call, JsonObject args)
     {
         var account = await _http.GetFromJsonAsync<JsonElement>($"{Route()}/api/accounts/{signer.Address}");
-        var tx = SignedTransaction.Create(signer, ChainId, account.GetProperty("nextNonce").GetUInt64(), call, args);
+        var tx = SignedTransaction.Create(signer, await Targets.OfAsync(_http, Route()), account.GetProperty("nextNonce").GetUInt64(), call, args);
         using var response = await _http.PostAsync($"{Route()}/api/transactions", new StringContent(tx.ToJson(), Encoding.UTF8, "application/json"));
         string text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{call}: {(int)response.StatusCode} {text}");
@@ -159,7 +159,7 @@ public sealed class ProcessFailoverTests(AzuriteFixture azurite, ITestOutputHelp
         {
             var sender = KeyPair.Generate();
             await SendAsync(sender, "faucet", new JsonObject { ["amount"] = 100 * Tao.Rao });
-            var w = new TransferWriter(_http, sender, KeyPair.Generate().Address, ChainId, Route, _clock);
+            var w = new TransferWriter(_http, sender, KeyPair.Generate().Address, Route, _clock);
             await w.StartAsync();
             writers.Add(w);
         }
@@ -219,24 +219,24 @@ public sealed class ProcessFailoverTests(AzuriteFixture azurite, ITestOutputHelp
 
         foreach (var f in writers.SelectMany(w => w.Failures).Order(StringComparer.Ordinal)) output.WriteLine($"failed: {f}");
 
-        // Nothing lost, nothing doubled: each sink holds exactly the transfers its writer knows were applied, and each
-        // sender's nonce moved by exactly that many; the audit holds on the surviving cluster.
+        // Nothing lost, nothing doubled, nothing in doubt: every request that failed was resent as the same transaction
+        // until answered (applied now, or its original outcome when the failed attempt had been applied), so each sink
+        // holds exactly the transfers its writer saw acknowledged; the audit holds on the surviving cluster.
         foreach (var w in writers)
         {
             var sink = await w.GetAsync($"/api/accounts/{w.Dest}", CancellationToken.None);
             ulong held = sink.GetProperty("balance").GetUInt64() / TransferWriter.Amount;
-            Assert.True(held == w.Applied && w.Applied >= (ulong)w.Acknowledged,
-                $"a writer's sink holds {held} transfers; it saw {w.Acknowledged} acknowledged and {w.AmbiguousApplied} applied after a failed request");
+            Assert.True(held == w.Applied && w.Applied == (ulong)w.Acknowledged,
+                $"a writer's sink holds {held} transfers; it saw {w.Acknowledged} acknowledged ({w.AmbiguousApplied} after a failed request that had been applied)");
         }
+        // A resend is never refused as a used nonce: the chain recognises the transaction and answers its outcome.
+        Assert.DoesNotContain(writers.SelectMany(w => w.Attempts), a => a.Status == 409);
         var audit = await writers[0].GetAsync("/api/audit", CancellationToken.None);
         Assert.True(audit.GetProperty("ok").GetBoolean(), audit.GetRawText());
-        // A graceful stop leaves no client in doubt: on a quiet box no request fails at all; under CPU contention the chain's
-        // handover has answered a few requests 503 (Retry-After), every one of them not applied, so a retry loses nothing.
-        // A request answered 503 whose transaction the chain had already journaled is applied by the next activation; the
-        // writer's resend of it is then answered 409 StaleNonce — the nonce is used, the write landed (not in doubt either).
-        // Issue 13's bar (no request fails at all on a graceful stop) is not met under contention: see docs/benchmarks.md.
-        Assert.All(term.Failed, a => Assert.True(a is { Status: 503, Applied: false } or { Status: 409, Applied: true },
-            $"a request failed during the graceful stop with {a.Status}, applied: {a.Applied}"));
+        // A graceful stop: the gateway resubmits a transaction whose chain call failed over, and the new activation answers
+        // it (applying it, or with its receipt), so requests are answered late rather than failed. Past the gateway's
+        // 10 s budget under CPU contention a request may still be answered 503 (Retry-After): the resend above resolves it.
+        Assert.All(term.Failed, a => Assert.True(a.Status == 503, $"a request failed during the graceful stop with {a.Status}, applied: {a.Applied}"));
         await clientHost.StopAsync();
     }
 

@@ -89,6 +89,6 @@ public sealed class TelemetryTests : IAsyncLifetime
             Assert.Equal("Healthy", await http.GetStringAsync(path));
     }
 
-    private static Task<HttpResponseMessage> Submit(HttpClient http, KeyPair signer, ulong nonce, string call, JsonObject args) =>
-        http.PostAsync("/api/transactions", new StringContent(SignedTransaction.Create(signer, "api-test", nonce, call, args).ToJson(), Encoding.UTF8, "application/json"));
+    private static async Task<HttpResponseMessage> Submit(HttpClient http, KeyPair signer, ulong nonce, string call, JsonObject args) =>
+        await http.PostAsync("/api/transactions", new StringContent(SignedTransaction.Create(signer, await Targets.OfAsync(http), nonce, call, args).ToJson(), Encoding.UTF8, "application/json"));
 }

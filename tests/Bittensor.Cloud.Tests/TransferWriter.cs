@@ -10,10 +10,12 @@ namespace Bittensor.Cloud.Tests;
 /// <summary>
 /// A client sending signed transfers of <see cref="Amount"/> rao, one at a time, through whichever silo's REST API
 /// <c>route</c> names. An acknowledged transfer (200) is recorded; when a request fails the outcome is ambiguous, so the
-/// writer asks the API for the sender's next nonce: past the transfer's nonce means it was applied, otherwise it sends the
-/// same signed transaction again (the nonce makes that safe). So the writer always knows exactly which transfers exist.
+/// writer sends the very same signed transaction again until it is answered: the chain applies it if the first attempt
+/// did not, and answers the original outcome if it did (as a real client would). For the figures it also asks the API for
+/// the sender's next nonce after each failure (past the transfer's nonce: the failed attempt had been applied). So the
+/// writer always knows exactly which transfers exist.
 /// </summary>
-public sealed class TransferWriter(HttpClient http, KeyPair sender, string dest, string chainId, Func<string> route, Stopwatch clock)
+public sealed class TransferWriter(HttpClient http, KeyPair sender, string dest, Func<string> route, Stopwatch clock)
 {
     public const ulong Amount = 1_000;
 
@@ -21,16 +23,17 @@ public sealed class TransferWriter(HttpClient http, KeyPair sender, string dest,
     private readonly List<string> _failures = [];
     private ulong _nonce;
     private ulong _firstNonce;
+    private ChainTarget _target = null!;
 
     public string Dest => dest;
 
     /// <summary>Transfers the writer saw acknowledged.</summary>
     public int Acknowledged { get; private set; }
 
-    /// <summary>Transfers whose request failed but that the chain applied (found by the nonce).</summary>
+    /// <summary>Requests that failed although the chain applied their transfer (found by the nonce); each resend was answered with its outcome.</summary>
     public int AmbiguousApplied { get; private set; }
 
-    /// <summary>Transfers applied, by the writer's account: acknowledged plus ambiguous-but-applied.</summary>
+    /// <summary>Transfers acknowledged, by the writer's nonce (a failed request's resend acknowledges it).</summary>
     public ulong Applied => _nonce - _firstNonce;
 
     /// <summary>
@@ -51,13 +54,21 @@ public sealed class TransferWriter(HttpClient http, KeyPair sender, string dest,
         get { lock (_attempts) return [.. _failures]; }
     }
 
-    public async Task StartAsync() => _nonce = _firstNonce = await NextNonceAsync(CancellationToken.None);
+    public async Task StartAsync()
+    {
+        _nonce = _firstNonce = await NextNonceAsync(CancellationToken.None);
+        _target = await Targets.OfAsync(http, route());
+    }
 
+    /// <summary>Sends transfers until <paramref name="stop"/>; a transfer whose request failed is resent until it is answered, even after the stop.</summary>
     public async Task RunAsync(CancellationToken stop)
     {
-        while (!stop.IsCancellationRequested)
+        var deadline = TimeSpan.MaxValue;
+        for (bool unresolved = false; !stop.IsCancellationRequested || (unresolved && clock.Elapsed < deadline);)
         {
-            var tx = SignedTransaction.Create(sender, chainId, _nonce, "transfer", new JsonObject { ["dest"] = dest, ["amount"] = Amount });
+            if (stop.IsCancellationRequested && deadline == TimeSpan.MaxValue) deadline = clock.Elapsed + TimeSpan.FromSeconds(30);
+            // The same nonce signs the same bytes: a resend is the same transaction (same hash).
+            var tx = SignedTransaction.Create(sender, _target, _nonce, "transfer", new JsonObject { ["dest"] = dest, ["amount"] = Amount });
             int status = 0;
             string? failure = null;
             var sent = clock.Elapsed;
@@ -79,9 +90,13 @@ public sealed class TransferWriter(HttpClient http, KeyPair sender, string dest,
                 _attempts.Add(new Attempt(sent, answered, ok, status, applied));
                 if (failure is not null) _failures.Add($"{answered.TotalSeconds:0.00}s {(applied ? "applied" : "not applied")}: {failure}");
             }
-            if (ok) Acknowledged++;
-            else if (applied) AmbiguousApplied++;
-            if (applied) _nonce++;
+            if (!ok && applied) AmbiguousApplied++;
+            unresolved = !ok;
+            if (ok)
+            {
+                Acknowledged++;
+                _nonce++;
+            }
             else await Task.Delay(50, CancellationToken.None);
         }
     }

@@ -130,7 +130,7 @@ public sealed class ExplorerNetwork : IAsyncLifetime
     public async Task<JsonElement> Send(KeyPair key, string call, JsonObject args)
     {
         var account = await Http.GetFromJsonAsync<JsonElement>($"/api/accounts/{key.Address}");
-        var tx = SignedTransaction.Create(key, ChainId, account.GetProperty("nextNonce").GetUInt64(), call, args);
+        var tx = SignedTransaction.Create(key, await Targets.OfAsync(Http), account.GetProperty("nextNonce").GetUInt64(), call, args);
         var response = await Http.PostAsync("/api/transactions", new StringContent(tx.ToJson(), Encoding.UTF8, "application/json"));
         string text = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{call}: {(int)response.StatusCode} {text}");

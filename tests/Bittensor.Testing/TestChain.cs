@@ -37,6 +37,7 @@ public static class TestChain
             ["Chain:MinLockCost"] = Invariant(100 * Tao.Rao),
             ["Chain:AutoStart"] = "false",
             ["Chain:TrustClients"] = "true", // the tests drive a private cluster directly
+            ["Chain:Testnet"] = "true", // which Production allows only on a test network
         };
         foreach (var (key, value) in overrides ?? []) settings[key] = value;
         return settings;

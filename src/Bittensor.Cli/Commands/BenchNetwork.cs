@@ -30,13 +30,13 @@ internal sealed class BenchNetwork : IDisposable
     /// <summary>Every validator hotkey (signing its own set_weights) with its subnet.</summary>
     public List<(BenchSigner Signer, ushort Netuid)> Validators { get; } = [];
 
-    public static async Task<BenchNetwork> SetUpAsync(NetworkClient client, string chainId, int subnets, int uids, int validators, int signers,
+    public static async Task<BenchNetwork> SetUpAsync(NetworkClient client, BenchChain chain, int subnets, int uids, int validators, int signers,
         Economics money, ulong rateLimit, TimeSpan blockTime, TextWriter progress, CancellationToken cancellationToken)
     {
         var network = new BenchNetwork(uids);
         try
         {
-            await network.BuildAsync(client, chainId, subnets, uids, validators, signers, money, rateLimit, blockTime, progress, cancellationToken);
+            await network.BuildAsync(client, chain, subnets, uids, validators, signers, money, rateLimit, blockTime, progress, cancellationToken);
             return network;
         }
         catch
@@ -46,9 +46,9 @@ internal sealed class BenchNetwork : IDisposable
         }
     }
 
-    private BenchSigner Signer(NetworkClient client, string chainId, string name)
+    private BenchSigner Signer(NetworkClient client, BenchChain chain, string name)
     {
-        var signer = new BenchSigner(client, chainId, BenchSigner.Derive(name));
+        var signer = new BenchSigner(client, chain, BenchSigner.Derive(name));
         _signers.Add(signer);
         return signer;
     }
@@ -61,13 +61,13 @@ internal sealed class BenchNetwork : IDisposable
         return key.Address;
     }
 
-    private async Task BuildAsync(NetworkClient client, string chainId, int subnets, int uids, int validators, int signers,
+    private async Task BuildAsync(NetworkClient client, BenchChain chain, int subnets, int uids, int validators, int signers,
         Economics money, ulong rateLimit, TimeSpan blockTime, TextWriter progress, CancellationToken cancellationToken)
     {
         var time = Stopwatch.StartNew();
-        var owners = Enumerable.Range(0, subnets).Select(s => Signer(client, chainId, $"owner-{s}")).ToList();
-        var registrars = Enumerable.Range(0, Math.Min(signers, Math.Max(1, subnets * (uids - 1)))).Select(j => Signer(client, chainId, $"registrar-{j}")).ToList();
-        var validatorKeys = Enumerable.Range(0, subnets).Select(s => Enumerable.Range(0, validators).Select(u => Signer(client, chainId, HotkeyName(s, u))).ToList()).ToList();
+        var owners = Enumerable.Range(0, subnets).Select(s => Signer(client, chain, $"owner-{s}")).ToList();
+        var registrars = Enumerable.Range(0, Math.Min(signers, Math.Max(1, subnets * (uids - 1)))).Select(j => Signer(client, chain, $"registrar-{j}")).ToList();
+        var validatorKeys = Enumerable.Range(0, subnets).Select(s => Enumerable.Range(0, validators).Select(u => Signer(client, chain, HotkeyName(s, u))).ToList()).ToList();
 
         // Funds: one faucet draw per coldkey.
         await ForEachAsync(owners.Select(o => (o, money.OwnerFunds)).Concat(registrars.Select(r => (r, money.RegistrarFunds))), signers,

@@ -10,7 +10,7 @@ namespace Bittensor.Cli.Commands;
 /// A benchmark key that signs and submits its own transactions one at a time, tracking its next nonce locally (the
 /// chain consumes a nonce only when the call is applied); a stale or future nonce is re-read and retried.
 /// </summary>
-internal sealed class BenchSigner(NetworkClient client, string chainId, KeyPair key) : IDisposable
+internal sealed class BenchSigner(NetworkClient client, BenchChain chain, KeyPair key) : IDisposable
 {
     private ulong? _nonce;
 
@@ -30,7 +30,8 @@ internal sealed class BenchSigner(NetworkClient client, string chainId, KeyPair 
             try
             {
                 // JsonObject nodes have one parent: sign a copy, so that a retry can sign again.
-                var result = await client.SubmitAsync(SignedTransaction.Create(Key, chainId, _nonce.Value, call, (JsonObject)args.DeepClone()),
+                var target = await chain.TargetAsync(cancellationToken);
+                var result = await client.SubmitAsync(SignedTransaction.Create(Key, target, _nonce.Value, call, (JsonObject)args.DeepClone()),
                     cancellationToken: cancellationToken);
                 _nonce++;
                 return result;
@@ -38,6 +39,10 @@ internal sealed class BenchSigner(NetworkClient client, string chainId, KeyPair 
             catch (NetworkException e) when (e.Code is "StaleNonce" or "FutureNonce" && attempt < 3)
             {
                 _nonce = null;
+            }
+            catch (NetworkException e) when (e.Code is "TransactionExpired" && attempt < 3)
+            {
+                chain.Renew();
             }
             catch (Exception e) when (e is OperationCanceledException or NetworkException { Transient: true })
             {
@@ -49,4 +54,15 @@ internal sealed class BenchSigner(NetworkClient client, string chainId, KeyPair 
     }
 
     public void Dispose() => Key.Dispose();
+}
+
+/// <summary>The chain a benchmark's keys sign for: id, genesis hash and a mortality of an hour, renewed when it runs out.</summary>
+internal sealed class BenchChain(NetworkClient client)
+{
+    private ChainTarget? _target;
+
+    public async ValueTask<ChainTarget> TargetAsync(CancellationToken cancellationToken) =>
+        _target ??= ChainTarget.FromChainJson(await client.GetAsync("/api/chain", cancellationToken), TimeSpan.FromHours(1));
+
+    public void Renew() => _target = null;
 }

@@ -113,13 +113,13 @@ internal static class NetworkBench
             Timeout = TimeSpan.FromSeconds(60),
         };
         var client = new NetworkClient(http);
-        string chainId = (await client.GetAsync("/api/chain", cancellationToken)).GetProperty("chainId").GetString()!;
+        var chain = new BenchChain(client);
 
         await stderr.WriteLineAsync($"{Verb}: silo at {host.Address}");
         var clock = new ChainClock();
 
         var setup = Stopwatch.StartNew();
-        using var network = await BenchNetwork.SetUpAsync(client, chainId, p.Subnets, p.Uids, p.Validators, p.Signers,
+        using var network = await BenchNetwork.SetUpAsync(client, chain, p.Subnets, p.Uids, p.Validators, p.Signers,
             new BenchNetwork.Economics(p.OwnerFunds, p.RegistrarFunds, StakeRao, BurnRao), p.RateLimit, p.BlockTime, stderr, cancellationToken);
         double setupSeconds = setup.Elapsed.TotalSeconds;
 

@@ -35,7 +35,7 @@ public sealed class NetworkClient(HttpClient http)
     {
         var chain = await GetAsync("/api/chain");
         var account = await GetAsync($"/api/accounts/{signer.Address}");
-        return SignedTransaction.Create(signer, chain.GetProperty("chainId").GetString()!, account.GetProperty("nextNonce").GetUInt64(), call, args);
+        return SignedTransaction.Create(signer, ChainTarget.FromChainJson(chain), account.GetProperty("nextNonce").GetUInt64(), call, args);
     }
 
     /// <summary>Every rule the transaction would break now: {ok, block, passesFromBlock, failures[{code, message}]}; changes nothing.</summary>

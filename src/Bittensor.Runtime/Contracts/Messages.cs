@@ -56,7 +56,17 @@ public sealed record AccountChange(
     [property: Id(0)] long Balance,
     [property: Id(1)] bool BumpNonce = false,
     [property: Id(2)] string? AddHotkey = null,
-    [property: Id(3)] bool MarkIndexed = false);
+    [property: Id(3)] bool MarkIndexed = false,
+    [property: Id(4)] TransactionReceipt? Receipt = null);
+
+/// <summary>
+/// What an applied signed transaction produced, kept in its signer's account (the last <see cref="Runtime.AccountState.MaxReceipts"/>)
+/// so that an exact resubmission — a client whose connection dropped — learns the original outcome.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.TransactionReceipt")]
+public sealed record TransactionReceipt(
+    [property: Id(0)] ulong Nonce, [property: Id(1)] string Hash, [property: Id(2)] ulong Block,
+    [property: Id(3)] ushort? Netuid = null, [property: Id(4)] ushort? Uid = null, [property: Id(5)] ulong? Amount = null);
 
 /// <summary>A change to a hotkey, applied once (idempotent by operation sequence).</summary>
 [GenerateSerializer, Immutable, Alias("Bittensor.HotkeyChange")]

@@ -14,6 +14,15 @@ public abstract record Operation
     /// and consumes the nonce only when the operation is applied.
     /// </summary>
     [Id(1)] public ulong? Nonce { get; init; }
+
+    /// <summary>
+    /// For signed transactions: the transaction's hash (<c>SignedTransaction.HashOf</c>), kept in the signer's receipt so
+    /// that an exact resubmission is answered with the original outcome instead of being applied twice.
+    /// </summary>
+    [Id(2)] public string? Hash { get; init; }
+
+    /// <summary>For signed transactions: the last block in which the transaction may be applied (its mortality).</summary>
+    [Id(3)] public ulong? ValidUntil { get; init; }
 }
 
 /// <summary>One rule a call would break now, and the block from which it would pass when that is known.</summary>
@@ -35,6 +44,9 @@ public sealed record OpResult
     [Id(5)] public ushort? Netuid { get; init; }
     [Id(6)] public ushort? Uid { get; init; }
     [Id(7)] public ulong? Amount { get; init; }
+
+    /// <summary>True when this is the stored outcome of an earlier, identical transaction (nothing was applied again).</summary>
+    [Id(8)] public bool Resubmitted { get; init; }
 
     public static OpResult Fail(string code, string message, ulong block, ulong? nextAllowed = null) =>
         new() { Ok = false, Code = code, Message = message, Block = block, NextAllowedBlock = nextAllowed };

@@ -14,6 +14,14 @@ public static class SiloSecurity
     public static void UseBittensorSecurity(this ISiloBuilder silo, IHostApplicationBuilder host, bool sharedStorage)
     {
         var tls = host.Configuration.GetSection(TlsSettings.Section).Get<TlsSettings>() ?? new TlsSettings();
+        if (host.Environment.IsProduction())
+        {
+            var chain = host.Configuration.GetSection(ChainOptions.Section).Get<ChainOptions>() ?? new ChainOptions();
+            if (!chain.Testnet && chain.Faucet)
+                throw new InvalidOperationException("Chain:Faucet gives TAO to anyone who asks: refused in Production unless the deployment is a test network (Chain:Testnet=true)");
+            if (!chain.Testnet && chain.TrustClients)
+                throw new InvalidOperationException("Chain:TrustClients lets clients write without signatures: refused in Production unless the deployment is a test network (Chain:Testnet=true)");
+        }
         if (host.Environment.IsProduction() && sharedStorage)
         {
             if (!tls.Enabled && !tls.AllowPlaintext)
