@@ -42,9 +42,20 @@ public sealed record Challenge(
         && Data.Length <= 4 * MaxSize && Task.Length <= 64 && Validator.Length <= 64;
 }
 
-/// <summary>A miner's answer.</summary>
+/// <summary>A miner's answer, signed by the miner's hotkey over <see cref="SigningBytes"/> (validators score unsigned answers 0).</summary>
 [GenerateSerializer, Immutable, Alias("Bittensor.Answer")]
-public sealed record Answer([property: Id(0)] ImmutableArray<float> Values, [property: Id(1)] string Miner);
+public sealed record Answer([property: Id(0)] ImmutableArray<float> Values, [property: Id(1)] string Miner, [property: Id(2)] string? Signature = null)
+{
+    /// <summary>
+    /// The bytes a miner signs: <c>answer|&lt;miner&gt;|&lt;challenge signature&gt;|&lt;SHA-256 of the values&gt;</c>, so an
+    /// answer is bound to its miner and to the one challenge it answers.
+    /// </summary>
+    public static byte[] SigningBytes(Challenge challenge, ImmutableArray<float> values, string miner)
+    {
+        string digest = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan())));
+        return System.Text.Encoding.UTF8.GetBytes($"answer|{miner}|{challenge.Signature}|{digest}");
+    }
+}
 
 /// <summary>The outcome of a signed transaction: an HTTP-like status, the rule's code and sentence, or what it produced.</summary>
 [GenerateSerializer, Immutable, Alias("Bittensor.TransactionOutcome")]
@@ -131,15 +142,19 @@ public interface IMinerObserver : IGrainObserver
 [Alias("Bittensor.IMinerGrain")]
 public interface IMinerGrain : IGrainWithStringKey
 {
+    /// <summary>A fresh nonce for one subscription (single use, valid for a minute).</summary>
+    [ClientCallable, Alias("SubscriptionNonce"), Orleans.Concurrency.AlwaysInterleave] Task<string> GetSubscriptionNonceAsync();
+
     /// <summary>
     /// (Re)subscribes the miner's client; subscriptions live in memory, so clients renew them every few seconds.
-    /// <paramref name="proof"/> is the hotkey's signature (0x + hex) of <see cref="SubscriptionMessage"/> for the current
-    /// or previous minute, so nobody can take over another miner's work.
+    /// <paramref name="proof"/> is the hotkey's signature (0x + hex) of <see cref="SubscriptionMessage"/> over a nonce from
+    /// <see cref="GetSubscriptionNonceAsync"/> and this observer, so nobody can take over another miner's work, replay a
+    /// proof, or use it for another client.
     /// </summary>
-    [ClientCallable, Alias("Subscribe"), Orleans.Concurrency.AlwaysInterleave] Task<bool> SubscribeAsync(IMinerObserver observer, string proof);
+    [ClientCallable, Alias("Subscribe"), Orleans.Concurrency.AlwaysInterleave] Task<bool> SubscribeAsync(IMinerObserver observer, string nonce, string proof);
 
-    /// <summary>The bytes a miner's hotkey signs to subscribe: <c>subscribe|&lt;hotkey&gt;|&lt;unix minute&gt;</c>.</summary>
-    public static byte[] SubscriptionMessage(string hotkey, long unixMinute) => System.Text.Encoding.UTF8.GetBytes($"subscribe|{hotkey}|{unixMinute}");
+    /// <summary>The bytes a miner's hotkey signs to subscribe: <c>subscribe|&lt;hotkey&gt;|&lt;nonce&gt;|&lt;observer's grain id&gt;</c>.</summary>
+    public static byte[] SubscriptionMessage(string hotkey, string nonce, GrainId observer) => System.Text.Encoding.UTF8.GetBytes($"subscribe|{hotkey}|{nonce}|{observer}");
 
     /// <summary>Sends the challenge to the miner; null if no miner is subscribed, it refuses, fails or exceeds <paramref name="timeout"/>.</summary>
     [ClientCallable, Alias("Dispatch"), Orleans.Concurrency.AlwaysInterleave] Task<Answer?> DispatchAsync(Challenge challenge, TimeSpan timeout);

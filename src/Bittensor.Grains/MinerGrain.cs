@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+
 namespace Bittensor.Grains;
 
 /// <summary>
@@ -7,22 +9,36 @@ namespace Bittensor.Grains;
 /// </summary>
 public sealed class MinerGrain : Grain, IMinerGrain
 {
-    private IMinerObserver? _observer;
+    /// <summary>Nonces outstanding at once (the oldest goes first) and how long one stays valid.</summary>
+    private const int MaxNonces = 64;
+    private static readonly TimeSpan NonceLifetime = TimeSpan.FromMinutes(1);
 
-    public Task<bool> SubscribeAsync(IMinerObserver observer, string proof)
+    private IMinerObserver? _observer;
+    private readonly Dictionary<string, DateTime> _nonces = new(StringComparer.Ordinal);
+
+    public Task<string> GetSubscriptionNonceAsync()
+    {
+        var now = DateTime.UtcNow;
+        foreach (var (old, issued) in _nonces.ToList())
+            if (now - issued > NonceLifetime) _nonces.Remove(old);
+        while (_nonces.Count >= MaxNonces) _nonces.Remove(_nonces.MinBy(kv => kv.Value).Key);
+        string nonce = "0x" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        _nonces[nonce] = now;
+        return Task.FromResult(nonce);
+    }
+
+    public Task<bool> SubscribeAsync(IMinerObserver observer, string nonce, string proof)
     {
         string hotkey = this.GetPrimaryKeyString();
-        long minute = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60;
+        // A nonce is spent by any attempt, right or wrong: a proof can be tried once.
+        if (observer is null || nonce is null || !_nonces.Remove(nonce, out var issued) || DateTime.UtcNow - issued > NonceLifetime) return Task.FromResult(false);
         bool valid = Keys.Hashes.IsHex(proof, 128)
-            && (Verify(hotkey, minute, proof) || Verify(hotkey, minute - 1, proof));
+            && Keys.KeyPair.Verify(hotkey, IMinerGrain.SubscriptionMessage(hotkey, nonce, observer.GetGrainId()), Convert.FromHexString(proof.AsSpan(2)));
         if (!valid) return Task.FromResult(false);
         _observer = observer;
         DelayDeactivation(TimeSpan.FromMinutes(2));
         return Task.FromResult(true);
     }
-
-    private static bool Verify(string hotkey, long minute, string proof) =>
-        Bittensor.Keys.KeyPair.Verify(hotkey, IMinerGrain.SubscriptionMessage(hotkey, minute), Convert.FromHexString(proof.AsSpan(2)));
 
     public async Task<Answer?> DispatchAsync(Challenge challenge, TimeSpan timeout)
     {

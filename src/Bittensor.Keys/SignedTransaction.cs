@@ -49,6 +49,6 @@ public static class Hashes
     private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
 
     /// <summary>Whether <paramref name="text"/> is <c>0x</c> followed by exactly <paramref name="digits"/> hex digits.</summary>
-    public static bool IsHex(string? text, int digits) =>
+    public static bool IsHex([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? text, int digits) =>
         text is not null && text.Length == digits + 2 && text.StartsWith("0x", StringComparison.Ordinal) && !text.AsSpan(2).ContainsAnyExcept(HexDigits);
 }

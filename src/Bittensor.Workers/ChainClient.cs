@@ -24,13 +24,35 @@ public sealed class ChainClient(IGrainFactory grains)
 
     /// <summary>Signs a challenge as its validator.</summary>
     public static Challenge Sign(Challenge challenge, KeyPair validator) =>
-        challenge with { Signature = "0x" + Convert.ToHexString(validator.Sign(challenge.SigningBytes())).ToLowerInvariant() };
+        challenge with { Signature = SignatureText(validator, challenge.SigningBytes()) };
 
     /// <summary>Addresses <paramref name="challenge"/> to <paramref name="miner"/>, valid for <paramref name="ttl"/>, and signs it.</summary>
     public static Challenge Sign(Challenge challenge, KeyPair validator, string miner, TimeSpan ttl) =>
         Sign(challenge with { Miner = miner, ExpiresUnixMs = DateTimeOffset.UtcNow.Add(ttl).ToUnixTimeMilliseconds() }, validator);
 
-    public static bool VerifySignature(Challenge challenge) =>
-        Hashes.IsHex(challenge.Signature, 128) && challenge.Signature is { } s
-        && KeyPair.Verify(challenge.Validator, challenge.SigningBytes(), Convert.FromHexString(s.AsSpan(2)));
+    public static bool VerifySignature(Challenge challenge) => Verify(challenge.Validator, challenge.SigningBytes(), challenge.Signature);
+
+    /// <summary>An answer of <paramref name="values"/> to <paramref name="challenge"/>, signed by the miner's <paramref name="hotkey"/>.</summary>
+    public static Answer SignAnswer(Challenge challenge, System.Collections.Immutable.ImmutableArray<float> values, KeyPair hotkey) =>
+        new(values, hotkey.Address, SignatureText(hotkey, Answer.SigningBytes(challenge, values, hotkey.Address)));
+
+    /// <summary>Whether <paramref name="answer"/> is signed by its miner's hotkey for <paramref name="challenge"/>.</summary>
+    public static bool VerifyAnswer(Challenge challenge, Answer answer) =>
+        Verify(answer.Miner, Answer.SigningBytes(challenge, answer.Values, answer.Miner), answer.Signature);
+
+    /// <summary>
+    /// Subscribes <paramref name="observer"/> (a reference from <c>CreateObjectReference</c>) as <paramref name="hotkey"/>'s
+    /// miner: a fresh nonce from the miner grain, signed with this observer's id.
+    /// </summary>
+    public static async Task<bool> SubscribeAsync(IGrainFactory grains, KeyPair hotkey, IMinerObserver observer)
+    {
+        var grain = grains.GetGrain<IMinerGrain>(hotkey.Address);
+        string nonce = await grain.GetSubscriptionNonceAsync();
+        return await grain.SubscribeAsync(observer, nonce, SignatureText(hotkey, IMinerGrain.SubscriptionMessage(hotkey.Address, nonce, observer.GetGrainId())));
+    }
+
+    private static string SignatureText(KeyPair key, byte[] message) => "0x" + Convert.ToHexStringLower(key.Sign(message));
+
+    private static bool Verify(string signer, byte[] message, string? signature) =>
+        Hashes.IsHex(signature, 128) && KeyPair.Verify(signer, message, Convert.FromHexString(signature.AsSpan(2)));
 }

@@ -44,9 +44,7 @@ public sealed partial class MinerWorker(IGrainFactory grains, KeyPair coldkey, K
     public async Task SubscribeAsync()
     {
         _reference ??= grains.CreateObjectReference<IMinerObserver>(this);
-        long minute = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60;
-        string proof = "0x" + Convert.ToHexString(hotkey.Sign(IMinerGrain.SubscriptionMessage(hotkey.Address, minute))).ToLowerInvariant();
-        if (!await grains.GetGrain<IMinerGrain>(hotkey.Address).SubscribeAsync(_reference, proof))
+        if (!await ChainClient.SubscribeAsync(grains, hotkey, _reference))
             throw new InvalidOperationException("the miner grain refused the subscription proof");
     }
 
@@ -89,11 +87,11 @@ public sealed partial class MinerWorker(IGrainFactory grains, KeyPair coldkey, K
             case "lazy":
                 var rng = new SplitMix64(challenge.Seed ^ 0xDEAD);
                 int length = task.Solve(challenge, backend, model).Length;
-                return new Answer([.. Enumerable.Range(0, length).Select(_ => rng.NextSigned())], hotkey.Address);
+                return ChainClient.SignAnswer(challenge, [.. Enumerable.Range(0, length).Select(_ => rng.NextSigned())], hotkey);
             case "copier":
                 return await CopyAsync(challenge);
         }
-        return new Answer([.. task.Solve(challenge, backend, model)], hotkey.Address);
+        return ChainClient.SignAnswer(challenge, [.. task.Solve(challenge, backend, model)], hotkey);
     }
 
     /// <summary>Relays the challenge to the best-paid other miner and passes its answer off as its own.</summary>
@@ -105,7 +103,7 @@ public sealed partial class MinerWorker(IGrainFactory grains, KeyPair coldkey, K
             .OrderByDescending(n => n.Incentive).ThenBy(n => n.Uid).FirstOrDefault();
         if (target is null) return null;
         var copied = await grains.GetGrain<IMinerGrain>(target.Hotkey).DispatchAsync(challenge, TimeSpan.FromSeconds(5));
-        return copied is null ? null : copied with { Miner = hotkey.Address };
+        return copied is null ? null : ChainClient.SignAnswer(challenge, copied.Values, hotkey);
     }
 
     private async Task<bool> HasPermitAsync(string validator) =>

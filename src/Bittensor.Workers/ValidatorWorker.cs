@@ -78,7 +78,8 @@ public sealed partial class ValidatorWorker(IGrainFactory grains, KeyPair coldke
             long start = Stopwatch.GetTimestamp();
             var answer = await grains.GetGrain<IMinerGrain>(miner).DispatchAsync(challenge, Timeout).WaitAsync(Timeout + TimeSpan.FromSeconds(1));
             var latency = Stopwatch.GetElapsedTime(start);
-            if (answer is null || answer.Miner != miner || answer.Values.Length > 4 * Challenge.MaxSize * Challenge.MaxSize) return (miner, 0);
+            if (answer is null || answer.Miner != miner || answer.Values.Length > 4 * Challenge.MaxSize * Challenge.MaxSize
+                || !ChainClient.VerifyAnswer(challenge, answer)) return (miner, 0);
             double score = task.Score(challenge, answer.Values.AsSpan(), latency);
             return (miner, double.IsFinite(score) ? Math.Clamp(score, 0, 1) : 0);
         }

@@ -38,18 +38,28 @@ public sealed class ClientSecurityTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task MinerSubscriptions_NeedTheHotkeysSignature()
+    public async Task MinerSubscriptions_NeedTheHotkeysSignature_OverAFreshNonce_ForThatObserver()
     {
         using var miner = KeyPair.Generate();
         using var thief = KeyPair.Generate();
         var grain = _fixture.Grains.GetGrain<IMinerGrain>(miner.Address);
         var observer = _fixture.Grains.CreateObjectReference<IMinerObserver>(new NullObserver());
-        long minute = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60;
-        string Sign(KeyPair k, long m) => "0x" + Convert.ToHexString(k.Sign(IMinerGrain.SubscriptionMessage(miner.Address, m))).ToLowerInvariant();
-        Assert.False(await grain.SubscribeAsync(observer, Sign(thief, minute)));
-        Assert.False(await grain.SubscribeAsync(observer, Sign(miner, minute - 10))); // stale
-        Assert.False(await grain.SubscribeAsync(observer, "0x00"));
-        Assert.True(await grain.SubscribeAsync(observer, Sign(miner, minute)));
+        var other = _fixture.Grains.CreateObjectReference<IMinerObserver>(new NullObserver());
+        string Sign(KeyPair k, string nonce, IMinerObserver o) => "0x" + Convert.ToHexStringLower(k.Sign(IMinerGrain.SubscriptionMessage(miner.Address, nonce, o.GetGrainId())));
+
+        string nonce = await grain.GetSubscriptionNonceAsync();
+        Assert.False(await grain.SubscribeAsync(observer, nonce, Sign(thief, nonce, observer)));
+        Assert.False(await grain.SubscribeAsync(observer, nonce, Sign(miner, nonce, observer))); // the failed attempt spent the nonce
+        nonce = await grain.GetSubscriptionNonceAsync();
+        Assert.False(await grain.SubscribeAsync(other, nonce, Sign(miner, nonce, observer))); // a proof for another observer
+        Assert.False(await grain.SubscribeAsync(observer, "0x" + new string('0', 32), Sign(miner, "0x" + new string('0', 32), observer))); // a nonce never issued
+        nonce = await grain.GetSubscriptionNonceAsync();
+        Assert.False(await grain.SubscribeAsync(observer, nonce, "0x00"));
+        nonce = await grain.GetSubscriptionNonceAsync();
+        string proof = Sign(miner, nonce, observer);
+        Assert.True(await grain.SubscribeAsync(observer, nonce, proof));
+        Assert.False(await grain.SubscribeAsync(observer, nonce, proof)); // replayed
+        Assert.True(await ChainClient.SubscribeAsync(_fixture.Grains, miner, observer));
     }
 
     private sealed class NullObserver : IMinerObserver

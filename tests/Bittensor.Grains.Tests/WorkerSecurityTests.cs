@@ -24,6 +24,9 @@ public sealed class WorkerSecurityTests(ClusterFixture fixture)
             [await SubscribeAsync(netuid, new Garbage(wrongLength: true))] = "wrong length",
             [await SubscribeAsync(netuid, new Garbage(wrongLength: false))] = "NaN",
             [await SubscribeAsync(netuid, new Impersonating(honest.Hotkey))] = "impersonates",
+            [await SubscribeAsync(netuid, new RightValues(signer: null))] = "answers right but unsigned",
+            [await SubscribeAsync(netuid, new RightValues(signer: KeyPair.Generate()))] = "answers right, signed by another key",
+            [await SubscribeAsync(netuid, new RightValues(signer: null, replay: true))] = "replays a signed answer to another challenge",
         };
         var validator = await ValidatorAsync(netuid);
         await fixture.Chain.ProduceBlocksAsync(12); // an epoch: the validator gets its permit
@@ -92,9 +95,7 @@ public sealed class WorkerSecurityTests(ClusterFixture fixture)
         await worker.RegisterAsync();
         var reference = fixture.Grains.CreateObjectReference<IMinerObserver>(observer);
         _alive.Add(observer);
-        long minute = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60;
-        string proof = "0x" + Convert.ToHexString(hot.Sign(IMinerGrain.SubscriptionMessage(hot.Address, minute))).ToLowerInvariant();
-        Assert.True(await fixture.Grains.GetGrain<IMinerGrain>(hot.Address).SubscribeAsync(reference, proof));
+        Assert.True(await ChainClient.SubscribeAsync(fixture.Grains, hot, reference));
         return hot.Address;
     }
 
@@ -123,6 +124,25 @@ public sealed class WorkerSecurityTests(ClusterFixture fixture)
     {
         public Task<Answer?> SolveAsync(Challenge challenge) => Task.FromResult<Answer?>(new Answer(
             wrongLength ? [1f, 2f, 3f] : [.. Enumerable.Repeat(float.NaN, challenge.Size * challenge.Size)], challenge.Miner));
+    }
+
+    /// <summary>The correct values, with a signature that is missing, by another key, or from another challenge.</summary>
+    private sealed class RightValues(KeyPair? signer, bool replay = false) : IMinerObserver
+    {
+        private Answer? _last;
+
+        public Task<Answer?> SolveAsync(Challenge challenge)
+        {
+            ImmutableArray<float> values = [.. SubnetTasks.Get(challenge.Task).Solve(challenge, new CpuBackend(), "ar")];
+            if (replay)
+            {
+                // Signs with a key of its own for the first challenge it sees, then sends that answer's signature again.
+                var previous = _last;
+                _last = ChainClient.SignAnswer(challenge, values, KeyPair.Generate()) with { Miner = challenge.Miner };
+                return Task.FromResult<Answer?>(previous is null ? null : new Answer(values, challenge.Miner, previous.Signature));
+            }
+            return Task.FromResult<Answer?>(signer is null ? new Answer(values, challenge.Miner) : ChainClient.SignAnswer(challenge, values, signer) with { Miner = challenge.Miner });
+        }
     }
 
     private sealed class Impersonating(string other) : IMinerObserver
