@@ -34,6 +34,16 @@ internal static class CliCommands
         ["seconds"] = "how long to measure, seconds",
         ["seed"] = "random seed of the synthetic subnet (default 42)",
         ["subnets"] = "subnets to build (1..128)",
+        ["sim halving subnets"] = "subnets created at genesis (1..128, default 32)",
+        ["sim halving uids"] = "UIDs per subnet, the owner's included (default 256)",
+        ["sim halving validators"] = "validators per subnet (default 64); validator k stakes k + 1 TAO",
+        ["start-issuance"] = "total issuance at genesis, rao (default: the genesis balances the set-up hands out)",
+        ["max-blocks"] = "stop with exit code 1 if no halving by this block (default 21,000,000)",
+        ["sim halving tempo"] = "blocks between a subnet's epochs (default 360)",
+        ["sim halving seed"] = "seed of the miners' qualities and the validators' noise (default 42)",
+        ["scenario"] = "a bittensor-scenario/1 document (JSON; see samples/scenarios)",
+        ["sim run output"] = "folder for epochs.csv, subnets.csv, agents.csv and summary.json (default sim-output)",
+        ["sim run seed"] = "overrides the scenario's seed",
         ["storage"] = "memory (default) or azurite (starts Azurite from node_modules)",
         ["block-time"] = "block time, a time span (default 00:00:00.100)",
         ["tempo"] = "blocks between a subnet's epochs (default max(10, subnets))",
@@ -112,6 +122,12 @@ internal static class CliCommands
             Verb("bench network", "Run a silo in this process, build subnets by signed transactions, and measure blocks, transactions and reads",
                 NetworkBench.Options, ["json"], (o, h) => NetworkBench.RunAsync(o, h.Out, h.Error), host)));
 
+        root.Add(Group("sim", "Simulations on the runtime in this process (no grains, timers or storage)",
+            Verb("sim halving", "Run from genesis to the first halving, every subnet's epochs every tempo; progress on standard error, a JSON line at the end",
+                SimCommand.HalvingOptions, ["json"], (o, h) => SimCommand.HalvingAsync(o, h.Out, h.Error), host),
+            Verb("sim run", "Run a bittensor-scenario/1 document; write epochs.csv, subnets.csv, agents.csv and summary.json",
+                SimRunCommand.Options, [], (o, h) => SimRunCommand.RunAsync(o, h.Out, h.Error), host)));
+
         foreach (var group in NetworkCommands.Verbs.GroupBy(v => v.Key.Split(' ')[0]))
         {
             var verbs = group.Select(v => Verb(v.Key, v.Value.Help, [.. NetworkCommands.Common, .. v.Value.Options],
@@ -171,7 +187,7 @@ internal static class CliCommands
             var option = new Option<string>($"--{name}")
             {
                 Description = HelpFor(path, name),
-                HelpName = name is "cases" or "output" ? "FILE" : name is "network" ? "URL" : "VALUE",
+                HelpName = name is "cases" or "output" or "scenario" ? "FILE" : name is "network" ? "URL" : "VALUE",
             };
             if (Lookup(ValueCompletions, path, name) is { } values) option.CompletionSources.Add(values);
             if (name == "wallet")

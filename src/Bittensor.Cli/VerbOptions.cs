@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Bittensor.Consensus;
 
 namespace Bittensor.Cli;
 
@@ -35,11 +36,23 @@ public sealed class VerbOptions(ParseResult parsed, string verb, IReadOnlyDictio
         return v;
     }
 
-    public ulong U64(string name)
+    public ulong U64(string name) => OptionalU64(name) ?? throw new UsageException($"{verb}: missing required option '--{name}'");
+
+    public ulong? OptionalU64(string name)
     {
-        string s = Require(name);
+        string? s = Get(name);
+        if (s is null) return null;
         if (!ulong.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out ulong v))
             throw new UsageException($"{verb}: '--{name}' must be a non-negative integer (rao), got '{s}'");
         return v;
     }
+
+    /// <summary>The epoch back end of <c>--arithmetic</c> (default exact).</summary>
+    public Arithmetic Arithmetic() => Get("arithmetic") switch
+    {
+        null or "exact" => Consensus.Arithmetic.Exact,
+        "fast" => Consensus.Arithmetic.Fast,
+        "naive" => Consensus.Arithmetic.Naive,
+        var other => throw new UsageException($"{verb}: '--arithmetic' must be exact, fast or naive, got '{other}'"),
+    };
 }

@@ -61,6 +61,20 @@ public sealed class ChainOptions
     /// </summary>
     public bool Testnet { get; set; }
 
+    /// <summary>The chain's root key (SS58): sets every hyperparameter, including the root-only ones, with no rate limit.</summary>
+    public string? Sudo { get; set; }
+
+    /// <summary>Owners may set the root-only hyperparameters too (kappa, tempo, weights_rate_limit, …): for development and test networks.</summary>
+    public bool OwnerRootParameters { get; set; }
+
+    /// <summary>Blocks before an epoch in which owners may not change hyperparameters (subtensor: 10).</summary>
+    [Range(0, 50_400)]
+    public ulong AdminFreezeWindow { get; set; } = 10;
+
+    /// <summary>Tempos between an owner's changes of one hyperparameter (subtensor: 2).</summary>
+    [Range(0, 1_000)]
+    public ulong OwnerHyperparameterRateLimitTempos { get; set; } = 2;
+
     /// <summary>Whether the clock starts by itself when the silo starts.</summary>
     public bool AutoStart { get; set; } = true;
 
@@ -99,6 +113,8 @@ public sealed class ChainOptions
         LockReductionInterval = LockReductionInterval, MaxSubnets = MaxSubnets, MaxEpochsPerBlock = MaxEpochsPerBlock,
         MaxHotkeysPerColdkey = MaxHotkeysPerColdkey, MaxNominatorsPerHotkey = MaxNominatorsPerHotkey,
         TakeRateLimit = TakeRateLimit, MinTake = MinTake,
+        Sudo = Sudo, OwnerRootParameters = OwnerRootParameters, AdminFreezeWindow = AdminFreezeWindow,
+        OwnerHyperparameterRateLimitTempos = OwnerHyperparameterRateLimitTempos,
     };
 
     /// <summary>Checks what data annotations cannot.</summary>

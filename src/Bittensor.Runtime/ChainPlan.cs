@@ -80,7 +80,9 @@ public sealed class ChainPlan(ChainState chain, IStateSource source, ChainRules 
     /// </summary>
     public async ValueTask CreditHotkeyAsync(string address, HotkeyChange change)
     {
-        if (change.Stakes.Any(d => d.Alpha < 0) || change.Owner is not null) throw new ArgumentException("a blind credit only adds stake", nameof(change));
+        foreach (var d in change.Stakes)
+            if (d.Alpha < 0) throw new ArgumentException("a blind credit only adds stake", nameof(change));
+        if (change.Owner is not null) throw new ArgumentException("a blind credit only adds stake", nameof(change));
         if (_hotkeys.ContainsKey(address))
         {
             await HotkeyAsync(address, change);
@@ -96,7 +98,13 @@ public sealed class ChainPlan(ChainState chain, IStateSource source, ChainRules 
     {
         var missing = addresses.Where(a => !_hotkeys.ContainsKey(a)).Distinct(StringComparer.Ordinal).ToList();
         if (missing.Count == 0) return;
-        var states = await Task.WhenAll(missing.Select(a => source.HotkeyAsync(a).AsTask()));
+        var reads = missing.Select(a => source.HotkeyAsync(a)).ToList();
+        if (reads.TrueForAll(r => r.IsCompletedSuccessfully))
+        {
+            for (int i = 0; i < missing.Count; i++) _hotkeys[missing[i]] = reads[i].Result; // an in-memory source answers at once
+            return;
+        }
+        var states = await Task.WhenAll(reads.Select(r => r.AsTask()));
         for (int i = 0; i < missing.Count; i++) _hotkeys[missing[i]] = states[i];
     }
 
@@ -155,23 +163,61 @@ public sealed class ChainPlan(ChainState chain, IStateSource source, ChainRules 
     public Batch ToBatch() => new(Seq, Chain.Block, [.. Commands]);
 }
 
-/// <summary>Alpha credited per (hotkey, coldkey) in one subnet, merged, in a deterministic order.</summary>
+/// <summary>Alpha credited per (hotkey, coldkey) in one subnet, merged, in ordinal order of hotkey then coldkey.</summary>
 public sealed class StakeCredits(ushort netuid)
 {
-    private readonly SortedDictionary<string, SortedDictionary<string, ulong>> _byHotkey = new(StringComparer.Ordinal);
+    // Appended as they come and sorted and merged once when read: an epoch credits hundreds of keys, mostly once each.
+    private readonly List<(string Hotkey, string Coldkey, ulong Alpha)> _credits = [];
+    private bool _merged = true;
 
     public void Add(string hotkey, string coldkey, ulong alpha)
     {
         if (alpha == 0) return;
-        if (!_byHotkey.TryGetValue(hotkey, out var byColdkey)) _byHotkey[hotkey] = byColdkey = new(StringComparer.Ordinal);
-        byColdkey[coldkey] = checked(byColdkey.GetValueOrDefault(coldkey) + alpha);
+        _credits.Add((hotkey, coldkey, alpha));
+        _merged = false;
     }
 
     /// <summary>Total credited per hotkey.</summary>
-    public ImmutableDictionary<string, ulong> PerHotkey() =>
-        _byHotkey.ToImmutableDictionary(kv => kv.Key, kv => kv.Value.Values.Aggregate(0UL, (a, b) => checked(a + b)), StringComparer.Ordinal);
+    public ImmutableDictionary<string, ulong> PerHotkey()
+    {
+        var totals = ImmutableDictionary.CreateBuilder<string, ulong>(StringComparer.Ordinal);
+        foreach (var (hotkey, _, alpha) in Merged()) totals[hotkey] = checked(totals.GetValueOrDefault(hotkey) + alpha);
+        return totals.ToImmutable();
+    }
 
     /// <summary>The hotkey changes that credit every nominator.</summary>
-    public IEnumerable<(string Hotkey, HotkeyChange Change)> Changes() =>
-        _byHotkey.Select(kv => (kv.Key, new HotkeyChange { Stakes = [.. kv.Value.Select(c => new StakeDelta(netuid, c.Key, (long)c.Value))] }));
+    public IEnumerable<(string Hotkey, HotkeyChange Change)> Changes()
+    {
+        var merged = Merged();
+        for (int start = 0; start < merged.Count;)
+        {
+            int end = start + 1;
+            while (end < merged.Count && merged[end].Hotkey == merged[start].Hotkey) end++;
+            var deltas = ImmutableArray.CreateBuilder<StakeDelta>(end - start);
+            for (int k = start; k < end; k++) deltas.Add(new StakeDelta(netuid, merged[k].Coldkey, (long)merged[k].Alpha));
+            yield return (merged[start].Hotkey, new HotkeyChange { Stakes = deltas.MoveToImmutable() });
+            start = end;
+        }
+    }
+
+    private List<(string Hotkey, string Coldkey, ulong Alpha)> Merged()
+    {
+        if (_merged) return _credits;
+        _credits.Sort(static (a, b) =>
+        {
+            int c = string.CompareOrdinal(a.Hotkey, b.Hotkey);
+            return c != 0 ? c : string.CompareOrdinal(a.Coldkey, b.Coldkey);
+        });
+        int w = 0;
+        for (int r = 0; r < _credits.Count; r++)
+        {
+            var credit = _credits[r];
+            if (w > 0 && _credits[w - 1].Hotkey == credit.Hotkey && _credits[w - 1].Coldkey == credit.Coldkey)
+                _credits[w - 1] = (credit.Hotkey, credit.Coldkey, checked(_credits[w - 1].Alpha + credit.Alpha));
+            else _credits[w++] = credit;
+        }
+        _credits.RemoveRange(w, _credits.Count - w);
+        _merged = true;
+        return _credits;
+    }
 }

@@ -41,4 +41,16 @@ public sealed record ChainRules
 
     /// <summary>Lowest delegate take, u16 proportion (<c>MinDelegateTake</c>: 0%).</summary>
     public ushort MinTake { get; init; }
+
+    /// <summary>The chain's root key (subtensor's sudo): sets every hyperparameter of every subnet, with no rate limit or freeze window.</summary>
+    public string? Sudo { get; init; }
+
+    /// <summary>Owners may also set the root-only hyperparameters (a development or test network); off on a real network.</summary>
+    public bool OwnerRootParameters { get; init; }
+
+    /// <summary>Blocks before a subnet's epoch in which its owner may not change hyperparameters (subtensor's AdminFreezeWindow, 10).</summary>
+    public ulong AdminFreezeWindow { get; init; } = 10;
+
+    /// <summary>Tempos between an owner's changes of one hyperparameter (subtensor: 2; <c>weights_version_key</c> 5).</summary>
+    public ulong OwnerHyperparameterRateLimitTempos { get; init; } = 2;
 }

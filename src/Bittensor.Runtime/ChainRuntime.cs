@@ -118,7 +118,7 @@ public static class ChainRuntime
         var chain = plan.Chain;
         ulong block = chain.Block + 1;
         chain.Block = block;
-        var subnets = chain.Ordered.ToList();
+        var subnets = chain.OrderedList();
         ulong emission = BlockEmission.ForIssuance(chain.TotalIssuance);
         var taoShares = SplitByPrice(emission, subnets);
         ulong minted = 0;
@@ -170,7 +170,8 @@ public static class ChainRuntime
     {
         var shares = new ulong[subnets.Count];
         if (subnets.Count == 0) return shares;
-        double total = subnets.Sum(s => s.MovingPrice);
+        double total = 0;
+        foreach (var s in subnets) total += s.MovingPrice;
         ulong given = 0;
         for (int k = 0; k < subnets.Count; k++)
         {
@@ -221,6 +222,8 @@ public static class ChainRuntime
         await plan.PrefetchHotkeysAsync(o.Hotkeys.Where((_, uid) => o.ValidatorEmission[uid] > 0));
         var credits = new StakeCredits(netuid);
         ulong server = 0, validator = 0, burned = 0;
+        string prefix = $"{netuid}|";
+        var nominators = new List<(string Coldkey, ulong Alpha)>();
         for (int uid = 0; uid < o.Hotkeys.Length; uid++)
         {
             string hotkeyAddress = o.Hotkeys[uid], coldkey = o.Coldkeys[uid];
@@ -236,11 +239,10 @@ public static class ChainRuntime
             string owner = hotkey.Owner ?? coldkey;
             ulong take = (ulong)((UInt128)dividend * hotkey.Take / 65535);
             ulong rest = dividend - take;
-            string prefix = $"{netuid}|";
-            var nominators = hotkey.Stakes
-                .Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal))
-                .Select(kv => (Coldkey: kv.Key[prefix.Length..], Alpha: kv.Value))
-                .OrderBy(n => n.Coldkey, StringComparer.Ordinal).ToList();
+            nominators.Clear();
+            foreach (var (key, alpha) in hotkey.Stakes)
+                if (key.StartsWith(prefix, StringComparison.Ordinal)) nominators.Add((key[prefix.Length..], alpha));
+            nominators.Sort(static (a, b) => string.CompareOrdinal(a.Coldkey, b.Coldkey)); // coldkeys are distinct keys
             UInt128 total = 0;
             foreach (var n in nominators) total += n.Alpha;
             ulong paid = 0;

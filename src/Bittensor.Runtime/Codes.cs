@@ -35,6 +35,12 @@ public static class Codes
     public const string InvalidIpAddress = nameof(InvalidIpAddress);
     public const string InvalidPort = nameof(InvalidPort);
     public const string NotOwner = nameof(NotOwner);
+    /// <summary>Only the chain's sudo key (<c>Chain:Sudo</c>) sets this hyperparameter, as only root does on subtensor.</summary>
+    public const string RootOnlyHyperparameter = nameof(RootOnlyHyperparameter);
+    /// <summary>The owner set this hyperparameter less than its rate limit ago (2 tempos; <c>weights_version_key</c> 5).</summary>
+    public const string HyperparameterRateLimited = nameof(HyperparameterRateLimited);
+    /// <summary>The subnet's epoch is less than the admin freeze window away: owners wait until it has run.</summary>
+    public const string AdminActionProhibitedDuringWeightsWindow = nameof(AdminActionProhibitedDuringWeightsWindow);
     public const string InvalidHyperparameter = nameof(InvalidHyperparameter);
     public const string TakeTooHigh = nameof(TakeTooHigh);
     public const string StaleNonce = nameof(StaleNonce);
@@ -77,7 +83,7 @@ public static class Codes
         StaleNonce or FutureNonce or WrongChain => 409,
         TransactionExpired => 410,
         UnknownTransaction => 404,
-        NotOwner or HotkeyOwnedByAnother or FaucetDisabled => 403,
+        NotOwner or RootOnlyHyperparameter or HotkeyOwnedByAnother or FaucetDisabled => 403,
         UnknownSigner or BadSignature => 401,
         StorageUnavailable => 503,
         _ => 400,

@@ -88,10 +88,18 @@ public sealed record EpochRequest
         var bStarts = new int[n + 1];
         var bCols = new ushort[bonds];
         var bVals = new ushort[bonds];
+        var stake = new ulong[n];
+        var permit = new bool[n];
+        var lastUpdate = new ulong[n];
+        var registered = new ulong[n];
+        var hotkeys = new string[n];
+        var coldkeys = new string[n];
         int w = 0, b = 0;
         for (int i = 0; i < n; i++)
         {
             var neuron = s.Neurons[i];
+            (stake[i], permit[i], lastUpdate[i], registered[i]) = (neuron.Stake, neuron.ValidatorPermit, neuron.LastUpdate, neuron.BlockAtRegistration);
+            (hotkeys[i], coldkeys[i]) = (neuron.Hotkey, neuron.Coldkey);
             neuron.WeightColumns.CopyTo(wCols, w);
             neuron.WeightValues.CopyTo(wVals, w);
             w += neuron.WeightColumns.Length;
@@ -106,15 +114,15 @@ public sealed record EpochRequest
             Start = start,
             AsOfSeq = s.LastSeq,
             OwnerUid = owner >= 0 ? owner : null,
-            Stake = [.. s.Neurons.Select(x => x.Stake)],
+            Stake = stake,
             WeightStarts = wStarts, WeightColumns = wCols, WeightValues = wVals,
             BondStarts = bStarts, BondColumns = bCols, BondValues = bVals,
-            ValidatorPermit = [.. s.Neurons.Select(x => x.ValidatorPermit)],
-            LastUpdate = [.. s.Neurons.Select(x => x.LastUpdate)],
-            BlockAtRegistration = [.. s.Neurons.Select(x => x.BlockAtRegistration)],
+            ValidatorPermit = permit,
+            LastUpdate = lastUpdate,
+            BlockAtRegistration = registered,
             LastMechanismStepBlock = s.LastMechanismStepBlock,
-            Hotkeys = [.. s.Neurons.Select(x => x.Hotkey)],
-            Coldkeys = [.. s.Neurons.Select(x => x.Coldkey)],
+            Hotkeys = hotkeys,
+            Coldkeys = coldkeys,
         };
     }
 }

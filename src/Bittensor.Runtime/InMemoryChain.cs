@@ -13,15 +13,23 @@ public sealed class InMemoryChain : IStateSource
     private readonly Dictionary<string, HotkeyState> _hotkeys = new(StringComparer.Ordinal);
     private readonly Dictionary<ushort, SubnetState> _subnets = [];
 
-    public InMemoryChain(ChainRules rules, ulong genesisIssuance, IReadOnlyDictionary<string, ulong>? balances = null)
+    public InMemoryChain(ChainRules rules, ulong genesisIssuance, IReadOnlyDictionary<string, ulong>? balances = null,
+        Arithmetic arithmetic = Arithmetic.Exact)
     {
         Rules = rules;
+        Arithmetic = arithmetic;
         var plan = new ChainPlan(State.Clone(), this, rules);
         ChainRuntime.GenesisAsync(plan, genesisIssuance, balances ?? new Dictionary<string, ulong>()).AsTask().GetAwaiter().GetResult();
         Commit(plan);
     }
 
     public ChainRules Rules { get; }
+
+    /// <summary>The back end that computes epochs (the network runs Exact; a simulation may choose Fast).</summary>
+    public Arithmetic Arithmetic { get; }
+
+    /// <summary>Whether <see cref="Events"/> keeps what happens (a long simulation turns it off: a "Block" event per block adds up).</summary>
+    public bool RecordEvents { get; set; } = true;
 
     public ChainState State { get; private set; } = new();
 
@@ -47,20 +55,31 @@ public sealed class InMemoryChain : IStateSource
         return result;
     }
 
-    /// <summary>Produces one block; due epochs run inline with Exact arithmetic.</summary>
-    public async Task ProduceBlockAsync()
+    /// <summary>Produces one block; due epochs run inline with <see cref="Arithmetic"/>. Returns the epochs that ran.</summary>
+    public async Task<IReadOnlyList<EpochStart>> ProduceBlockAsync()
     {
         var plan = new ChainPlan(State.Clone(), new Isolated(this), Rules);
-        foreach (var start in ChainRuntime.StepBlock(plan))
+        var starts = ChainRuntime.StepBlock(plan);
+        // Every epoch's inputs are the roster as it stands (landing changes only the plan's copies), so the epochs of one
+        // block are computed side by side and landed in order.
+        var requests = starts.Select(start => EpochRequest.From(_subnets[start.Netuid], start)).ToArray();
+        var results = new EpochResult[requests.Length];
+        if (requests.Length == 1) results[0] = Run(requests[0]);
+        else Parallel.For(0, requests.Length, k => results[k] = Run(requests[k]));
+        for (int k = 0; k < requests.Length; k++)
         {
-            var request = EpochRequest.From(_subnets[start.Netuid], start);
-            var (parameters, input) = request.ToEngine();
-            var result = YumaEpoch.Run(parameters, input, Arithmetic.Exact);
-            await ChainRuntime.LandEpochAsync(plan, EpochOutcome.From(request, result));
-            var bonds = result.Bonds;
-            _pendingBonds[start.Netuid] = (request.AsOfSeq, [.. Enumerable.Range(0, bonds.Rows).Select(i => (bonds.RowColumns(i).ToArray(), bonds.RowValues(i).ToArray()))]);
+            await ChainRuntime.LandEpochAsync(plan, EpochOutcome.From(requests[k], results[k]));
+            var bonds = results[k].Bonds;
+            _pendingBonds[requests[k].Start.Netuid] = (requests[k].AsOfSeq, [.. Enumerable.Range(0, bonds.Rows).Select(i => (bonds.RowColumns(i).ToArray(), bonds.RowValues(i).ToArray()))]);
         }
         Commit(plan);
+        return starts;
+    }
+
+    private EpochResult Run(EpochRequest request)
+    {
+        var (parameters, input) = request.ToEngine();
+        return YumaEpoch.Run(parameters, input, Arithmetic);
     }
 
     private readonly Dictionary<ushort, (long AsOfSeq, List<(ushort[], ushort[])> Rows)> _pendingBonds = [];
@@ -106,7 +125,7 @@ public sealed class InMemoryChain : IStateSource
         }
         plan.Chain.Seq = batch.Seq;
         State = plan.Chain;
-        Events.AddRange(plan.Events);
+        if (RecordEvents) Events.AddRange(plan.Events);
     }
 
     ValueTask<AccountState> IStateSource.AccountAsync(string address) => ValueTask.FromResult(Account(address));
@@ -122,14 +141,6 @@ public sealed class InMemoryChain : IStateSource
 
         public ValueTask<HotkeyState> HotkeyAsync(string address) => ValueTask.FromResult(chain.Hotkey(address).Clone());
 
-        public ValueTask<SubnetState?> SubnetAsync(ushort netuid) => ValueTask.FromResult(chain.Subnet(netuid) is { } s ? Copy(s) : null);
-
-        private static SubnetState Copy(SubnetState s)
-        {
-            var copy = s.HeadOnly();
-            copy.Epochs = [.. s.Epochs];
-            copy.Neurons = [.. s.Neurons.Select(n => n.Clone())];
-            return copy;
-        }
+        public ValueTask<SubnetState?> SubnetAsync(ushort netuid) => ValueTask.FromResult(chain.Subnet(netuid)?.ShareRows());
     }
 }

@@ -64,7 +64,10 @@ public static class SubnetLedger
                         var n = s.Neurons[row];
                         int k = Array.IndexOf(n.WeightColumns, r.Uid); // set_weights refuses duplicate uids: one entry at most
                         if (k < 0 || n.WeightValues[k] == 0) continue;
-                        n.WeightValues[k] = 0;
+                        // A new array, never a write into the old one: copies of the roster may share rows (InMemoryChain).
+                        ushort[] values = [.. n.WeightValues];
+                        values[k] = 0;
+                        n.WeightValues = values;
                         s.Dirty.Add(SubnetParts.Weights(row));
                     }
                     s.Dirty.Add(SubnetParts.Weights(r.Uid));

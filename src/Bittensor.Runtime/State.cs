@@ -33,7 +33,23 @@ public sealed class ChainState
     [Id(15)] public string? GenesisHash { get; set; }
 
     /// <summary>The subnets in netuid order (the order every block visits them).</summary>
-    public IEnumerable<SubnetEconomy> Ordered => Subnets.OrderBy(kv => kv.Key).Select(kv => kv.Value);
+    public IEnumerable<SubnetEconomy> Ordered => OrderedList();
+
+    /// <summary>The subnets in netuid order, as a new list (sorted only when the dictionary's order is not already ascending).</summary>
+    public List<SubnetEconomy> OrderedList()
+    {
+        var list = new List<SubnetEconomy>(Subnets.Count);
+        bool ascending = true;
+        int previous = -1;
+        foreach (var (netuid, economy) in Subnets)
+        {
+            ascending &= netuid > previous;
+            previous = netuid;
+            list.Add(economy);
+        }
+        if (!ascending) list.Sort(static (a, b) => a.Netuid.CompareTo(b.Netuid));
+        return list;
+    }
 
     /// <summary>A copy that a plan may change; the original stays as it was until the plan is stored.</summary>
     public ChainState Clone()
@@ -77,7 +93,15 @@ public sealed class SubnetEconomy
     /// <summary>Alpha minted but not yet distributed (pending plus an epoch in flight).</summary>
     public ulong PendingTotal => PendingServer + PendingValidator + PendingOwnerCut + (InFlight is { } f ? f.Server + f.Validator + f.OwnerCut : 0);
 
-    public SubnetEconomy Clone() => (SubnetEconomy)MemberwiseClone();
+    /// <summary>The block at which the owner last set each hyperparameter (for the owner's rate limit; one entry per name).</summary>
+    [Id(40)] public Dictionary<string, ulong> HyperparameterSetAt { get; set; } = new(StringComparer.Ordinal);
+
+    public SubnetEconomy Clone()
+    {
+        var copy = (SubnetEconomy)MemberwiseClone();
+        copy.HyperparameterSetAt = new(HyperparameterSetAt, StringComparer.Ordinal);
+        return copy;
+    }
 }
 
 /// <summary>An epoch started at <see cref="Block"/> whose outcome has not landed yet; its emission is set aside.</summary>
@@ -190,6 +214,9 @@ public sealed class Neuron
         return copy;
     }
 
+    /// <summary>A copy that shares the weight and bond rows: the ledger replaces a row, it never writes into one.</summary>
+    public Neuron ShareRows() => (Neuron)MemberwiseClone();
+
     /// <summary>A copy without the weight and bond rows (they are stored apart).</summary>
     public Neuron WithoutMatrices()
     {
@@ -240,6 +267,21 @@ public sealed class SubnetState : ISequenced
     public void RosterChanged() => _uids = null;
 
     public ulong StakeOfUid(int uid) => Neurons[uid].Stake;
+
+    /// <summary>
+    /// A copy for a plan that may be dropped: its own neuron objects (the ledger changes them in place) sharing their weight
+    /// and bond rows (the ledger replaces rows, never writes into them) and the hotkey → UID index (replaced, never changed).
+    /// </summary>
+    public SubnetState ShareRows()
+    {
+        var copy = HeadOnly();
+        copy.Epochs = [.. Epochs];
+        var neurons = new List<Neuron>(Neurons.Count);
+        foreach (var n in Neurons) neurons.Add(n.ShareRows());
+        copy.Neurons = neurons;
+        copy._uids = _uids;
+        return copy;
+    }
 
     /// <summary>A copy of everything but the neurons (they are stored in pages).</summary>
     public SubnetState HeadOnly()

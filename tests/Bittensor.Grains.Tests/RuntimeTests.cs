@@ -32,7 +32,11 @@ public sealed class RuntimeTwinTests : IAsyncLifetime
     public async Task TheSameScript_GivesTheSameNetwork_InMemoryAndOnGrains()
     {
         var net = new Network(_fixture, "twin");
-        var memory = new InMemoryChain(new ChainRules { Id = "test", Faucet = true, NewSubnetTempo = 10, MinLockCost = 100 * Tao.Rao }, ClusterFixture.Genesis);
+        var memory = new InMemoryChain(new ChainRules
+        {
+            Id = "test", Faucet = true, NewSubnetTempo = 10, MinLockCost = 100 * Tao.Rao,
+            OwnerRootParameters = true, AdminFreezeWindow = 0, OwnerHyperparameterRateLimitTempos = 0, // as the test cluster's settings
+        }, ClusterFixture.Genesis);
         string owner = net.Key("owner"), ownerHot = net.Key("owner-hot");
         const ushort netuid = 1;
         var validators = Enumerable.Range(0, 3).Select(i => (Cold: net.Key($"v{i}"), Hot: net.Key($"v{i}-hot"))).ToArray();

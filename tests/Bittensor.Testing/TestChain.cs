@@ -38,6 +38,10 @@ public static class TestChain
             ["Chain:AutoStart"] = "false",
             ["Chain:TrustClients"] = "true", // the tests drive a private cluster directly
             ["Chain:Testnet"] = "true", // which Production allows only on a test network
+            // Owners set any hyperparameter at any block on a test chain with tempo 10 (HyperparameterRulesTests check the real rules).
+            ["Chain:OwnerRootParameters"] = "true",
+            ["Chain:AdminFreezeWindow"] = "0",
+            ["Chain:OwnerHyperparameterRateLimitTempos"] = "0",
         };
         foreach (var (key, value) in overrides ?? []) settings[key] = value;
         return settings;

@@ -1,4 +1,3 @@
-using Bittensor.Consensus;
 using Bittensor.Consensus.Cases;
 
 namespace Bittensor.Cli.Commands;
@@ -9,13 +8,7 @@ internal static class EpochCommand
     public static async Task<int> RunAsync(VerbOptions args, TextWriter stdout)
     {
         string path = args.Require("cases");
-        var arithmetic = args.Get("arithmetic") switch
-        {
-            null or "exact" => Arithmetic.Exact,
-            "fast" => Arithmetic.Fast,
-            "naive" => Arithmetic.Naive,
-            var other => throw new UsageException($"epoch: '--arithmetic' must be exact, fast or naive, got '{other}'"),
-        };
+        var arithmetic = args.Arithmetic();
         using var doc = Output.ReadJson(path, "epoch");
         var cases = EpochCase.ReadDocument(doc.RootElement);
         var runs = cases.Select(c => EpochCaseRunner.Run(c, arithmetic)).ToList();

@@ -162,7 +162,9 @@ internal static class DenseEpoch
         {
             Span<float> col = weights.Slice(j * v, v);
             Span<float> bcol = bonds.Slice(j * v, v);
-            float c = consensus[j];
+            // The chain's clip drops an entry with W > C when C ≤ 0. A median of stored zeros is −0, and
+            // min(w, −0) = −0 would mark the entry present (liquid alpha would keep decaying its bond): clip at +0.
+            float c = consensus[j] == 0 ? 0f : consensus[j];
             VectorOps.Min(col, c, clipped);
             VectorOps.Add(trust, clipped, trust);
             ranks[j] = VectorOps.Dot(a, clipped);

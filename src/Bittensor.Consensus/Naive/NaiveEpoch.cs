@@ -65,8 +65,9 @@ internal static class NaiveEpoch
             consensus[c] = WeightedMedian(useStake, useScore, Enumerable.Range(0, useStake.Count).ToList(), stakeSum - kappa, 0, stakeSum);
         }
 
+        // Clip against +0 where consensus is a median of stored zeros (−0): the chain drops W > C when C ≤ 0.
         var clipped = new float[n * n];
-        for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) clipped[i * n + j] = Math.Min(w[i * n + j], consensus[j]);
+        for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) clipped[i * n + j] = Math.Min(w[i * n + j], consensus[j] == 0 ? 0f : consensus[j]);
         var trust = new float[n];
         for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) trust[i] += clipped[i * n + j];
         var ranks = new float[n];

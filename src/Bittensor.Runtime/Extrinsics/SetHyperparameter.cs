@@ -1,10 +1,15 @@
 using System.Collections.Immutable;
+using Bittensor.Consensus;
 using Bittensor.Runtime;
 using Bittensor.Runtime.Extrinsics;
 
 namespace Bittensor
 {
-    /// <summary>The subnet owner (coldkey) changes one hyperparameter.</summary>
+    /// <summary>
+    /// The subnet owner (coldkey) changes one hyperparameter, as subtensor's admin-utils allows: not the root-only ones, at
+    /// most once per 2 tempos per parameter, and not in the freeze window before an epoch. The chain's sudo key
+    /// (<c>Chain:Sudo</c>) changes any, any time.
+    /// </summary>
     [GenerateSerializer, Immutable, Alias("Bittensor.SetHyperparameter")]
     public sealed record SetHyperparameter : Operation
     {
@@ -27,14 +32,42 @@ namespace Bittensor.Runtime.Extrinsics
         {
             var e = plan.Economy(h.Netuid);
             if (e is null) return Fail(plan, Codes.SubnetNotFound, $"no subnet has netuid {h.Netuid}");
-            if (h.Signer != e.OwnerColdkey) return Fail(plan, Codes.NotOwner, $"only the subnet owner's coldkey may change subnet {h.Netuid}");
+            bool root = plan.Rules.Sudo is { } sudo && h.Signer == sudo;
+            if (!root && h.Signer != e.OwnerColdkey) return Fail(plan, Codes.NotOwner, $"only the subnet owner's coldkey (or the chain's sudo key) may change subnet {h.Netuid}");
             var (updated, error) = e.Hyper.With(h.Name, h.Value);
             if (updated is null) return Fail(plan, Codes.InvalidHyperparameter, error!);
+            if (!root && OwnerRuleFailure(plan, e, h.Name) is { } refused) return refused;
             e.Hyper = updated;
-            if (h.Name == "tempo") e.LastEpochBlock = plan.Chain.Block;
+            // Tempo changes the period, not the clock: the next epoch stays lastEpochBlock + tempo (an owner cannot hold
+            // emission back by setting tempo again and again).
+            if (!root) e.HyperparameterSetAt[h.Name] = plan.Chain.Block;
             await plan.SubnetAsync(h.Netuid, new ReplaceHyperparameters(updated));
             plan.Emit("HyperparameterSet", h.Signer, h.Netuid);
             return Done(plan, netuid: h.Netuid);
+        }
+
+        /// <summary>Hyperparameters only root sets on subtensor (admin-utils <c>ensure_root</c>) among those this chain has.</summary>
+        public static readonly IReadOnlySet<string> RootOnly = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "tempo", "kappa", "max_allowed_validators", "weights_rate_limit", "registration_allowed",
+        };
+
+        /// <summary>Why the owner may not set <paramref name="name"/> now: root-only, the freeze window before an epoch, or the rate limit.</summary>
+        private static OpResult? OwnerRuleFailure(ChainPlan plan, SubnetEconomy e, string name)
+        {
+            var rules = plan.Rules;
+            ulong block = plan.Chain.Block;
+            if (RootOnly.Contains(name) && !rules.OwnerRootParameters)
+                return Fail(plan, Codes.RootOnlyHyperparameter, $"{name} is set by root only (subtensor's admin-utils); on this chain by the sudo key (Chain:Sudo)");
+            ulong nextEpoch = EpochSchedule.NextEpochStartBlock(e.Hyper.Tempo, e.LastEpochBlock, e.PendingEpochAt);
+            if (rules.AdminFreezeWindow > 0 && e.Hyper.Tempo > 0 && nextEpoch >= block && nextEpoch - block <= rules.AdminFreezeWindow)
+                return Fail(plan, Codes.AdminActionProhibitedDuringWeightsWindow,
+                    $"subnet {e.Netuid}'s epoch is at block {nextEpoch}; owners may not change hyperparameters in the {rules.AdminFreezeWindow} blocks before it", nextEpoch + 1);
+            ulong tempos = name == "weights_version_key" ? 5 * rules.OwnerHyperparameterRateLimitTempos / 2 : rules.OwnerHyperparameterRateLimitTempos;
+            ulong wait = tempos * e.Hyper.Tempo;
+            if (wait > 0 && e.HyperparameterSetAt.TryGetValue(name, out ulong last) && block < last + wait)
+                return Fail(plan, Codes.HyperparameterRateLimited, $"{name} was set at block {last}; its owner may set it again from block {last + wait} ({tempos} tempos)", last + wait);
+            return null;
         }
     }
 }
