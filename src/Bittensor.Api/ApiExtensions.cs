@@ -23,6 +23,7 @@ public static class ApiExtensions
         app.UseStatusCodePages();
         app.UseRateLimiter();
         app.MapChainApi();
+        app.MapDelegatesApi();
         app.MapTransactionsApi();
         app.MapClusterApi();
         return app;

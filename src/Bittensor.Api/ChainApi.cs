@@ -20,6 +20,8 @@ public static class ChainApi
         api.MapGet("/chain/stats", GetStats).WithName("GetChainStats").WithSummary("Block production: blocks, epochs, block step p50/p99 (ms), blocks on time, paused");
         api.MapGet("/subnets", GetSubnets).WithName("GetSubnets").WithSummary("Every subnet");
         api.MapGet("/subnets/{netuid}", GetSubnet).WithName("GetSubnet").WithSummary("A subnet: owner, hyperparameters, pool and price, pending emission");
+        api.MapGet("/subnets/{netuid}/quote", GetQuote).WithName("GetQuote")
+            .WithSummary("What staking (side=buy, amount in rao of TAO) or unstaking (side=sell, amount in rao of alpha) would give now: amount out, fee, prices before and after, price impact");
         api.MapGet("/subnets/{netuid}/metagraph", GetMetagraph).Produces<MetagraphDto>().WithName("GetMetagraph").WithSummary("A subnet's neurons");
         api.MapGet("/subnets/{netuid}/epochs", GetEpochs).WithName("GetEpochs").WithSummary("Recent epochs, newest first");
         api.MapGet("/subnets/{netuid}/epochs/{index}", GetEpoch).WithName("GetEpoch").WithSummary("One epoch's inputs and outputs, re-runnable with `bittensor epoch`");
@@ -53,6 +55,23 @@ public static class ChainApi
     {
         var info = await grains.GetGrain<IChainGrain>(IChainGrain.Key).GetSubnetInfoAsync(netuid);
         return info is null ? SubnetNotFound(netuid) : TypedResults.Ok(SubnetDto.From(info));
+    }
+
+    /// <summary>
+    /// A read-only quote against the subnet's pool as of the last stored block, computed by the same functions the staking
+    /// calls apply (<see cref="Runtime.SwapQuote"/>). Bad input is a 400 naming the rule (InvalidSide, InvalidAmount); an unknown
+    /// subnet a 404.
+    /// </summary>
+    public static async Task<Results<Ok<QuoteDto>, ProblemHttpResult>> GetQuote(ushort netuid, string? side, string? amount, IGrainFactory grains)
+    {
+        if (side is not ("buy" or "sell"))
+            return TypedResults.Problem(statusCode: 400, title: "side must be 'buy' (stake TAO) or 'sell' (unstake alpha)", type: "InvalidSide");
+        if (!ulong.TryParse(amount, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ulong rao) || rao == 0)
+            return TypedResults.Problem(statusCode: 400, title: "amount must be a positive integer (rao)", type: Runtime.Codes.InvalidAmount);
+        var info = await grains.GetGrain<IChainGrain>(IChainGrain.Key).GetSubnetInfoAsync(netuid);
+        if (info is null) return SubnetNotFound(netuid);
+        var q = Runtime.SwapQuote.For(info.PoolTao, info.PoolAlpha, side == "buy", rao);
+        return TypedResults.Ok(new QuoteDto(netuid, side, q.AmountIn, q.Fee, q.AmountOut, q.PriceBefore, q.PriceAfter, q.PriceImpact));
     }
 
     /// <summary>
@@ -124,7 +143,7 @@ public static class ChainApi
 
     private static bool ValidAddress(string address) => Addresses.IsWellFormed(address);
 
-    private static ProblemHttpResult SubnetNotFound(ushort netuid) =>
+    internal static ProblemHttpResult SubnetNotFound(ushort netuid) =>
         TypedResults.Problem(statusCode: 404, title: $"no subnet has netuid {netuid}", type: "SubnetNotFound");
 
     private static ProblemHttpResult InvalidAddress(string address) =>

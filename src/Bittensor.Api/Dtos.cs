@@ -68,6 +68,22 @@ public sealed record EpochDto(
     [property: JsonPropertyName("inputs")] JsonElement Inputs,
     [property: JsonPropertyName("outputs")] JsonElement Outputs);
 
+/// <summary>
+/// GET /api/subnets/{netuid}/quote: a buy puts <see cref="AmountIn"/> rao of TAO in and gets <see cref="AmountOut"/> rao of
+/// alpha; a sell the reverse. <see cref="Fee"/> is in the input token and stays in the pool. Prices are rao of TAO per
+/// 1 alpha; <see cref="PriceImpact"/> is the share of the fee-free output lost to the price moving (0.01 = 1%).
+/// </summary>
+public sealed record QuoteDto(ushort Netuid, string Side, ulong AmountIn, ulong Fee, ulong AmountOut, ulong PriceBefore, ulong PriceAfter, double PriceImpact);
+
+/// <summary>GET /api/delegates: one page of delegates, by total stake, largest first.</summary>
+public sealed record DelegatesDto(int Total, int Offset, int Limit, IReadOnlyList<DelegateDto> Delegates);
+
+/// <summary>A delegate (a hotkey registered on some subnet): its owner, take (u16 proportion of 65535) and stake per subnet.</summary>
+public sealed record DelegateDto(string Hotkey, string? Owner, ushort Take, ulong TotalStake, IReadOnlyList<DelegateStakeDto> Subnets);
+
+/// <summary>Alpha staked on a delegate in one subnet, all nominators together, and how many coldkeys nominate it there.</summary>
+public sealed record DelegateStakeDto(ushort Netuid, ulong Stake, int Nominators);
+
 /// <summary>GET /api/accounts/{ss58}.</summary>
 public sealed record AccountDto(string Address, ulong Balance, ulong NextNonce, IReadOnlyList<string> Hotkeys);
 

@@ -12,7 +12,10 @@ namespace Bittensor.Cli;
 internal static class CliCommands
 {
     /// <summary>Verbs that move funds: they show a quote and ask before submitting, unless <c>--yes</c>.</summary>
-    public static readonly IReadOnlySet<string> Spending = new HashSet<string> { "wallet transfer", "subnets create", "subnets register", "stake add", "stake remove" };
+    public static readonly IReadOnlySet<string> Spending = new HashSet<string>
+    {
+        "wallet transfer", "subnets create", "subnets register", "stake add", "stake remove", "stake move", "stake transfer", "stake swap", "stake unstake-all",
+    };
 
     private const string NetworkHelp = "URL of the network's REST API (default $BITTENSOR_NETWORK, else http://127.0.0.1:5080)";
 
@@ -65,6 +68,21 @@ internal static class CliCommands
         ["value"] = "the hyperparameter's new value",
         ["hotkey-address"] = "stake on this SS58 hotkey instead of the wallet's",
         ["limit-price"] = "worst price accepted, TAO per alpha",
+        ["stake swap limit-price"] = "lowest origin/destination price ratio accepted after the swap (e.g. 0.95)",
+        ["allow-partial"] = "with --limit-price: fill as much as the limit allows instead of refusing",
+        ["alpha-only"] = "unstake_all_alpha: every subnet but root (root does not exist yet here, so the same as without)",
+        ["origin-netuid"] = "the subnet the stake is on now",
+        ["dest-netuid"] = "the subnet to move it to (default: the origin subnet)",
+        ["stake swap dest-netuid"] = "the subnet to move it to",
+        ["dest-hotkey"] = "the SS58 hotkey to move the stake to (default: the same hotkey)",
+        ["stake transfer dest"] = "the SS58 coldkey to give the stake to",
+        ["stake move amount"] = "amount of alpha to move (up to 9 decimals)",
+        ["stake transfer amount"] = "amount of alpha to give (up to 9 decimals)",
+        ["stake swap amount"] = "amount of alpha to swap (up to 9 decimals)",
+        ["stake unstake-all hotkey-address"] = "unstake from this SS58 hotkey instead of the wallet's",
+        ["take"] = "the delegate take as a fraction, 0..0.18 (e.g. 0.09)",
+        ["sudo set-take hotkey-address"] = "set the take of this SS58 hotkey (owned by the wallet's coldkey) instead of the wallet's",
+        ["sudo get-take hotkey-address"] = "show the take of this SS58 hotkey instead of the wallet's",
         ["weights set uids"] = "comma-separated UIDs",
         ["weights"] = "comma-separated weights (u16) in the order of --uids",
         ["version-key"] = "the weights version key (default the subnet's weights_version_key)",
@@ -115,7 +133,8 @@ internal static class CliCommands
         foreach (var group in NetworkCommands.Verbs.GroupBy(v => v.Key.Split(' ')[0]))
         {
             var verbs = group.Select(v => Verb(v.Key, v.Value.Help, [.. NetworkCommands.Common, .. v.Value.Options],
-                Spending.Contains(v.Key) ? ["json", "yes"] : ["json"], (o, h) => new NetworkCommands(h).RunAsync(o), host));
+                [.. Spending.Contains(v.Key) ? ["json", "yes"] : new[] { "json" }, .. NetworkCommands.Flags.GetValueOrDefault(v.Key, [])],
+                (o, h) => new NetworkCommands(h).RunAsync(o), host));
             root.Add(Group(group.Key, NetworkCommands.GroupHelp[group.Key], [.. verbs]));
         }
 

@@ -96,6 +96,13 @@ public sealed class ChainOptions
     [Range(1, 10_000_000)]
     public int MaxNominatorsPerHotkey { get; set; } = 16_384;
 
+    /// <summary>Blocks a delegate take increase waits after the last take change (subtensor: 216,000, ~30 days).</summary>
+    public ulong TakeRateLimit { get; set; } = 216_000;
+
+    /// <summary>Lowest delegate take, u16 proportion of 65535 (subtensor: 0).</summary>
+    [Range(0, HotkeyState.DefaultTake)]
+    public ushort MinTake { get; set; }
+
     /// <summary>The effective epoch wait.</summary>
     public TimeSpan EffectiveEpochWait => EpochWait ?? BlockTime / 2;
 
@@ -105,6 +112,7 @@ public sealed class ChainOptions
         Id = Id, Faucet = Faucet, FaucetMax = FaucetMax, NewSubnetTempo = NewSubnetTempo, MinLockCost = MinLockCost,
         LockReductionInterval = LockReductionInterval, MaxSubnets = MaxSubnets, MaxEpochsPerBlock = MaxEpochsPerBlock,
         MaxHotkeysPerColdkey = MaxHotkeysPerColdkey, MaxNominatorsPerHotkey = MaxNominatorsPerHotkey,
+        TakeRateLimit = TakeRateLimit, MinTake = MinTake,
         Sudo = Sudo, OwnerRootParameters = OwnerRootParameters, AdminFreezeWindow = AdminFreezeWindow,
         OwnerHyperparameterRateLimitTempos = OwnerHyperparameterRateLimitTempos,
     };

@@ -33,6 +33,41 @@ public static class PoolMath
 
     /// <summary>Price as TAO per alpha.</summary>
     public static double Price(ulong poolTao, ulong poolAlpha) => poolAlpha == 0 ? 0 : (double)poolTao / poolAlpha;
+
+    /// <summary>Price (rao per alpha) after buying with <paramref name="taoIn"/> TAO; the pool keeps the whole input (fee included).</summary>
+    public static ulong PriceAfterBuy(ulong poolTao, ulong poolAlpha, ulong taoIn, ulong feeRate = FeeRate) =>
+        PriceRao(poolTao + taoIn, poolAlpha - AlphaOut(poolTao, poolAlpha, taoIn, feeRate));
+
+    /// <summary>Price (rao per alpha) after selling <paramref name="alphaIn"/> alpha; the pool keeps the whole input (fee included).</summary>
+    public static ulong PriceAfterSell(ulong poolTao, ulong poolAlpha, ulong alphaIn, ulong feeRate = FeeRate) =>
+        PriceRao(poolTao - TaoOut(poolTao, poolAlpha, alphaIn, feeRate), poolAlpha + alphaIn);
+
+    /// <summary>
+    /// The most TAO (at most <paramref name="cap"/>) a buy may put in before the price passes <paramref name="limitPrice"/>
+    /// (rao per alpha): <c>get_max_amount_add</c>, found exactly on this pool's own rounding.
+    /// </summary>
+    public static ulong MaxBuy(ulong poolTao, ulong poolAlpha, ulong limitPrice, ulong cap) =>
+        Largest(Math.Min(cap, ulong.MaxValue - poolTao), t => PriceAfterBuy(poolTao, poolAlpha, t) <= limitPrice);
+
+    /// <summary>The most alpha (at most <paramref name="cap"/>) a sell may put in before the price falls below <paramref name="limitPrice"/>: <c>get_max_amount_remove</c>.</summary>
+    public static ulong MaxSell(ulong poolTao, ulong poolAlpha, ulong limitPrice, ulong cap) =>
+        Largest(Math.Min(cap, ulong.MaxValue - poolAlpha), a => PriceAfterSell(poolTao, poolAlpha, a) >= limitPrice);
+
+    /// <summary>
+    /// The largest amount in 0..<paramref name="cap"/> that <paramref name="ok"/> accepts, where <paramref name="ok"/> is monotone
+    /// (accepts every amount below one it accepts): a bisection, at most 64 probes. 0 when it accepts none above 0.
+    /// </summary>
+    public static ulong Largest(ulong cap, Func<ulong, bool> ok)
+    {
+        if (ok(cap)) return cap;
+        ulong lo = 0, hi = cap; // ok(hi) is false; lo is the best found so far
+        while (hi - lo > 1)
+        {
+            ulong mid = lo + (hi - lo) / 2;
+            if (ok(mid)) lo = mid; else hi = mid;
+        }
+        return lo;
+    }
 }
 
 /// <summary>Registration burn price dynamics (spec §8).</summary>

@@ -36,6 +36,12 @@ public sealed record ChainRules
     /// <summary>Most coldkeys staking on one hotkey in one subnet (a hotkey's state and an epoch's journal stay bounded).</summary>
     public int MaxNominatorsPerHotkey { get; init; } = 16_384;
 
+    /// <summary>Blocks a take increase waits after the last take change (<c>TxDelegateTakeRateLimit</c>, ~30 days).</summary>
+    public ulong TakeRateLimit { get; init; } = 216_000;
+
+    /// <summary>Lowest delegate take, u16 proportion (<c>MinDelegateTake</c>: 0%).</summary>
+    public ushort MinTake { get; init; }
+
     /// <summary>The chain's root key (subtensor's sudo): sets every hyperparameter of every subnet, with no rate limit or freeze window.</summary>
     public string? Sudo { get; init; }
 

@@ -51,6 +51,15 @@ public static class Codes
     public const string TooManyNominators = nameof(TooManyNominators);
     /// <summary>An amount would leave the range of a u64 (nothing was changed).</summary>
     public const string ArithmeticOverflow = nameof(ArithmeticOverflow);
+    // Moving stake and delegation (issue 10 parts 3 and 5), as subtensor names them.
+    /// <summary>A move would leave the stake where it is: same coldkey, hotkey and subnet.</summary>
+    public const string SameNetuid = nameof(SameNetuid);
+    /// <summary>The subnet's owner has turned off <c>transfer_stake</c> (hyperparameter <c>transfer_allowed</c>).</summary>
+    public const string TransferDisallowed = nameof(TransferDisallowed);
+    /// <summary>A take change goes the wrong way (set_take to the current take, increase_take not higher, decrease_take not lower).</summary>
+    public const string DelegateTakeTooLow = nameof(DelegateTakeTooLow);
+    /// <summary>The take was changed less than <see cref="ChainRules.TakeRateLimit"/> blocks ago; increases must wait.</summary>
+    public const string DelegateTxRateLimitExceeded = nameof(DelegateTxRateLimitExceeded);
     /// <summary>Storage cannot be written right now; nothing was applied. Retry later (HTTP 503 with Retry-After).</summary>
     public const string StorageUnavailable = nameof(StorageUnavailable);
 

@@ -193,6 +193,7 @@ public static class KeyLedger
         if (c.Registered is var (netuid, uid)) s.Registrations[netuid] = uid;
         if (c.Axon is var (axonNet, axon)) s.Axons[axonNet] = axon;
         if (c.Take is ushort take) s.Take = take;
+        if (c.TakeChangedAt is ulong changedAt) s.TakeChangedAt = changedAt;
         if (c.MarkIndexed) s.Indexed = true;
     }
 

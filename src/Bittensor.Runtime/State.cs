@@ -145,6 +145,8 @@ public sealed class HotkeyState : ISequenced
     [Id(4)] public Dictionary<ushort, AxonInfo> Axons { get; set; } = [];
     [Id(5)] public long LastSeq { get; set; }
     [Id(6)] public bool Indexed { get; set; }
+    /// <summary>Block of the last take change (0: never), for the rate limit on increases (<c>LastTxBlockDelegateTake</c>).</summary>
+    [Id(7)] public ulong TakeChangedAt { get; set; }
 
     /// <summary>Default and maximum delegate take: 18% of 65535.</summary>
     public const ushort DefaultTake = 11_796;

@@ -48,10 +48,12 @@ public sealed class InputFuzzTests : IAsyncLifetime
         foreach (string t in Texts.Where(t => t.Length < 1000 && !t.Contains(@"\u0000", StringComparison.Ordinal))) // HTTP clients cannot send NUL in a path
         {
             string seg = Uri.EscapeDataString(Unescape(t));
-            paths.AddRange([$"/api/accounts/{seg}", $"/api/hotkeys/{seg}", $"/api/subnets/{seg}", $"/api/subnets/{seg}/metagraph"]);
+            paths.AddRange([$"/api/accounts/{seg}", $"/api/hotkeys/{seg}", $"/api/subnets/{seg}", $"/api/subnets/{seg}/metagraph",
+                $"/api/subnets/1/quote?side={seg}&amount={seg}", $"/api/subnets/{seg}/quote?side=buy&amount=1", $"/api/delegates?limit={seg}&offset={seg}"]);
         }
         foreach (string n in Numbers)
-            paths.AddRange([$"/api/subnets/{n}", $"/api/subnets/{n}/epochs?limit={n}", $"/api/subnets/0/epochs/{n}", $"/api/subnets/{n}/metagraph"]);
+            paths.AddRange([$"/api/subnets/{n}", $"/api/subnets/{n}/epochs?limit={n}", $"/api/subnets/0/epochs/{n}", $"/api/subnets/{n}/metagraph",
+                $"/api/subnets/{n}/quote?side=sell&amount={n}", $"/api/subnets/1/quote?side=buy&amount={n}", $"/api/delegates?limit={n}&offset={n}"]);
         paths.AddRange(["/api/accounts/%ED%A0%80", "/api/hotkeys/%FF%FE", "/api/accounts/" + new string('a', 4000)]);
         foreach (string path in paths)
         {

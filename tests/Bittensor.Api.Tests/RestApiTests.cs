@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Bittensor.Consensus;
 using Bittensor.Consensus.Cases;
+using Bittensor.Runtime;
 
 namespace Bittensor.Api.Tests;
 
@@ -99,6 +100,16 @@ public sealed class RestApiTests : IClassFixture<RestApiTests.Fixture>
     [InlineData("/api/subnets/1/epochs/99999", 404, "EpochNotFound")]
     [InlineData("/api/subnets/1/epochs?limit=0", 400, "InvalidLimit")]
     [InlineData("/api/accounts/not%20valid!", 400, "InvalidAddress")]
+    [InlineData("/api/subnets/999/quote?side=buy&amount=1000000000", 404, "SubnetNotFound")]
+    [InlineData("/api/subnets/1/quote?side=hold&amount=1000000000", 400, "InvalidSide")]
+    [InlineData("/api/subnets/1/quote?amount=1000000000", 400, "InvalidSide")]
+    [InlineData("/api/subnets/1/quote?side=sell&amount=0", 400, "InvalidAmount")]
+    [InlineData("/api/subnets/1/quote?side=sell&amount=-5", 400, "InvalidAmount")]
+    [InlineData("/api/subnets/1/quote?side=buy&amount=18446744073709551616", 400, "InvalidAmount")]
+    [InlineData("/api/subnets/1/quote?side=buy", 400, "InvalidAmount")]
+    [InlineData("/api/delegates?limit=0", 400, "InvalidLimit")]
+    [InlineData("/api/delegates?limit=201", 400, "InvalidLimit")]
+    [InlineData("/api/delegates?offset=-1", 400, "InvalidOffset")]
     public async Task Errors_AreProblemJson(string path, int status, string type)
     {
         var response = await _f.Http.GetAsync(path);
@@ -106,6 +117,38 @@ public sealed class RestApiTests : IClassFixture<RestApiTests.Fixture>
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(type, doc.RootElement.GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task Quote_GivesWhatTheStakingCallsWouldGive_AndDelegatesListTakeStakeAndNominators()
+    {
+        var pool = (await _f.Http.GetFromJsonAsync<JsonElement>($"/api/subnets/{_f.Netuid}")).GetProperty("pool");
+        var (tao, alpha) = (pool.GetProperty("tao").GetUInt64(), pool.GetProperty("alpha").GetUInt64());
+        foreach (var (side, amount) in new[] { ("buy", 10 * Tao.Rao), ("sell", 3 * Tao.Rao), ("buy", ulong.MaxValue) })
+        {
+            var quote = await _f.Http.GetFromJsonAsync<JsonElement>($"/api/subnets/{_f.Netuid}/quote?side={side}&amount={amount}");
+            var expected = SwapQuote.For(tao, alpha, side == "buy", amount);
+            Assert.Equal(expected.AmountOut, quote.GetProperty("amountOut").GetUInt64());
+            Assert.Equal(PoolMath.Fee(amount), quote.GetProperty("fee").GetUInt64());
+            Assert.Equal(PoolMath.PriceRao(tao, alpha), quote.GetProperty("priceBefore").GetUInt64());
+            Assert.Equal(side == "buy", quote.GetProperty("priceAfter").GetUInt64() > quote.GetProperty("priceBefore").GetUInt64());
+            Assert.InRange(quote.GetProperty("priceImpact").GetDouble(), 1e-6, 1.0);
+        }
+
+        var page = await _f.Http.GetFromJsonAsync<JsonElement>("/api/delegates");
+        Assert.Equal(3, page.GetProperty("total").GetInt32());
+        var delegates = page.GetProperty("delegates").EnumerateArray().ToList();
+        Assert.Equal("val-hot", delegates[0].GetProperty("hotkey").GetString()); // the most stake first
+        Assert.True(delegates.Zip(delegates.Skip(1)).All(p => p.First.GetProperty("totalStake").GetUInt64() >= p.Second.GetProperty("totalStake").GetUInt64()));
+        Assert.Equal(HotkeyState.DefaultTake, delegates[0].GetProperty("take").GetUInt16());
+        var onSubnet = delegates[0].GetProperty("subnets")[0];
+        Assert.Equal(_f.Netuid, onSubnet.GetProperty("netuid").GetUInt16());
+        Assert.Equal(1, onSubnet.GetProperty("nominators").GetInt32());
+        Assert.Equal((await _f.Http.GetFromJsonAsync<JsonElement>("/api/hotkeys/val-hot")).GetProperty("stakes")[0].GetProperty("alpha").GetUInt64(),
+            onSubnet.GetProperty("stake").GetUInt64());
+        var second = await _f.Http.GetFromJsonAsync<JsonElement>("/api/delegates?limit=1&offset=1");
+        Assert.Equal(delegates[1].GetProperty("hotkey").GetString(), Assert.Single(second.GetProperty("delegates").EnumerateArray()).GetProperty("hotkey").GetString());
+        Assert.Empty((await _f.Http.GetFromJsonAsync<JsonElement>("/api/delegates?offset=3")).GetProperty("delegates").EnumerateArray());
     }
 
     [Fact]

@@ -292,7 +292,8 @@ public sealed class TransactionTests : IAsyncLifetime
         var rng = new Random(11);
         var valid = await Sign(_owner, "transfer", new JsonObject { ["dest"] = _miner.Address, ["amount"] = Tao.Rao });
         string seed = valid.ToJson();
-        string[] calls = ["transfer", "faucet", "register_network", "burned_register", "add_stake", "remove_stake", "set_weights", "serve_axon", "set_hyperparameter", "set_take", "nope"];
+        string[] calls = ["transfer", "faucet", "register_network", "burned_register", "add_stake", "remove_stake", "set_weights", "serve_axon", "set_hyperparameter", "set_take", "move_stake", "transfer_stake",
+            "swap_stake_limit", "add_stake_limit", "remove_stake_limit", "unstake_all", "decrease_take", "nope"];
         var statuses = new Dictionary<int, int>();
         for (int i = 0; i < 2000; i++)
         {

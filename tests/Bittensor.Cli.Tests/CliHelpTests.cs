@@ -13,7 +13,8 @@ public sealed class CliHelpTests : IDisposable
         "epoch", "block-emission", "bench epoch", "bench network",
         "wallet create", "wallet list", "wallet balance", "wallet transfer", "wallet faucet",
         "subnets list", "subnets show", "subnets create", "subnets register", "subnets metagraph", "subnets hyperparameters", "subnets set",
-        "stake add", "stake remove", "stake list", "weights set", "weights commit", "weights reveal", "axon serve", "chain info", "completion",
+        "stake add", "stake remove", "stake list", "stake move", "stake transfer", "stake swap", "stake unstake-all", "weights set", "weights commit",
+        "weights reveal", "axon serve", "chain info", "sudo set-take", "sudo get-take", "completion",
     ];
 
     [Theory]
@@ -28,7 +29,11 @@ public sealed class CliHelpTests : IDisposable
     }
 
     [Theory]
-    [InlineData("stake add", "--netuid", "--amount", "--limit-price", "--yes")]
+    [InlineData("stake add", "--netuid", "--amount", "--limit-price", "--allow-partial", "--yes")]
+    [InlineData("stake move", "--origin-netuid", "--dest-netuid", "--dest-hotkey", "--amount", "--yes", "--json")]
+    [InlineData("stake transfer", "--origin-netuid", "--dest-netuid", "--dest", "--amount", "--yes", "--json")]
+    [InlineData("stake swap", "--origin-netuid", "--dest-netuid", "--amount", "--limit-price", "--allow-partial", "--yes", "--json")]
+    [InlineData("stake unstake-all", "--hotkey-address", "--alpha-only", "--yes", "--json")]
     [InlineData("wallet transfer", "--dest", "--amount", "--yes", "--json")]
     [InlineData("bench network", "--subnets", "--block-time", "--storage", "--json")]
     [InlineData("epoch", "--cases", "--arithmetic", "--output")]
@@ -77,6 +82,8 @@ public sealed class CliHelpTests : IDisposable
         Assert.Contains("add", verbs);
         Assert.Contains("remove", verbs);
         Assert.Contains("list", verbs);
+        Assert.Contains("move", verbs);
+        Assert.Contains("unstake-all", verbs);
         var values = (await Cli.RunAsync(["[suggest:19]", "epoch --arithmetic "])).Out.Split('\n', StringSplitOptions.TrimEntries);
         Assert.Equal(["exact", "fast", "naive"], values.Where(v => v.Length > 0));
     }

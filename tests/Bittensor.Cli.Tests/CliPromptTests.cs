@@ -106,7 +106,8 @@ public sealed class CliPromptTests(CliNetwork network) : IClassFixture<CliNetwor
         var (code, _, _) = await OnNetwork(["stake", "add", "--wallet", "owner", "--netuid", netuid, "--amount", "10"], terminal);
         Assert.Equal(1, code);
         Assert.Contains("TAO per alpha", terminal.Output);
-        Assert.Contains("alpha, before slippage", terminal.Output);
+        Assert.Contains("alpha", terminal.Output);
+        Assert.Contains("price impact", terminal.Output);
     }
 
     [Fact]

@@ -149,6 +149,20 @@ public sealed class RejectionTests(ClusterFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StakeMovesAndTakes_RejectWithTheirCodes_OnTheGrains()
+    {
+        await Rejected(new MoveStake { Signer = ValidatorCold, OriginHotkey = Validator, DestinationHotkey = Validator, OriginNetuid = _netuid, DestinationNetuid = _netuid, AlphaAmount = Tao.Rao }, "SameNetuid");
+        await Rejected(new MoveStake { Signer = ValidatorCold, OriginHotkey = Validator, DestinationHotkey = _net.Key("stranger"), OriginNetuid = _netuid, DestinationNetuid = _netuid, AlphaAmount = Tao.Rao }, "HotkeyNotFound");
+        await Rejected(new SwapStake { Signer = ValidatorCold, Hotkey = Validator, OriginNetuid = _netuid, DestinationNetuid = 999, AlphaAmount = Tao.Rao }, "SubnetNotFound");
+        await Rejected(new TransferStake { Signer = MinerCold, DestinationColdkey = Owner, Hotkey = Validator, OriginNetuid = _netuid, DestinationNetuid = _netuid, AlphaAmount = Tao.Rao }, "AmountTooLow");
+        await Rejected(new AddStakeLimit { Signer = ValidatorCold, Hotkey = Validator, Netuid = _netuid, Amount = 10 * Tao.Rao, LimitPrice = 1 }, "SlippageTooHigh");
+        await Rejected(new RemoveStakeLimit { Signer = ValidatorCold, Hotkey = Validator, Netuid = _netuid, Amount = Tao.Rao, LimitPrice = ulong.MaxValue, AllowPartial = true }, "SlippageTooHigh");
+        await Rejected(new UnstakeAll { Signer = Owner, Hotkey = Miner }, "AmountTooLow");
+        await Rejected(new IncreaseTake { Signer = ValidatorCold, Hotkey = Validator, Take = 100 }, "DelegateTakeTooLow");
+        await Rejected(new DecreaseTake { Signer = MinerCold, Hotkey = Validator, Take = 100 }, "NotOwner");
+    }
+
+    [Fact]
     public async Task FullSubnetOfOwnerUids_RejectsRegistration()
     {
         string owner = _net.Key("full-owner");

@@ -7,8 +7,9 @@ public sealed class ExtrinsicRegistryTests
     public void EveryExtrinsic_IsRegisteredOnce_ByItsCallName()
     {
         Assert.Equal(
-            ["add_stake", "batch_reveal_weights", "burned_register", "commit_weights", "faucet", "register_network", "remove_stake", "reveal_weights",
-                "serve_axon", "set_hyperparameter", "set_take", "set_weights", "transfer"],
+            ["add_stake", "add_stake_limit", "batch_reveal_weights", "burned_register", "commit_weights", "decrease_take", "faucet", "increase_take",
+             "move_stake", "register_network", "remove_stake", "remove_stake_limit", "reveal_weights", "serve_axon", "set_hyperparameter", "set_take",
+             "set_weights", "swap_stake", "swap_stake_limit", "transfer", "transfer_stake", "unstake_all", "unstake_all_alpha"],
             Calls.Names);
         Assert.All(Calls.All, e => Assert.Same(e, Calls.Named(e.Name)));
         Assert.Null(Calls.Named("sudo"));
@@ -78,6 +79,12 @@ public sealed class RuntimeTwinTests : IAsyncLifetime
         for (int v = 0; v < validators.Length; v++)
             await Both(new SetWeights { Signer = validators[v].Hot, Netuid = netuid, Uids = [.. uids], Weights = [.. uids.Select((_, k) => (ushort)(100 + 900 * ((k + v) % 5)))] });
         await Both(new RemoveStake { Signer = net.Key("nominator"), Hotkey = validators[1].Hot, Netuid = netuid, Amount = Tao.Rao });
+        // Moving stake and the take, on both: the same amounts land on the same keys.
+        await Both(new MoveStake { Signer = net.Key("nominator"), OriginHotkey = validators[1].Hot, DestinationHotkey = validators[2].Hot, OriginNetuid = netuid, DestinationNetuid = netuid, AlphaAmount = 3 * Tao.Rao });
+        await Both(new TransferStake { Signer = net.Key("nominator"), DestinationColdkey = miners[0].Cold, Hotkey = validators[2].Hot, OriginNetuid = netuid, DestinationNetuid = netuid, AlphaAmount = Tao.Rao });
+        await Both(new RemoveStakeLimit { Signer = validators[0].Cold, Hotkey = validators[0].Hot, Netuid = netuid, Amount = 20 * Tao.Rao, LimitPrice = 1, AllowPartial = true });
+        await Both(new DecreaseTake { Signer = validators[2].Cold, Hotkey = validators[2].Hot, Take = 5_000 });
+        await Both(new UnstakeAll { Signer = miners[0].Cold, Hotkey = validators[2].Hot });
         await Blocks(25);
 
         Assert.True(memory.State.EpochsRun >= 3, $"{memory.State.EpochsRun} epochs");

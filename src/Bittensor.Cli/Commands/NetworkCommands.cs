@@ -21,10 +21,11 @@ internal sealed partial class NetworkCommands(CliHost host)
     {
         ["wallet"] = "Wallets: an encrypted coldkey and hotkeys; balances, transfers, the faucet",
         ["subnets"] = "Subnets: list, inspect, create, register a neuron, hyperparameters",
-        ["stake"] = "Stake TAO on a hotkey in a subnet (alpha), unstake, list",
+        ["stake"] = "Stake TAO on a hotkey in a subnet (alpha), unstake, move, transfer, swap, list",
         ["weights"] = "A validator's weights",
         ["axon"] = "A miner's axon",
         ["chain"] = "The chain: block, issuance, emission, halving",
+        ["sudo"] = "A delegate's settings: its take",
     };
 
     public static readonly IReadOnlyDictionary<string, (string Help, string[] Options)> Verbs = new Dictionary<string, (string, string[])>
@@ -44,12 +45,31 @@ internal sealed partial class NetworkCommands(CliHost host)
         ["stake add"] = ("Stake TAO on a hotkey in a subnet (buys alpha from the subnet's pool)", ["netuid", "amount", "hotkey-address", "limit-price"]),
         ["stake remove"] = ("Unstake alpha from a hotkey in a subnet (sells it to the pool for TAO)", ["netuid", "amount", "hotkey-address", "limit-price"]),
         ["stake list"] = ("The wallet's (or --address's) stakes", ["address"]),
+        ["stake move"] = ("Move the wallet's stake to another hotkey and/or subnet (same coldkey; across subnets it sells and buys through both pools)",
+            ["origin-netuid", "dest-netuid", "dest-hotkey", "amount", "hotkey-address"]),
+        ["stake transfer"] = ("Give the wallet's stake on a hotkey to another coldkey, on the same or another subnet",
+            ["origin-netuid", "dest-netuid", "dest", "amount", "hotkey-address"]),
+        ["stake swap"] = ("Move the wallet's stake on a hotkey from one subnet to another (sells on one pool, buys on the other)",
+            ["origin-netuid", "dest-netuid", "amount", "hotkey-address", "limit-price"]),
+        ["stake unstake-all"] = ("Unstake everything the wallet stakes on a hotkey, in every subnet, for TAO", ["hotkey-address"]),
         ["weights set"] = ("Set the wallet hotkey's weights in a subnet (validators); on a commit-reveal subnet, commit them and reveal them when the reveal epoch comes",
             ["netuid", "uids", "weights", "version-key"]),
         ["weights commit"] = ("Commit the hash of weights (commit-reveal); prints the salt that 'weights reveal' needs", ["netuid", "uids", "weights", "version-key", "salt"]),
         ["weights reveal"] = ("Reveal committed weights in their reveal epoch (the same uids, weights, salt and version key)", ["netuid", "uids", "weights", "version-key", "salt"]),
         ["axon serve"] = ("Announce the wallet hotkey's axon in a subnet (miners)", ["netuid", "ip", "port", "protocol", "version", "name"]),
         ["chain info"] = ("Block, issuance, block emission, the next halving, lock cost", []),
+        ["sudo set-take"] = ("Set the wallet hotkey's delegate take, 0..0.18 (raising it is limited to once per 216,000 blocks; lowering is immediate)",
+            ["take", "hotkey-address"]),
+        ["sudo get-take"] = ("A hotkey's delegate take (the wallet's, or --hotkey-address)", ["hotkey-address"]),
+    };
+
+    /// <summary>Flags (options without a value) a verb takes besides <c>--json</c> and <c>--yes</c>.</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> Flags = new Dictionary<string, string[]>
+    {
+        ["stake add"] = ["allow-partial"],
+        ["stake remove"] = ["allow-partial"],
+        ["stake swap"] = ["allow-partial"],
+        ["stake unstake-all"] = ["alpha-only"],
     };
 
     private readonly TextWriter _stdout = host.Out;
@@ -89,8 +109,19 @@ internal sealed partial class NetworkCommands(CliHost host)
                 "subnets metagraph" => await Show(await _client.GetAsync($"/api/subnets/{Netuid()}/metagraph"), Metagraph),
                 "subnets hyperparameters" => await Show((await _client.GetAsync($"/api/subnets/{Netuid()}")).GetProperty("hyperparameters"), Hyperparameters),
                 "subnets set" => await Submit(Coldkey(), "set_hyperparameter", new JsonObject { ["netuid"] = Netuid(), ["name"] = _args.Require("name"), ["value"] = _args.Require("value") }),
-                "stake add" => await Submit(Coldkey(), "add_stake", StakeArgs()),
-                "stake remove" => await Submit(Coldkey(), "remove_stake", StakeArgs()),
+                "stake add" => await Submit(Coldkey(), Limited("add_stake"), StakeArgs()),
+                "stake remove" => await Submit(Coldkey(), Limited("remove_stake"), StakeArgs()),
+                "stake move" => await Submit(Coldkey(), "move_stake", MoveArgs(new JsonObject
+                {
+                    ["origin_hotkey"] = StakeHotkey(),
+                    ["destination_hotkey"] = _args.Get("dest-hotkey") is { } dest ? Ss58Required(dest, "dest-hotkey") : StakeHotkey(),
+                })),
+                "stake transfer" => await Submit(Coldkey(), "transfer_stake", MoveArgs(new JsonObject
+                {
+                    ["destination_coldkey"] = Ss58Option("dest"), ["hotkey"] = StakeHotkey(),
+                })),
+                "stake swap" => await Submit(Coldkey(), Limited("swap_stake"), MoveArgs(new JsonObject { ["hotkey"] = StakeHotkey() }, swap: true)),
+                "stake unstake-all" => await Submit(Coldkey(), _args.Flag("alpha-only") ? "unstake_all_alpha" : "unstake_all", new JsonObject { ["hotkey"] = StakeHotkey() }),
                 "stake list" => await StakeList(),
                 "weights set" => await WeightsSet(),
                 "weights commit" => await WeightsCommit(),
@@ -101,6 +132,12 @@ internal sealed partial class NetworkCommands(CliHost host)
                     ["protocol"] = _args.Int("protocol", 4, 0, 255), ["version"] = _args.Int("version", 0, 0, int.MaxValue), ["name"] = _args.Get("name"),
                 }),
                 "chain info" => await Show(await _client.GetAsync("/api/chain"), ChainInfo),
+                "sudo set-take" => await Submit(Coldkey(), "set_take", new JsonObject
+                {
+                    ["hotkey"] = StakeHotkey(), ["take"] = (int)Math.Round(_args.Double("take", double.NaN, 0, 0.18) is var t && !double.IsNaN(t) ? t * 65535
+                        : throw new UsageException("sudo set-take: missing required option '--take'")),
+                }),
+                "sudo get-take" => await GetTake(),
                 _ => throw new UsageException($"unknown verb '{verb}'"),
             };
         }
@@ -201,6 +238,21 @@ internal sealed partial class NetworkCommands(CliHost host)
         return 0;
     }
 
+    private async Task<int> GetTake()
+    {
+        string hotkey = StakeHotkey();
+        ushort take = (await _client.GetAsync($"/api/hotkeys/{hotkey}")).GetProperty("take").GetUInt16();
+        if (_json)
+        {
+            _stdout.WriteLine(new JsonObject { ["hotkey"] = hotkey, ["take"] = take, ["fraction"] = take / 65535.0 }.ToJsonString());
+            return 0;
+        }
+        var table = Columns("hotkey", "take:r", "u16:r");
+        table.AddRow(Cell(hotkey), Cell($"{(take / 655.35).ToString("0.##", CultureInfo.InvariantCulture)}%"), Cell(take));
+        host.Tables.Write(table);
+        return 0;
+    }
+
     /// <summary>
     /// Signs and submits a call. On a terminal, a call that moves funds first shows its quote (and the preflight's fee and
     /// objections) and asks (unless <c>--yes</c>), and a spinner runs while the transaction waits for its block.
@@ -287,22 +339,63 @@ internal sealed partial class NetworkCommands(CliHost host)
                 quote.Add(("burn (registration cost)", $"{TaoAmount.Format((await _client.GetAsync($"/api/subnets/{args["netuid"]}")).GetProperty("burn").GetUInt64())} TAO"));
                 quote.Add(("hotkey", (string)args["hotkey"]!));
                 break;
-            case "add_stake" or "remove_stake":
-                double price = (await _client.GetAsync($"/api/subnets/{args["netuid"]}")).GetProperty("pool").GetProperty("price").GetDouble();
-                double amount = args["amount"]!.GetValue<ulong>() / (double)TaoAmount.Rao;
-                bool add = call == "add_stake";
-                quote.Add((add ? "stake" : "unstake", add ? InTao(args["amount"]) : $"{TaoAmount.Format(args["amount"]!.GetValue<ulong>())} alpha"));
-                quote.Add(("price now", $"{price.ToString("0.000000###", CultureInfo.InvariantCulture)} TAO per alpha"));
-                quote.Add(("expected", add
-                    ? $"≈ {(price > 0 ? amount / price : 0).ToString("0.#########", CultureInfo.InvariantCulture)} alpha, before slippage"
-                    : $"≈ {(amount * price).ToString("0.#########", CultureInfo.InvariantCulture)} TAO, before slippage"));
+            case "add_stake" or "remove_stake" or "add_stake_limit" or "remove_stake_limit":
+                bool add = call.StartsWith("add", StringComparison.Ordinal);
+                quote.Add((add ? "stake" : "unstake", $"{TaoAmount.Format(args["amount"]!.GetValue<ulong>())} {(add ? "TAO" : "alpha")}"));
+                quote.AddRange((await PoolQuoteAsync((ushort)args["netuid"]!.GetValue<int>(), add, args["amount"]!.GetValue<ulong>(), "")).List);
                 quote.Add(("hotkey", (string)args["hotkey"]!));
-                if (args["limit_price"] is { } limit) quote.Add(("limit price", $"{TaoAmount.Format(limit.GetValue<ulong>())} TAO per alpha"));
+                if (args["limit_price"] is { } limit) quote.Add(("limit price", $"{TaoAmount.Format(limit.GetValue<ulong>())} TAO per alpha{(args["allow_partial"] is not null ? ", partial fill allowed" : "")}"));
+                break;
+            case "move_stake" or "transfer_stake" or "swap_stake" or "swap_stake_limit":
+                ushort from = (ushort)args["origin_netuid"]!.GetValue<int>(), to = (ushort)args["destination_netuid"]!.GetValue<int>();
+                ulong alpha = args["alpha_amount"]!.GetValue<ulong>();
+                quote.Add(("move", $"{TaoAmount.Format(alpha)} alpha (at most what is staked) from subnet {from} to subnet {to}"));
+                if (from == to) quote.Add(("swap", "none: within a subnet stake moves without the pool, no fee"));
+                else
+                {
+                    var sell = await PoolQuoteAsync(from, buy: false, alpha, $"subnet {from}: ");
+                    quote.AddRange(sell.List);
+                    quote.AddRange((await PoolQuoteAsync(to, buy: true, sell.Out, $"subnet {to}: ")).List
+                        .Where(q => !q.Item1.EndsWith("fee", StringComparison.Ordinal))
+                        .Select(q => q.Item1.EndsWith("expected", StringComparison.Ordinal) ? (q.Item1, $"at least {q.Item2} (no fee on this leg)") : q));
+                }
+                foreach (var key in new[] { "origin_hotkey", "destination_hotkey", "hotkey", "destination_coldkey" })
+                    if (args[key] is { } value) quote.Add((key.Replace('_', ' '), (string)value!));
+                if (args["limit_price"] is { } ratio) quote.Add(("limit price", $"{TaoAmount.Format(ratio.GetValue<ulong>())} (origin price / destination price){(args["allow_partial"] is not null ? ", partial fill allowed" : "")}"));
+                break;
+            case "unstake_all" or "unstake_all_alpha":
+                var hotkey = await _client.GetAsync($"/api/hotkeys/{args["hotkey"]}");
+                ulong total = 0;
+                foreach (var s in hotkey.GetProperty("stakes").EnumerateArray().Where(s => s.GetProperty("coldkey").GetString() == signer))
+                {
+                    var sale = await PoolQuoteAsync(s.GetProperty("netuid").GetUInt16(), buy: false, s.GetProperty("alpha").GetUInt64(), $"subnet {s.GetProperty("netuid")}: ");
+                    quote.AddRange(sale.List);
+                    total += sale.Out;
+                }
+                quote.Add(("expected in all", $"{TaoAmount.Format(total)} TAO"));
+                quote.Add(("hotkey", (string)args["hotkey"]!));
                 break;
         }
         if (args["netuid"] is { } netuid) quote.Add(("subnet", netuid.ToJsonString()));
         quote.Add(("balance now", $"{TaoAmount.Format(balance)} TAO"));
         return quote;
+    }
+
+    /// <summary>
+    /// The network's quote (<c>/api/subnets/{netuid}/quote</c>) as lines: the price now, what comes out, the fee and the price
+    /// impact; with what comes out, in rao, for a following leg.
+    /// </summary>
+    private async Task<(List<(string, string)> List, ulong Out)> PoolQuoteAsync(ushort netuid, bool buy, ulong amount, string prefix)
+    {
+        var q = await _client.GetAsync($"/api/subnets/{netuid}/quote?side={(buy ? "buy" : "sell")}&amount={amount}");
+        ulong output = q.GetProperty("amountOut").GetUInt64();
+        var (into, outOf) = buy ? ("TAO", "alpha") : ("alpha", "TAO");
+        return ([
+            ($"{prefix}price now", $"{TaoAmount.Format(q.GetProperty("priceBefore").GetUInt64())} TAO per alpha"),
+            ($"{prefix}expected", $"{TaoAmount.Format(output)} {outOf}"),
+            ($"{prefix}fee", $"{TaoAmount.Format(q.GetProperty("fee").GetUInt64())} {into}"),
+            ($"{prefix}price impact", $"{(q.GetProperty("priceImpact").GetDouble() * 100).ToString("0.###", CultureInfo.InvariantCulture)}% (price after: {TaoAmount.Format(q.GetProperty("priceAfter").GetUInt64())})"),
+        ], output);
     }
 
     private async Task<int> Show(JsonElement value, Action<JsonElement> table)
@@ -387,17 +480,37 @@ internal sealed partial class NetworkCommands(CliHost host)
         _ => value.ToString() ?? "",
     });
 
-    private JsonObject StakeArgs()
+    private JsonObject StakeArgs() => WithLimit(new JsonObject { ["hotkey"] = StakeHotkey(), ["netuid"] = Netuid(), ["amount"] = TaoOption("amount") });
+
+    /// <summary>The arguments of a stake move: origin and destination subnets (the destination defaults to the origin, but for a swap) and the alpha.</summary>
+    private JsonObject MoveArgs(JsonObject args, bool swap = false)
     {
-        var args = new JsonObject
-        {
-            ["hotkey"] = _args.Get("hotkey-address") is { } address ? Ss58Required(address, "hotkey-address") : HotkeyAddress(),
-            ["netuid"] = Netuid(),
-            ["amount"] = TaoOption("amount"),
-        };
+        int origin = _args.Int("origin-netuid", -1, 0, 65535) is var o && o >= 0 ? o : throw new UsageException($"{_args.Verb}: missing required option '--origin-netuid'");
+        args["origin_netuid"] = origin;
+        args["destination_netuid"] = swap ? _args.Int("dest-netuid", -1, 0, 65535) is var d && d >= 0 ? d : throw new UsageException($"{_args.Verb}: missing required option '--dest-netuid'")
+            : _args.Int("dest-netuid", origin, 0, 65535);
+        args["alpha_amount"] = TaoOption("amount");
+        return WithLimit(args);
+    }
+
+    /// <summary>Adds <c>limit_price</c> (and <c>allow_partial</c>) when given; <c>--allow-partial</c> needs a limit.</summary>
+    private JsonObject WithLimit(JsonObject args)
+    {
         if (_args.Get("limit-price") is { } limit) args["limit_price"] = TaoAmount.Parse(limit, "limit-price");
+        if (_args.Flag("allow-partial"))
+        {
+            if (args["limit_price"] is null) throw new UsageException($"{_args.Verb}: '--allow-partial' needs '--limit-price'");
+            args["allow_partial"] = true;
+        }
         return args;
     }
+
+    /// <summary>The call for a stake verb: its <c>_limit</c> variant when it has a limit price that may fill in part, or that only the variant takes.</summary>
+    private string Limited(string call) =>
+        _args.Flag("allow-partial") || (call == "swap_stake" && _args.Get("limit-price") is not null) ? $"{call}_limit" : call;
+
+    /// <summary>The hotkey a stake verb acts on: <c>--hotkey-address</c>, else the wallet's hotkey.</summary>
+    private string StakeHotkey() => _args.Get("hotkey-address") is { } address ? Ss58Required(address, "hotkey-address") : HotkeyAddress();
 
     private JsonObject WeightArgs()
     {

@@ -92,6 +92,9 @@ public sealed record HotkeyChange
 
     /// <summary>The hotkey is now listed in the address index (first change only).</summary>
     [Id(6)] public bool MarkIndexed { get; init; }
+
+    /// <summary>Block at which the take changed (the rate limit on take increases counts from it).</summary>
+    [Id(7)] public ulong? TakeChangedAt { get; init; }
 }
 
 /// <summary>Alpha moved onto (positive) or off (negative) a hotkey for one nominator.</summary>

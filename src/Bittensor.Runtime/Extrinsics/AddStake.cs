@@ -29,30 +29,37 @@ namespace Bittensor.Runtime.Extrinsics
             Signer = signer, Hotkey = a.Address("hotkey"), Netuid = a.U16("netuid"), Amount = a.U64("amount"), LimitPrice = a.OptionalU64("limit_price"),
         };
 
-        public override async ValueTask<OpResult> PlanAsync(ChainPlan plan, AddStake a)
+        public override ValueTask<OpResult> PlanAsync(ChainPlan plan, AddStake a) =>
+            PlanAsync(plan, a.Signer, a.Hotkey, a.Netuid, a.Amount, a.LimitPrice, allowPartial: false);
+
+        /// <summary>
+        /// <c>add_stake</c> and <c>add_stake_limit</c>: with a limit price, the buy may put in at most what keeps the price at or
+        /// below it (<c>get_max_amount_add</c>); a larger amount is refused, or with <paramref name="allowPartial"/> cut to it.
+        /// </summary>
+        internal static async ValueTask<OpResult> PlanAsync(ChainPlan plan, string signer, string hotkeyAddress, ushort netuid, ulong amount, ulong? limitPrice, bool allowPartial)
         {
-            var e = plan.Economy(a.Netuid);
-            if (e is null) return Fail(plan, Codes.SubnetNotFound, $"no subnet has netuid {a.Netuid}");
-            if (a.Amount < Tao.MinStake) return Fail(plan, Codes.AmountTooLow, $"the minimum stake is {Tao.MinStake} rao (0.002 TAO)");
-            var hotkey = await plan.HotkeyAsync(a.Hotkey);
+            var e = plan.Economy(netuid);
+            if (e is null) return Fail(plan, Codes.SubnetNotFound, $"no subnet has netuid {netuid}");
+            if (amount < Tao.MinStake) return Fail(plan, Codes.AmountTooLow, $"the minimum stake is {Tao.MinStake} rao (0.002 TAO)");
+            var hotkey = await plan.HotkeyAsync(hotkeyAddress);
             if (hotkey.Owner is null) return Fail(plan, Codes.HotkeyNotFound, "the hotkey is not associated with any coldkey (register it first)");
-            var account = await plan.AccountAsync(a.Signer);
-            if (account.Balance < a.Amount) return Fail(plan, Codes.InsufficientBalance, $"balance {account.Balance} rao is below the amount {a.Amount} rao");
-            if (!hotkey.Stakes.ContainsKey(KeyLedger.StakeKey(a.Netuid, a.Signer)) && hotkey.NominatorsIn(a.Netuid) >= plan.Rules.MaxNominatorsPerHotkey)
-                return Fail(plan, Codes.TooManyNominators, $"the hotkey already has {plan.Rules.MaxNominatorsPerHotkey} nominators on subnet {a.Netuid}, the most the chain keeps per hotkey");
-            ulong alpha = PoolMath.AlphaOut(e.PoolTao, e.PoolAlpha, a.Amount);
+            if (limitPrice is ulong limit && PoolMath.MaxBuy(e.PoolTao, e.PoolAlpha, limit, amount) is var max && max < amount)
+            {
+                if (!allowPartial)
+                    return Fail(plan, Codes.SlippageTooHigh, $"the buy would move the price to {PoolMath.PriceAfterBuy(e.PoolTao, e.PoolAlpha, amount)} rao per alpha, above the limit {limit}");
+                if (max < Tao.MinStake)
+                    return Fail(plan, Codes.AmountTooLow, $"only {max} rao can be staked before the price passes the limit {limit}, below the minimum {Tao.MinStake} rao");
+                amount = max;
+            }
+            var account = await plan.AccountAsync(signer);
+            if (account.Balance < amount) return Fail(plan, Codes.InsufficientBalance, $"balance {account.Balance} rao is below the amount {amount} rao");
+            if (!Staking.RoomForNominator(plan, hotkey, netuid, signer)) return Fail(plan, Codes.TooManyNominators, Staking.TooManyNominatorsMessage(plan, netuid));
+            ulong alpha = PoolMath.AlphaOut(e.PoolTao, e.PoolAlpha, amount);
             if (alpha == 0) return Fail(plan, Codes.AmountTooLow, "the amount buys no alpha at the current price");
-            ulong price = PoolMath.PriceRao(e.PoolTao + a.Amount, e.PoolAlpha - alpha);
-            if (a.LimitPrice is ulong limit && price > limit)
-                return Fail(plan, Codes.SlippageTooHigh, $"the buy would move the price to {price} rao per alpha, above the limit {limit}");
-            await plan.AccountAsync(a.Signer, new AccountChange(-(long)a.Amount));
-            e.PoolTao += a.Amount;
-            e.PoolAlpha -= alpha;
-            e.AlphaStaked += alpha;
-            await plan.SubnetAsync(a.Netuid, new NeuronStake(a.Hotkey, (long)alpha));
-            await plan.HotkeyAsync(a.Hotkey, new HotkeyChange { Stakes = [new StakeDelta(a.Netuid, a.Signer, (long)alpha)] });
-            plan.Emit("StakeAdded", a.Hotkey, a.Netuid, amount: alpha);
-            return Done(plan, netuid: a.Netuid, amount: alpha);
+            await plan.AccountAsync(signer, new AccountChange(-(long)amount));
+            await Staking.BuyAsync(plan, e, hotkeyAddress, signer, amount, alpha);
+            plan.Emit("StakeAdded", hotkeyAddress, netuid, amount: alpha);
+            return Done(plan, netuid: netuid, amount: alpha);
         }
     }
 }

@@ -139,6 +139,10 @@ public readonly struct CallArgs(JsonElement args)
         !TryGet(name, out var v) || v.ValueKind == JsonValueKind.Null ? null
             : v.ValueKind == JsonValueKind.Number && v.TryGetUInt32(out uint u) ? u : throw new CallFormatException(name, "must be an integer in 0..4294967295");
 
+    public bool? OptionalBool(string name) =>
+        !TryGet(name, out var v) || v.ValueKind == JsonValueKind.Null ? null
+            : v.ValueKind switch { JsonValueKind.True => true, JsonValueKind.False => false, _ => throw new CallFormatException(name, "must be true or false") };
+
     public ushort U16(string name) =>
         Field(name) is { ValueKind: JsonValueKind.Number } v && v.TryGetUInt16(out ushort u) ? u
             : throw new CallFormatException(name, "must be an integer in 0..65535");

@@ -29,28 +29,37 @@ namespace Bittensor.Runtime.Extrinsics
             Signer = signer, Hotkey = a.Address("hotkey"), Netuid = a.U16("netuid"), Amount = a.U64("amount"), LimitPrice = a.OptionalU64("limit_price"),
         };
 
-        public override async ValueTask<OpResult> PlanAsync(ChainPlan plan, RemoveStake r)
+        public override ValueTask<OpResult> PlanAsync(ChainPlan plan, RemoveStake r) =>
+            PlanAsync(plan, r.Signer, r.Hotkey, r.Netuid, r.Amount, r.LimitPrice, allowPartial: false);
+
+        /// <summary>
+        /// <c>remove_stake</c> and <c>remove_stake_limit</c>: with a limit price, the sell may put in at most what keeps the price
+        /// at or above it (<c>get_max_amount_remove</c>); a larger amount is refused, or with <paramref name="allowPartial"/> cut to it.
+        /// </summary>
+        internal static async ValueTask<OpResult> PlanAsync(ChainPlan plan, string signer, string hotkeyAddress, ushort netuid, ulong amount, ulong? limitPrice, bool allowPartial)
         {
-            var e = plan.Economy(r.Netuid);
-            if (e is null) return Fail(plan, Codes.SubnetNotFound, $"no subnet has netuid {r.Netuid}");
-            if (r.Amount == 0) return Fail(plan, Codes.InvalidAmount, "amount must be at least 1 rao of alpha");
-            var hotkey = await plan.HotkeyAsync(r.Hotkey);
-            ulong staked = hotkey.Stakes.GetValueOrDefault(KeyLedger.StakeKey(r.Netuid, r.Signer));
-            if (staked < r.Amount) return Fail(plan, Codes.NotEnoughStake, $"the signer has {staked} rao of alpha staked on this hotkey in subnet {r.Netuid}");
-            ulong tao = PoolMath.TaoOut(e.PoolTao, e.PoolAlpha, r.Amount);
-            if (tao < Tao.MinStake && r.Amount != staked)
+            var e = plan.Economy(netuid);
+            if (e is null) return Fail(plan, Codes.SubnetNotFound, $"no subnet has netuid {netuid}");
+            if (amount == 0) return Fail(plan, Codes.InvalidAmount, "amount must be at least 1 rao of alpha");
+            var hotkey = await plan.HotkeyAsync(hotkeyAddress);
+            ulong staked = Staking.StakeOf(hotkey, netuid, signer);
+            if (staked < amount) return Fail(plan, Codes.NotEnoughStake, $"the signer has {staked} rao of alpha staked on this hotkey in subnet {netuid}");
+            ulong tao = PoolMath.TaoOut(e.PoolTao, e.PoolAlpha, amount);
+            if (tao < Tao.MinStake && amount != staked)
                 return Fail(plan, Codes.AmountTooLow, $"unstaking returns {tao} rao, below the minimum {Tao.MinStake} rao (unstake everything instead)");
-            ulong price = PoolMath.PriceRao(e.PoolTao - tao, e.PoolAlpha + r.Amount);
-            if (r.LimitPrice is ulong limit && price < limit)
-                return Fail(plan, Codes.SlippageTooHigh, $"the sell would move the price to {price} rao per alpha, below the limit {limit}");
-            e.PoolTao -= tao;
-            e.PoolAlpha += r.Amount;
-            e.AlphaStaked -= r.Amount;
-            await plan.SubnetAsync(r.Netuid, new NeuronStake(r.Hotkey, -(long)r.Amount));
-            await plan.HotkeyAsync(r.Hotkey, new HotkeyChange { Stakes = [new StakeDelta(r.Netuid, r.Signer, -(long)r.Amount)] });
-            await plan.AccountAsync(r.Signer, new AccountChange((long)tao));
-            plan.Emit("StakeRemoved", r.Hotkey, r.Netuid, amount: tao);
-            return Done(plan, netuid: r.Netuid, amount: tao);
+            if (limitPrice is ulong limit && PoolMath.MaxSell(e.PoolTao, e.PoolAlpha, limit, amount) is var max && max < amount)
+            {
+                if (!allowPartial)
+                    return Fail(plan, Codes.SlippageTooHigh, $"the sell would move the price to {PoolMath.PriceAfterSell(e.PoolTao, e.PoolAlpha, amount)} rao per alpha, below the limit {limit}");
+                if (max == 0)
+                    return Fail(plan, Codes.SlippageTooHigh, $"the price is {PoolMath.PriceRao(e.PoolTao, e.PoolAlpha)} rao per alpha; no sell keeps it at or above the limit {limit}");
+                amount = max;
+                tao = PoolMath.TaoOut(e.PoolTao, e.PoolAlpha, amount);
+            }
+            await Staking.SellAsync(plan, e, hotkeyAddress, signer, amount, tao);
+            await plan.AccountAsync(signer, new AccountChange((long)tao));
+            plan.Emit("StakeRemoved", hotkeyAddress, netuid, amount: tao);
+            return Done(plan, netuid: netuid, amount: tao);
         }
     }
 }

@@ -1,0 +1,51 @@
+using System.Collections.Immutable;
+using Bittensor.Runtime;
+using Bittensor.Runtime.Extrinsics;
+
+namespace Bittensor
+{
+    /// <summary>Sells all of the signer's alpha on a hotkey, in every subnet, for free TAO (each sell pays the pool's fee).</summary>
+    [GenerateSerializer, Immutable, Alias("Bittensor.UnstakeAll")]
+    public sealed record UnstakeAll : Operation
+    {
+        [Id(0)] public required string Hotkey { get; init; }
+    }
+}
+
+namespace Bittensor.Runtime.Extrinsics
+{
+    /// <summary><c>unstake_all</c>: see <see cref="UnstakeAll"/>.</summary>
+    public sealed class UnstakeAllCall : Extrinsic<UnstakeAll>
+    {
+        public override string Name => "unstake_all";
+
+        public override UnstakeAll Parse(CallArgs a, string signer) => new() { Signer = signer, Hotkey = a.Address("hotkey") };
+
+        public override ValueTask<OpResult> PlanAsync(ChainPlan plan, UnstakeAll u) => PlanAsync(plan, u.Signer, u.Hotkey, "StakeRemoved");
+
+        /// <summary>
+        /// <c>unstake_all</c> and <c>unstake_all_alpha</c>: every subnet where the signer stakes on the hotkey, in netuid order,
+        /// sold in full (a full unstake is exempt from the minimum). Refused when there is nothing to sell
+        /// (<c>validate_unstake_all</c>). The result's amount is the TAO credited, all subnets together.
+        /// </summary>
+        internal static async ValueTask<OpResult> PlanAsync(ChainPlan plan, string signer, string hotkeyAddress, string eventKind)
+        {
+            var hotkey = await plan.HotkeyAsync(hotkeyAddress);
+            if (hotkey.Owner is null) return Fail(plan, Codes.HotkeyNotFound, "the hotkey is not associated with any coldkey");
+            var stakes = plan.Chain.Ordered
+                .Select(e => (Economy: e, Alpha: Staking.StakeOf(hotkey, e.Netuid, signer)))
+                .Where(s => s.Alpha > 0).ToList();
+            if (stakes.Count == 0) return Fail(plan, Codes.AmountTooLow, "the signer has no stake on this hotkey to unstake");
+            ulong total = 0;
+            foreach (var (e, alpha) in stakes)
+            {
+                ulong tao = PoolMath.TaoOut(e.PoolTao, e.PoolAlpha, alpha);
+                await Staking.SellAsync(plan, e, hotkeyAddress, signer, alpha, tao);
+                plan.Emit(eventKind, hotkeyAddress, e.Netuid, amount: tao);
+                total += tao;
+            }
+            await plan.AccountAsync(signer, new AccountChange((long)total));
+            return Done(plan, amount: total);
+        }
+    }
+}
