@@ -38,6 +38,8 @@ for (int i = 0; i < tasks.Length; i++)
     builder.AddProject<Projects.Bittensor_Validator>($"validators-{tasks[i]}")
         .WithReference(orleans.AsClient())
         .WaitFor(silo)
+        // A local demo: development keys from the public seed, which a Production worker refuses.
+        .WithEnvironment("DOTNET_ENVIRONMENT", "Development")
         .WithEnvironment("Worker__Task", tasks[i])
         .WithEnvironment("Worker__Profiles", validatorProfiles)
         .WithEnvironment("Worker__SeedDemo", i == 0 ? "true" : "false")
@@ -45,6 +47,7 @@ for (int i = 0; i < tasks.Length; i++)
     builder.AddProject<Projects.Bittensor_Miner>($"miners-{tasks[i]}")
         .WithReference(orleans.AsClient())
         .WaitFor(silo)
+        .WithEnvironment("DOTNET_ENVIRONMENT", "Development")
         .WithEnvironment("Worker__Task", tasks[i])
         .WithEnvironment("Worker__Profiles", minerProfiles);
 }

@@ -149,7 +149,8 @@ public sealed class ScenarioRun
             await Setup.ExecuteAsync(Chain, new AddStake { Signer = a.Coldkey, Hotkey = a.Hotkey, Netuid = s.Netuid, Amount = a.Stake });
         foreach (var (name, value) in spec.Hyperparameters)
         {
-            var result = await Chain.ExecuteAsync(new SetHyperparameter { Signer = s.Owner.Coldkey, Netuid = s.Netuid, Name = name, Value = value });
+            // The scenario's settings, applied at block 0 by the simulation's root key (root-only ones too; no owner rate limit).
+            var result = await Chain.ExecuteAsync(new SetHyperparameter { Signer = Setup.Root, Netuid = s.Netuid, Name = name, Value = value });
             if (!result.Ok) throw new ScenarioFormatException($"subnet '{spec.Name}'", $"hyperparameters.{name}", result.Message ?? result.Code ?? "refused");
         }
         foreach (var m in s.Agents)

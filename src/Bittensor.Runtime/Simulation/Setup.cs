@@ -5,10 +5,14 @@ namespace Bittensor.Runtime.Simulation;
 /// <summary>What every simulation does at block 0, through extrinsics: the chain's rules, subnets with a pinned burn, calls that must pass.</summary>
 internal static class Setup
 {
+    /// <summary>The simulation's root key: it applies the scenario's hyperparameters at block 0, root-only ones included, as the chain's sudo would.</summary>
+    public const string Root = "sim-root";
+
     /// <summary>The network's rules with the simulation's tempo and lock cost, and room for its subnets.</summary>
     public static ChainRules Rules(ulong tempo, ulong lockCost, int subnets) => new()
     {
         Id = "sim",
+        Sudo = Root,
         NewSubnetTempo = tempo,
         MinLockCost = lockCost,
         MaxSubnets = Math.Max(new ChainRules().MaxSubnets, subnets),
@@ -33,10 +37,10 @@ internal static class Setup
         ushort netuid = created.Netuid!.Value;
         var defaults = new SubnetHyperparameters();
         ulong rateLimit = Math.Min(defaults.WeightsRateLimit, chain.Rules.NewSubnetTempo);
-        await Hyperparameter(chain, owner, netuid, "min_burn", burn);
-        await Hyperparameter(chain, owner, netuid, "max_burn", burn);
-        await Hyperparameter(chain, owner, netuid, "weights_rate_limit", rateLimit);
-        if (uids > defaults.MaxAllowedUids) await Hyperparameter(chain, owner, netuid, "max_allowed_uids", (ulong)uids);
+        await Hyperparameter(chain, netuid, "min_burn", burn);
+        await Hyperparameter(chain, netuid, "max_burn", burn);
+        await Hyperparameter(chain, netuid, "weights_rate_limit", rateLimit);
+        if (uids > defaults.MaxAllowedUids) await Hyperparameter(chain, netuid, "max_allowed_uids", (ulong)uids);
         return netuid;
     }
 
@@ -44,6 +48,6 @@ internal static class Setup
     public static ushort HonestWeight(double quality, double noise, Random rng) =>
         (ushort)Math.Clamp(Math.Round(65535 * quality * (1 - noise + 2 * noise * rng.NextDouble()) / (1 + noise)), 1, 65535);
 
-    private static Task<OpResult> Hyperparameter(InMemoryChain chain, string owner, ushort netuid, string name, ulong value) =>
-        ExecuteAsync(chain, new SetHyperparameter { Signer = owner, Netuid = netuid, Name = name, Value = value.ToString(CultureInfo.InvariantCulture) });
+    private static Task<OpResult> Hyperparameter(InMemoryChain chain, ushort netuid, string name, ulong value) =>
+        ExecuteAsync(chain, new SetHyperparameter { Signer = Root, Netuid = netuid, Name = name, Value = value.ToString(CultureInfo.InvariantCulture) });
 }
