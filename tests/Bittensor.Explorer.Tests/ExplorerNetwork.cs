@@ -91,17 +91,22 @@ public sealed class ExplorerNetwork : IAsyncLifetime
         var weighted = await Send(Validators[1].Hot, "set_weights", Weights(miners, [10000, 65535]));
         // Epochs that started after both weights were set (their inputs include them): the viewer's latest epoch is one.
         ulong setAt = weighted.GetProperty("block").GetUInt64();
-        // (Seen once in CI: the first such epoch recorded zero incentive; the wait is for one that pays the miners, and
-        // fails after its deadline if none ever does.)
-        await Eventually.UntilAsync(async () =>
+        // The epoch the viewer test opens: one that pays the miners. Later epochs may not: the owner's cut accrues as stake
+        // on the owner's hotkey, which sets no weights, and once it holds more than half the validators' stake the
+        // consensus of the miners' weights is 0 (kappa = 0.5) — the chain's rule, so the test keeps the paying one.
+        PayingEpoch = await Eventually.ValueAsync<ulong>(async () =>
         {
             var latest = await Http.GetFromJsonAsync<JsonElement>($"/api/subnets/{Netuid}/epochs?limit=1");
-            if (latest.GetArrayLength() != 1 || latest[0].GetProperty("block").GetUInt64() <= setAt) return false;
-            var record = await Http.GetFromJsonAsync<JsonElement>($"/api/subnets/{Netuid}/epochs/{latest[0].GetProperty("index").GetUInt64()}");
-            return record.GetProperty("outputs").GetProperty("incentive").EnumerateArray().Any(v => v.GetInt32() > 0);
+            if (latest.GetArrayLength() != 1 || latest[0].GetProperty("block").GetUInt64() <= setAt) return null;
+            ulong index = latest[0].GetProperty("index").GetUInt64();
+            var record = await Http.GetFromJsonAsync<JsonElement>($"/api/subnets/{Netuid}/epochs/{index}");
+            return record.GetProperty("outputs").GetProperty("incentive").EnumerateArray().Any(v => v.GetInt32() > 0) ? index : null;
         }, $"subnet {Netuid} to record an epoch after block {setAt} that pays its miners");
         await WaitForEpochsAsync(4);
     }
+
+    /// <summary>The index of a recorded epoch, after both validators set weights, whose incentive pays the miners.</summary>
+    public ulong PayingEpoch { get; private set; }
 
     private JsonObject Weights(int[] uids, int[] weights) => new()
     {
