@@ -34,7 +34,10 @@ public sealed class FailoverTests(AzuriteFixture azurite) : IClassFixture<Azurit
                 o.NumMissedProbesLimit = 2;
                 o.NumVotesForDeathDeclaration = 1;
             });
-        });
+        },
+        // The workers' client as deployed (ClusterSettings.ClientResponseTimeout): a call caught on the dead silo fails
+        // after 10 s, not after Orleans' default 30 s, which alone would use up the recovery bar.
+        client => client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = new ClusterSettings().ClientResponseTimeout));
         await cluster.DeployAsync();
         var grains = cluster.Client;
         var chain = grains.GetGrain<IChainGrain>(IChainGrain.Key);

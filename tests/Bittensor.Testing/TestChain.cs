@@ -74,9 +74,10 @@ public static class TestChain
     /// An in-process Orleans cluster of <paramref name="silos"/> silos running the Bittensor grains with
     /// <paramref name="settings"/>; <paramref name="configure"/> adds grain storage and anything else a test needs.
     /// </summary>
-    public static InProcessTestCluster Cluster(int silos, IReadOnlyDictionary<string, string?> settings, Action<ISiloBuilder> configure)
+    public static InProcessTestCluster Cluster(int silos, IReadOnlyDictionary<string, string?> settings, Action<ISiloBuilder> configure, Action<IClientBuilder>? configureClient = null)
     {
         var builder = new InProcessTestClusterBuilder((short)silos);
+        if (configureClient is not null) builder.ConfigureClient(configureClient);
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSiloHost((_, host) => host.Configuration.AddInMemoryCollection(settings));
         builder.ConfigureSilo((_, silo) =>
