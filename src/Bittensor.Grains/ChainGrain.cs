@@ -220,13 +220,20 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
     {
         if (_clock is not null) return Task.CompletedTask;
         _nextDue = DateTime.UtcNow + O.BlockTime;
-        // Ticks twice per block time: production is by due time, so a tick that waited behind calls is followed soon by another.
+        // Each tick sets the next one for the next block's due time (an Orleans grain timer counts its period from the end
+        // of a tick, so a fixed period would start blocks up to a period late); the period is only the fallback.
         _clock = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions { DueTime = O.BlockTime, Period = O.BlockTime / 2, KeepAlive = true });
         return Task.CompletedTask;
     }
 
-    /// <summary>Produces the blocks that are due (a block time apart from the clock's start), catching up at most a few.</summary>
-    private Task TickAsync(CancellationToken cancellation) => ProduceDueBlocksAsync();
+    /// <summary>Produces the blocks that are due (a block time apart from the clock's start), then sets the clock for the next.</summary>
+    private async Task TickAsync(CancellationToken cancellation)
+    {
+        await ProduceDueBlocksAsync();
+        // Paused: retry after half a block time; otherwise wake at the next due time (at once when still behind).
+        var wait = _pauseReason is not null ? O.BlockTime / 2 : _nextDue - DateTime.UtcNow;
+        _clock?.Change(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, O.BlockTime / 2);
+    }
 
     /// <summary>Produces the blocks that are due; called by the clock and ahead of every operation, so a queue of calls never holds the clock back.</summary>
     private async Task ProduceDueBlocksAsync()
@@ -252,13 +259,20 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
             _times.Due(DateTime.UtcNow - due <= O.BlockTime);
             _nextDue = due + O.BlockTime;
         }
-        if (DateTime.UtcNow - _nextDue > 8 * O.BlockTime)
+        if (DateTime.UtcNow - _nextDue > CatchUpWindow)
         {
             // Far behind: do not burst; the slots given up count as late blocks.
             _times.Missed((long)((DateTime.UtcNow - _nextDue) / O.BlockTime));
             _nextDue = DateTime.UtcNow + O.BlockTime;
         }
     }
+
+    /// <summary>
+    /// How far behind its due times the clock still catches up (a few blocks at a time, between calls) rather than giving
+    /// slots up: 8 block times, and at least a second, so that a pause of a garbage collection or a burst of epochs does
+    /// not cost a fast chain its slots.
+    /// </summary>
+    private TimeSpan CatchUpWindow => O.BlockTime * 8 > TimeSpan.FromSeconds(1) ? O.BlockTime * 8 : TimeSpan.FromSeconds(1);
 
     public async Task<ulong> ProduceBlocksAsync(int count)
     {
