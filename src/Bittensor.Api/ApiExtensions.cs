@@ -24,6 +24,7 @@ public static class ApiExtensions
         app.UseRateLimiter();
         app.MapChainApi();
         app.MapDelegatesApi();
+        app.MapBlocksApi();
         app.MapTransactionsApi();
         app.MapClusterApi();
         return app;
