@@ -406,9 +406,10 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
     private bool Applied(long seq) => _batches.TryGetValue(seq, out var t) && t.IsCompletedSuccessfully;
 
     /// <summary>
-    /// Schedules the batch's applies, each after the previous apply to the same grain. Background applies
-    /// (<paramref name="throttled"/>: a clock block's, such as an epoch landing's hundreds of stake writes) take one of a
-    /// bounded number of slots; an operation's few applies, which its caller awaits, do not queue behind them.
+    /// Schedules the batch's applies, each after the previous apply to the same grain. Background applies to accounts,
+    /// hotkeys and indexes (<paramref name="throttled"/>: a clock block's, such as an epoch landing's hundreds of stake
+    /// writes) take one of a bounded number of slots; an operation's few applies, which its caller awaits, and subnet
+    /// rosters do not queue behind them.
     /// </summary>
     private Task Schedule(Batch batch, bool throttled)
     {
@@ -416,7 +417,10 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
         foreach (var (key, apply) in Applies(batch))
         {
             var previous = _tails.GetValueOrDefault(key) ?? Task.CompletedTask;
-            var task = throttled ? After(previous, apply) : previous.IsCompletedSuccessfully ? apply() : Then(previous, apply);
+            // A subnet's roster write is one per subnet and what its next transactions and epoch wait for: never
+            // queued behind another subnet's hundreds of stake writes.
+            var task = throttled && !key.StartsWith("s:", StringComparison.Ordinal) ? After(previous, apply)
+                : previous.IsCompletedSuccessfully ? apply() : Then(previous, apply);
             _tails[key] = task;
             tasks.Add(task);
         }
