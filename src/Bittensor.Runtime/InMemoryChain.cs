@@ -33,6 +33,9 @@ public sealed class InMemoryChain : IStateSource
 
     public ChainState State { get; private set; } = new();
 
+    /// <summary>Called with each epoch's inputs and outputs in the order they land (a simulation records them as re-runnable cases).</summary>
+    public Action<EpochRequest, EpochResult>? EpochRan { get; set; }
+
     /// <summary>Every event so far.</summary>
     public List<ChainEvent> Events { get; } = [];
 
@@ -69,6 +72,7 @@ public sealed class InMemoryChain : IStateSource
         for (int k = 0; k < requests.Length; k++)
         {
             await ChainRuntime.LandEpochAsync(plan, EpochOutcome.From(requests[k], results[k]));
+            EpochRan?.Invoke(requests[k], results[k]);
             var bonds = results[k].Bonds;
             _pendingBonds[requests[k].Start.Netuid] = (requests[k].AsOfSeq, [.. Enumerable.Range(0, bonds.Rows).Select(i => (bonds.RowColumns(i).ToArray(), bonds.RowValues(i).ToArray()))]);
         }
