@@ -32,8 +32,8 @@ public sealed record AgentResult(
     public long ValueEarned => (long)ValueEnd - (long)ValueStart;
 }
 
-/// <summary>An epoch as it ran: its inputs as a <c>yuma-epoch-cases/1</c> case named <see cref="Name"/> and its outputs.</summary>
-public sealed record RecordedEpoch(string Name, EpochParameters Parameters, EpochInput Input, EpochResult Result);
+/// <summary>An epoch as it ran: its inputs as a <c>yuma-epoch-cases/1</c> case named <see cref="Name"/>, its outputs, and the block it ran in.</summary>
+public sealed record RecordedEpoch(string Name, EpochParameters Parameters, EpochInput Input, EpochResult Result, ulong Block = 0);
 
 /// <summary>
 /// Runs a <see cref="Scenario"/> on an <see cref="InMemoryChain"/>: at block 0 each subnet is created (burn pinned), its
@@ -71,6 +71,19 @@ public sealed class ScenarioRun
     /// <summary>Every epoch's inputs and outputs, when built with <c>recordCases</c>.</summary>
     public List<RecordedEpoch> Cases { get; } = [];
 
+    /// <summary>
+    /// Every operation the agents submitted with the block it was submitted in (0: the set-up) and whether it passed, when
+    /// built with <c>recordCases</c>: with <see cref="GenesisIssuance"/>, <see cref="GenesisBalances"/> and the chain's
+    /// rules, enough to drive another chain (the live network) through the same blocks.
+    /// </summary>
+    public List<(ulong Block, Operation Operation, bool Ok)> Operations { get; } = [];
+
+    /// <summary>Total issuance at genesis, rao.</summary>
+    public ulong GenesisIssuance { get; private init; }
+
+    /// <summary>The genesis balances every agent's coldkey starts with, rao.</summary>
+    public IReadOnlyDictionary<string, ulong> GenesisBalances { get; private init; } = new Dictionary<string, ulong>();
+
     /// <summary>Builds the scenario's network at block 0.</summary>
     /// <exception cref="ScenarioFormatException">The chain refused a setting (a hyperparameter's value); names the subnet and the field.</exception>
     public static async Task<ScenarioRun> BuildAsync(Scenario scenario, Arithmetic arithmetic, int? seed = null, bool recordCases = false)
@@ -94,7 +107,8 @@ public sealed class ScenarioRun
         if (issuance < allocated)
             throw new ScenarioFormatException("scenario", "chain.start_issuance_tao", $"must be at least the genesis balances, {allocated / (double)Tao.Rao} TAO");
         var chain = new InMemoryChain(Setup.Rules(scenario.Tempo, scenario.LockCost, scenario.Subnets.Length), issuance, balances, arithmetic) { RecordEvents = false };
-        var run = new ScenarioRun(scenario, chain, seed ?? scenario.Seed);
+        var run = new ScenarioRun(scenario, chain, seed ?? scenario.Seed) { GenesisIssuance = issuance, GenesisBalances = balances };
+        if (recordCases) chain.Executed = (operation, result) => run.Operations.Add((chain.State.Block, operation, result.Ok));
         run._stakers.AddRange(stakers);
         foreach (var plan in plans) await run.BuildSubnetAsync(plan);
         foreach (var a in run.AllAgents()) a.ValueStart = run.ValueOf(a);
@@ -102,7 +116,7 @@ public sealed class ScenarioRun
             chain.EpochRan = (request, result) =>
             {
                 var (parameters, input) = request.ToEngine();
-                run.Cases.Add(new RecordedEpoch($"subnet-{request.Start.Netuid}-epoch-{request.Start.Index}", parameters, input, result));
+                run.Cases.Add(new RecordedEpoch($"subnet-{request.Start.Netuid}-epoch-{request.Start.Index}", parameters, input, result, request.Start.Block));
             };
         return run;
     }
