@@ -26,6 +26,7 @@ public static class ApiExtensions
         app.MapDelegatesApi();
         app.MapBlocksApi();
         app.MapTransactionsApi();
+        app.MapSimulationApi();
         app.MapClusterApi();
         return app;
     }
