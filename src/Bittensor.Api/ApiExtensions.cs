@@ -26,6 +26,7 @@ public static class ApiExtensions
         app.MapMetagraphApi();
         app.MapDelegatesApi();
         app.MapTransactionsApi();
+        app.MapSimulationApi();
         app.MapClusterApi();
         return app;
     }
