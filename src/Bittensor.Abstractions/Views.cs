@@ -73,6 +73,12 @@ public sealed record SubnetInfo
     [Id(19)] public required ulong EpochIndex { get; init; }
     [Id(20)] public required ulong NextEpochBlock { get; init; }
     [Id(21)] public required ulong Lock { get; init; }
+    /// <summary>Whether the subnet takes part in emission (its owner called <c>start_call</c>, or it was started at creation).</summary>
+    [Id(22)] public bool Started { get; init; } = true;
+    /// <summary>The block of the owner's <c>start_call</c>; null before it, or when the subnet was started at creation.</summary>
+    [Id(23)] public ulong? StartCallBlock { get; init; }
+    /// <summary>The owner's identity for the subnet; null when none was set.</summary>
+    [Id(24)] public SubnetIdentity? Identity { get; init; }
 }
 
 /// <summary>One UID of a subnet's metagraph (u16 fields as u16, amounts in rao).</summary>

@@ -143,8 +143,10 @@ public sealed partial class SubnetGrain(ILogger<SubnetGrain> logger) : StoredGra
             {
                 int first = PartIndex(part) * SubnetParts.PageSize;
                 var page = _s.Neurons.Skip(first).Take(SubnetParts.PageSize).Select(n => n.WithoutMatrices()).ToList();
-                changed[part] = Serializer.SerializeToArray(page);
+                if (page.Count == 0) removed.Add(part); // a dissolved subnet's page
+                else changed[part] = Serializer.SerializeToArray(page);
             }
+            else if (PartIndex(part) >= _s.Neurons.Count) removed.Add(part); // a dissolved subnet's row or commits
             else if (part[0] == 'c')
             {
                 var commits = _s.Neurons[PartIndex(part)].Commits;

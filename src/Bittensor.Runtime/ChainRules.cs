@@ -53,4 +53,19 @@ public sealed record ChainRules
 
     /// <summary>Tempos between an owner's changes of one hyperparameter (subtensor: 2; <c>weights_version_key</c> 5).</summary>
     public ulong OwnerHyperparameterRateLimitTempos { get; init; } = 2;
+
+    /// <summary>Blocks after a subnet's creation before its owner may call <c>start_call</c> (subtensor's runtime <c>InitialStartCallDelay</c>: 0; root sets it).</summary>
+    public ulong StartCallDelay { get; init; }
+
+    /// <summary>
+    /// New subnets are started at creation, as if their owner had called <c>start_call</c> at once (a development or test
+    /// network); off on a real network, where a subnet gets no emission until its owner calls <c>start_call</c>.
+    /// </summary>
+    public bool StartSubnetsAtCreation { get; init; }
+
+    /// <summary>Blocks after its creation in which a subnet is never dissolved to make room at the cap (subtensor's runtime <c>InitialNetworkImmunityPeriod</c>: 1 296 000).</summary>
+    public ulong NetworkImmunityPeriod { get; init; } = 1_296_000;
+
+    /// <summary>Blocks between two changes of a subnet's owner hotkey (subtensor's <c>DefaultSetSNOwnerHotkeyRateLimit</c>: 50 400).</summary>
+    public ulong OwnerHotkeyRateLimit { get; init; } = 50_400;
 }

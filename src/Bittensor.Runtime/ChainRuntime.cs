@@ -129,12 +129,12 @@ public static class ChainRuntime
             ulong tao = taoShares[k];
             minted += tao;
             ulong bought = PoolMath.AlphaOut(e.PoolTao, e.PoolAlpha, tao, feeRate: 0);
-            ulong alphaOut = BlockEmission.ForIssuance(e.AlphaIssued - e.AlphaBurned);
+            ulong alphaOut = e.Started ? BlockEmission.ForIssuance(e.AlphaIssued - e.AlphaBurned) : 0;
             ulong ownerCut = (ulong)((UInt128)alphaOut * e.Hyper.SubnetOwnerCut / 65535);
             ulong rest = alphaOut - ownerCut;
             ulong server = rest / 2;
             double price = PoolMath.Price(e.PoolTao + tao, e.PoolAlpha - bought);
-            double age = block - Math.Min(block, e.RegisteredAt);
+            double age = e.Started ? block - Math.Min(block, e.EmissionStartBlock) : 0; // blocks since start_call
             double a = MovingAlpha * age / (age + PriceHalvingBlocks);
             ulong sinceStep = Math.Min(e.BlocksSinceLastStep + 1, e.Hyper.Tempo + 1);
             e.PoolTao += tao;
@@ -165,22 +165,30 @@ public static class ChainRuntime
         return starts;
     }
 
-    /// <summary>Shares of the block's TAO by moving price (equal when every price is 0); rounding dust to the first subnet.</summary>
+    /// <summary>
+    /// Shares of the block's TAO by moving price among the started subnets (equal when every price is 0; subtensor's
+    /// <c>get_subnets_to_emit_to</c> leaves out a subnet before its <c>start_call</c>); rounding dust to the first started
+    /// subnet. With none started nothing is minted.
+    /// </summary>
     private static ulong[] SplitByPrice(ulong emission, List<SubnetEconomy> subnets)
     {
         var shares = new ulong[subnets.Count];
-        if (subnets.Count == 0) return shares;
+        int first = subnets.FindIndex(static s => s.Started);
+        if (first < 0) return shares;
         double total = 0;
-        foreach (var s in subnets) total += s.MovingPrice;
+        int started = 0;
+        foreach (var s in subnets)
+            if (s.Started) { total += s.MovingPrice; started++; }
         ulong given = 0;
         for (int k = 0; k < subnets.Count; k++)
         {
-            double share = total > 0 ? subnets[k].MovingPrice / total : 1.0 / subnets.Count;
+            if (!subnets[k].Started) continue;
+            double share = total > 0 ? subnets[k].MovingPrice / total : 1.0 / started;
             shares[k] = (ulong)Math.Floor(emission * share);
             given += shares[k];
         }
         if (given > emission) throw new InvalidOperationException("TAO emission split exceeds the block emission");
-        shares[0] += emission - given;
+        shares[first] += emission - given;
         return shares;
     }
 

@@ -60,6 +60,15 @@ public static class Codes
     public const string DelegateTakeTooLow = nameof(DelegateTakeTooLow);
     /// <summary>The take was changed less than <see cref="ChainRules.TakeRateLimit"/> blocks ago; increases must wait.</summary>
     public const string DelegateTxRateLimitExceeded = nameof(DelegateTxRateLimitExceeded);
+    // The subnet lifecycle (issue 10 part 4), as subtensor names them.
+    /// <summary><c>start_call</c> on a subnet already started.</summary>
+    public const string FirstEmissionBlockNumberAlreadySet = nameof(FirstEmissionBlockNumberAlreadySet);
+    /// <summary><c>start_call</c> before the start delay has passed (subtensor's spelling).</summary>
+    public const string NeedWaitingMoreBlocksToStarCall = nameof(NeedWaitingMoreBlocksToStarCall);
+    /// <summary>A subnet identity field is over its byte limit or carries a control character.</summary>
+    public const string InvalidIdentity = nameof(InvalidIdentity);
+    /// <summary>A rate-limited call (the owner hotkey change, set_children) came before its limit passed.</summary>
+    public const string TxRateLimitExceeded = nameof(TxRateLimitExceeded);
     /// <summary>Storage cannot be written right now; nothing was applied. Retry later (HTTP 503 with Retry-After).</summary>
     public const string StorageUnavailable = nameof(StorageUnavailable);
 

@@ -90,6 +90,27 @@ public sealed class SubnetEconomy
     /// <summary>An epoch whose outcome is being computed off the block path, with the emission it will distribute.</summary>
     [Id(22)] public EpochInFlight? InFlight { get; set; }
 
+    /// <summary>
+    /// The block of the owner's <c>start_call</c> (subtensor's <c>FirstEmissionBlockNumber</c> − 1); null for a subnet that
+    /// waits for it, and for one started at creation (then its moving price counts from <see cref="RegisteredAt"/>).
+    /// </summary>
+    [Id(23)] public ulong? StartCallBlock { get; set; }
+
+    /// <summary>Created but not started: no TAO or alpha emission until the owner calls <c>start_call</c> (false for a subnet stored before start_call existed).</summary>
+    [Id(26)] public bool AwaitingStartCall { get; set; }
+
+    /// <summary>The owner's identity for the subnet (<c>set_subnet_identity</c>), or null when none was set.</summary>
+    [Id(24)] public SubnetIdentity? Identity { get; set; }
+
+    /// <summary>Block of the last owner hotkey change (0: never), for its rate limit (<c>sudo_set_sn_owner_hotkey</c>).</summary>
+    [Id(25)] public ulong OwnerHotkeySetAt { get; set; }
+
+    /// <summary>Whether the subnet takes part in emission (subtensor: <c>FirstEmissionBlockNumber</c> is set).</summary>
+    public bool Started => !AwaitingStartCall;
+
+    /// <summary>The block the moving price counts from: the start call, else the creation.</summary>
+    public ulong EmissionStartBlock => StartCallBlock ?? RegisteredAt;
+
     /// <summary>Alpha minted but not yet distributed (pending plus an epoch in flight).</summary>
     public ulong PendingTotal => PendingServer + PendingValidator + PendingOwnerCut + (InFlight is { } f ? f.Server + f.Validator + f.OwnerCut : 0);
 
@@ -259,6 +280,13 @@ public sealed class SubnetState : ISequenced
     [Id(9)] public ulong CurrentBlock { get; set; }
     [Id(10)] public ulong LastMechanismStepBlock { get; set; }
     [Id(11)] public ulong EpochIndex { get; set; }
+    /// <summary>
+    /// Alpha staked in this subnet per hotkey, registered or not (every stake change reaches the subnet as a
+    /// <see cref="NeuronStake"/>): the stakers a dissolution pays out. Replaced, never changed in place (copies share it).
+    /// </summary>
+    [Id(12)] public ImmutableDictionary<string, ulong> StakedHotkeys { get; set; } = ImmutableDictionary.Create<string, ulong>(StringComparer.Ordinal);
+    /// <summary>Whether <see cref="StakedHotkeys"/> has counted every stake since creation (false for a subnet stored before it existed: such a subnet is never dissolved).</summary>
+    [Id(13)] public bool StakersIndexed { get; set; }
 
     [NonSerialized] private Dictionary<string, int>? _uids;
     [NonSerialized] private HashSet<string>? _dirty;

@@ -38,6 +38,14 @@ public sealed record NeuronStake([property: Id(0)] string Hotkey, [property: Id(
 [GenerateSerializer, Immutable, Alias("Bittensor.Runtime.ReplaceHyperparameters")]
 public sealed record ReplaceHyperparameters([property: Id(0)] SubnetHyperparameters Hyper) : SubnetCommand;
 
+/// <summary>The subnet is dissolved (at the subnet cap, for a new one): its roster, rows, commits and history go.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.Runtime.DissolveSubnet")]
+public sealed record DissolveSubnet : SubnetCommand;
+
+/// <summary>The subnet's owner hotkey changes (the owner UID of its epochs follows it).</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.Runtime.SetOwnerHotkey")]
+public sealed record SetOwnerHotkey([property: Id(0)] string Hotkey) : SubnetCommand;
+
 [GenerateSerializer, Immutable, Alias("Bittensor.Runtime.SetAxon")]
 public sealed record SetAxon([property: Id(0)] string Hotkey, [property: Id(1)] AxonInfo Axon) : SubnetCommand;
 

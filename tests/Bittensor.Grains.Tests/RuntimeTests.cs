@@ -8,8 +8,8 @@ public sealed class ExtrinsicRegistryTests
     {
         Assert.Equal(
             ["add_stake", "add_stake_limit", "batch_reveal_weights", "burned_register", "commit_weights", "decrease_take", "faucet", "increase_take",
-             "move_stake", "register_network", "remove_stake", "remove_stake_limit", "reveal_weights", "serve_axon", "set_hyperparameter", "set_take",
-             "set_weights", "swap_stake", "swap_stake_limit", "transfer", "transfer_stake", "unstake_all", "unstake_all_alpha"],
+             "move_stake", "register_network", "remove_stake", "remove_stake_limit", "reveal_weights", "serve_axon", "set_hyperparameter", "set_subnet_identity",
+             "set_take", "set_weights", "start_call", "sudo_set_sn_owner_hotkey", "swap_stake", "swap_stake_limit", "transfer", "transfer_stake", "unstake_all", "unstake_all_alpha"],
             Calls.Names);
         Assert.All(Calls.All, e => Assert.Same(e, Calls.Named(e.Name)));
         Assert.Null(Calls.Named("sudo"));
@@ -35,7 +35,7 @@ public sealed class RuntimeTwinTests : IAsyncLifetime
         var memory = new InMemoryChain(new ChainRules
         {
             Id = "test", Faucet = true, NewSubnetTempo = 10, MinLockCost = 100 * Tao.Rao,
-            OwnerRootParameters = true, AdminFreezeWindow = 0, OwnerHyperparameterRateLimitTempos = 0, // as the test cluster's settings
+            OwnerRootParameters = true, AdminFreezeWindow = 0, OwnerHyperparameterRateLimitTempos = 0, StartSubnetsAtCreation = true, // as the test cluster's settings
         }, ClusterFixture.Genesis);
         string owner = net.Key("owner"), ownerHot = net.Key("owner-hot");
         const ushort netuid = 1;

@@ -42,6 +42,8 @@ public static class TestChain
             ["Chain:OwnerRootParameters"] = "true",
             ["Chain:AdminFreezeWindow"] = "0",
             ["Chain:OwnerHyperparameterRateLimitTempos"] = "0",
+            // Subnets emit from creation (SubnetLifecycleTests check start_call with the real rule).
+            ["Chain:StartSubnetsAtCreation"] = "true",
         };
         foreach (var (key, value) in overrides ?? []) settings[key] = value;
         return settings;

@@ -42,6 +42,9 @@ internal sealed partial class NetworkCommands(CliHost host)
         ["subnets metagraph"] = ("A subnet's neurons: stake, incentive, dividends, consensus, trust, emission, axons", ["netuid"]),
         ["subnets hyperparameters"] = ("A subnet's hyperparameters", ["netuid"]),
         ["subnets set"] = ("Set a hyperparameter of a subnet the wallet owns", ["netuid", "name", "value"]),
+        ["subnets start"] = ("Start the emission of a subnet the wallet owns (start_call; once, after the start delay)", ["netuid"]),
+        ["subnets identity"] = ("Set the identity of a subnet the wallet owns (each field optional; empty when left out)",
+            ["netuid", "subnet-name", "github-repo", "subnet-contact", "subnet-url", "discord", "description", "logo-url", "additional"]),
         ["stake add"] = ("Stake TAO on a hotkey in a subnet (buys alpha from the subnet's pool)", ["netuid", "amount", "hotkey-address", "limit-price"]),
         ["stake remove"] = ("Unstake alpha from a hotkey in a subnet (sells it to the pool for TAO)", ["netuid", "amount", "hotkey-address", "limit-price"]),
         ["stake list"] = ("The wallet's (or --address's) stakes", ["address"]),
@@ -109,6 +112,8 @@ internal sealed partial class NetworkCommands(CliHost host)
                 "subnets metagraph" => await Show(await _client.GetAsync($"/api/subnets/{Netuid()}/metagraph"), Metagraph),
                 "subnets hyperparameters" => await Show((await _client.GetAsync($"/api/subnets/{Netuid()}")).GetProperty("hyperparameters"), Hyperparameters),
                 "subnets set" => await Submit(Coldkey(), "set_hyperparameter", new JsonObject { ["netuid"] = Netuid(), ["name"] = _args.Require("name"), ["value"] = _args.Require("value") }),
+                "subnets start" => await Submit(Coldkey(), "start_call", new JsonObject { ["netuid"] = Netuid() }),
+                "subnets identity" => await Submit(Coldkey(), "set_subnet_identity", IdentityArgs()),
                 "stake add" => await Submit(Coldkey(), Limited("add_stake"), StakeArgs()),
                 "stake remove" => await Submit(Coldkey(), Limited("remove_stake"), StakeArgs()),
                 "stake move" => await Submit(Coldkey(), "move_stake", MoveArgs(new JsonObject
@@ -236,6 +241,15 @@ internal sealed partial class NetworkCommands(CliHost host)
         foreach (var r in rows.OrderBy(r => r.Netuid)) table.AddRow(Cell(r.Netuid), Cell(r.Hotkey), Cell(TaoAmount.Format(r.Alpha)));
         host.Tables.Write(table);
         return 0;
+    }
+
+    /// <summary>set_subnet_identity's arguments: the netuid and every field given (option names are the call's, dashed).</summary>
+    private JsonObject IdentityArgs()
+    {
+        var args = new JsonObject { ["netuid"] = Netuid() };
+        foreach (var (field, _) in SubnetIdentity.Limits)
+            if (_args.Get(field.Replace('_', '-')) is { } value) args[field] = value;
+        return args;
     }
 
     private async Task<int> GetTake()

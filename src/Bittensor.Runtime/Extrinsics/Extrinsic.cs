@@ -202,6 +202,12 @@ public readonly struct CallArgs(JsonElement args)
         }
     }
 
+    /// <summary>Optional text of at most <paramref name="maxChars"/> characters, empty allowed; "" when absent or null.</summary>
+    public string OptionalText(string name, int maxChars) =>
+        !TryGet(name, out var v) || v.ValueKind == JsonValueKind.Null ? ""
+            : v.ValueKind == JsonValueKind.String && Text(v) is { } s && s.Length <= maxChars ? s
+            : throw new CallFormatException(name, $"must be a string of at most {maxChars} characters");
+
     public string? OptionalString(string name) =>
         TryGet(name, out var v) && v.ValueKind != JsonValueKind.Null ? String(name) : null;
 
