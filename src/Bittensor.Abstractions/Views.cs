@@ -81,6 +81,22 @@ public sealed record SubnetInfo
     [Id(24)] public SubnetIdentity? Identity { get; init; }
 }
 
+/// <summary>
+/// A hotkey's childkeys on a subnet at <see cref="Block"/>: its children and parents in force (proportions in parts of
+/// u64::MAX), the children it scheduled that wait for their cooldown, and its childkey take (parts of 65 535).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.ChildkeysView")]
+public sealed record ChildkeysView
+{
+    [Id(0)] public required ushort Netuid { get; init; }
+    [Id(1)] public required string Hotkey { get; init; }
+    [Id(2)] public required ulong Block { get; init; }
+    [Id(3)] public required ImmutableArray<Runtime.ChildLink> Children { get; init; }
+    [Id(4)] public required ImmutableArray<Runtime.ChildLink> Parents { get; init; }
+    [Id(5)] public Runtime.PendingChildren? Pending { get; init; }
+    [Id(6)] public required ushort ChildkeyTake { get; init; }
+}
+
 /// <summary>One UID of a subnet's metagraph (u16 fields as u16, amounts in rao).</summary>
 [GenerateSerializer, Immutable, Alias("Bittensor.NeuronView")]
 public sealed record NeuronView

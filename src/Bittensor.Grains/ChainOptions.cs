@@ -87,6 +87,15 @@ public sealed class ChainOptions
     /// <summary>Blocks between two changes of a subnet's owner hotkey (subtensor: 50,400).</summary>
     public ulong OwnerHotkeyRateLimit { get; set; } = 50_400;
 
+    /// <summary>Blocks a <c>set_children</c> waits on a started subnet before it applies (subtensor: 7,200).</summary>
+    public ulong PendingChildKeyCooldown { get; set; } = 7_200;
+
+    /// <summary>Blocks between two <c>set_children</c> of one hotkey on one subnet (subtensor: 150).</summary>
+    public ulong SetChildrenRateLimit { get; set; } = 150;
+
+    /// <summary>Blocks between a childkey take change and the next increase (subtensor: 216,000).</summary>
+    public ulong ChildkeyTakeRateLimit { get; set; } = 216_000;
+
     /// <summary>Whether the clock starts by itself when the silo starts.</summary>
     public bool AutoStart { get; set; } = true;
 
@@ -129,6 +138,7 @@ public sealed class ChainOptions
         OwnerHyperparameterRateLimitTempos = OwnerHyperparameterRateLimitTempos,
         StartCallDelay = StartCallDelay, StartSubnetsAtCreation = StartSubnetsAtCreation, OwnerHotkeyRateLimit = OwnerHotkeyRateLimit,
         NetworkImmunityPeriod = NetworkImmunityPeriod,
+        PendingChildKeyCooldown = PendingChildKeyCooldown, SetChildrenRateLimit = SetChildrenRateLimit, ChildkeyTakeRateLimit = ChildkeyTakeRateLimit,
     };
 
     /// <summary>Checks what data annotations cannot.</summary>

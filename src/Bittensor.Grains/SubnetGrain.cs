@@ -109,6 +109,19 @@ public sealed partial class SubnetGrain(ILogger<SubnetGrain> logger) : StoredGra
     public Task<ImmutableArray<WeightCommit>> GetCommitsAsync(string hotkey) =>
         Task.FromResult(_s.UidOf(hotkey) is var uid and >= 0 ? _s.Neurons[uid].Commits : []);
 
+    public Task<ChildkeysView?> GetChildkeysAsync(string hotkey, ulong block)
+    {
+        if (!_s.Exists) return Task.FromResult<ChildkeysView?>(null);
+        var relations = ChildKeys.Effective(_s, block);
+        return Task.FromResult<ChildkeysView?>(new ChildkeysView
+        {
+            Netuid = Netuid, Hotkey = hotkey, Block = block,
+            Children = relations.GetValueOrDefault(hotkey, []), Parents = ChildKeys.ParentsOf(relations, hotkey),
+            Pending = _s.PendingChildren.GetValueOrDefault(hotkey) is { } pending && pending.CooldownBlock >= block ? pending : null,
+            ChildkeyTake = _s.ChildkeyTakes.GetValueOrDefault(hotkey),
+        });
+    }
+
     public Task<ImmutableArray<EpochSummary>> GetEpochsAsync(int limit) =>
         Task.FromResult(_s.Epochs.AsEnumerable().Reverse().Take(Math.Max(0, limit)).ToImmutableArray());
 

@@ -203,8 +203,9 @@ public static class ChainRuntime
     }
 
     /// <summary>
-    /// Lands an epoch's outcome (spec §6): miners' server emission and validators' dividends are staked as alpha (the
-    /// validator's take to its own coldkey, the rest to its nominators pro rata, rounding dust to the validator);
+    /// Lands an epoch's outcome (spec §6): miners' server emission and validators' dividends are staked as alpha (a child
+    /// hotkey's dividend split with its parents first, <see cref="ChildKeys.Distribution"/>; then each validator's take to
+    /// its own coldkey, the rest to its nominators pro rata, rounding dust to the validator);
     /// incentive to the owner's hotkeys is burned; the owner cut is staked to the owner hotkey; emission the epoch could
     /// not pay out is carried to the next one. The emission is the one fixed when the epoch started.
     /// </summary>
@@ -226,8 +227,10 @@ public static class ChainRuntime
         }
         ulong raoEmission = raoServer + raoValidator;
 
-        // Read at once the hotkeys whose dividends are split among nominators; miners' incentive is credited unread.
-        await plan.PrefetchHotkeysAsync(o.Hotkeys.Where((_, uid) => o.ValidatorEmission[uid] > 0));
+        // Read at once the hotkeys whose dividends are split among nominators (a child's parents too); miners' incentive is credited unread.
+        var splits = o.Childkeys.IsDefaultOrEmpty ? null : o.Childkeys.ToDictionary(c => c.Hotkey, StringComparer.Ordinal);
+        await plan.PrefetchHotkeysAsync(o.Hotkeys.Where((_, uid) => o.ValidatorEmission[uid] > 0)
+            .Concat(splits?.Values.SelectMany(c => c.Parents.Select(p => p.Parent)) ?? []).Distinct(StringComparer.Ordinal));
         var credits = new StakeCredits(netuid);
         ulong server = 0, validator = 0, burned = 0;
         string prefix = $"{netuid}|";
@@ -243,8 +246,23 @@ public static class ChainRuntime
             ulong dividend = o.ValidatorEmission[uid];
             if (dividend == 0) continue;
             validator += dividend;
+            if (splits?.GetValueOrDefault(hotkeyAddress) is { } split)
+            {
+                // The child's dividend is shared with its parents first (spec §6), each part then paid as a validator's.
+                string? childOwner = (await plan.HotkeyAsync(hotkeyAddress)).Owner ?? coldkey;
+                var owners = new Dictionary<string, string?>(StringComparer.Ordinal);
+                foreach (var parent in split.Parents) owners[parent.Parent] = (await plan.HotkeyAsync(parent.Parent)).Owner;
+                foreach (var (recipient, alpha) in ChildKeys.Distribution(split, dividend, parent => owners[parent] == childOwner))
+                    if (alpha > 0) await PayDividendAsync(recipient, recipient == hotkeyAddress ? coldkey : null, alpha);
+            }
+            else await PayDividendAsync(hotkeyAddress, coldkey, dividend);
+        }
+
+        // A validator's dividend: its take to its owner, the rest to its nominators pro rata by alpha, rounding dust to the owner.
+        async ValueTask PayDividendAsync(string hotkeyAddress, string? coldkey, ulong dividend)
+        {
             var hotkey = await plan.HotkeyAsync(hotkeyAddress);
-            string owner = hotkey.Owner ?? coldkey;
+            string owner = hotkey.Owner ?? coldkey ?? throw new InvalidOperationException($"subnet {netuid}: hotkey {hotkeyAddress} has no owner");
             ulong take = (ulong)((UInt128)dividend * hotkey.Take / 65535);
             ulong rest = dividend - take;
             nominators.Clear();

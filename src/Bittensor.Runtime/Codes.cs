@@ -69,6 +69,23 @@ public static class Codes
     public const string InvalidIdentity = nameof(InvalidIdentity);
     /// <summary>A rate-limited call (the owner hotkey change, set_children) came before its limit passed.</summary>
     public const string TxRateLimitExceeded = nameof(TxRateLimitExceeded);
+    // Childkeys (issue 10 part 2), as subtensor names them.
+    /// <summary><c>set_children</c> names a child twice.</summary>
+    public const string DuplicateChild = nameof(DuplicateChild);
+    /// <summary><c>set_children</c> names the parent itself as a child.</summary>
+    public const string InvalidChild = nameof(InvalidChild);
+    /// <summary><c>set_children</c> with more than five children.</summary>
+    public const string TooManyChildren = nameof(TooManyChildren);
+    /// <summary>The children's proportions sum to more than u64::MAX.</summary>
+    public const string ProportionOverflow = nameof(ProportionOverflow);
+    /// <summary>A child is already a parent of the hotkey (relations must not loop).</summary>
+    public const string ChildParentInconsistency = nameof(ChildParentInconsistency);
+    /// <summary>The parent's stake is below the stake threshold (the owner hotkey is exempt).</summary>
+    public const string NotEnoughStakeToSetChildkeys = nameof(NotEnoughStakeToSetChildkeys);
+    /// <summary>A childkey take outside [min, max] (0–18%).</summary>
+    public const string InvalidChildkeyTake = nameof(InvalidChildkeyTake);
+    /// <summary>A childkey take increase before its rate limit passed.</summary>
+    public const string TxChildkeyTakeRateLimitExceeded = nameof(TxChildkeyTakeRateLimitExceeded);
     /// <summary>Storage cannot be written right now; nothing was applied. Retry later (HTTP 503 with Retry-After).</summary>
     public const string StorageUnavailable = nameof(StorageUnavailable);
 

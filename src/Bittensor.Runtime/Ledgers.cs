@@ -126,7 +126,26 @@ public static class SubnetLedger
                 s.Epochs.Clear();
                 s.StakedHotkeys = s.StakedHotkeys.Clear();
                 s.StakersIndexed = false;
+                s.Children = s.Children.Clear();
+                s.PendingChildren = s.PendingChildren.Clear();
+                s.ChildkeyTakes = s.ChildkeyTakes.Clear();
+                s.ChildrenSetAt = s.ChildrenSetAt.Clear();
+                s.ChildkeyTakeSetAt = s.ChildkeyTakeSetAt.Clear();
                 s.RosterChanged();
+                break;
+            case ScheduleChildren c:
+                ChildKeys.ApplyDue(s, c.Block);
+                s.ChildrenSetAt = s.ChildrenSetAt.SetItem(c.Hotkey, c.Block);
+                if (c.CooldownBlock is ulong cooldown) s.PendingChildren = s.PendingChildren.SetItem(c.Hotkey, new PendingChildren(c.Children, cooldown));
+                else
+                {
+                    s.PendingChildren = s.PendingChildren.Remove(c.Hotkey);
+                    s.Children = ChildKeys.Persist(s.Children, c.Hotkey, c.Children);
+                }
+                break;
+            case SetChildkeyTake t:
+                s.ChildkeyTakes = t.Take == 0 ? s.ChildkeyTakes.Remove(t.Hotkey) : s.ChildkeyTakes.SetItem(t.Hotkey, t.Take);
+                s.ChildkeyTakeSetAt = s.ChildkeyTakeSetAt.SetItem(t.Hotkey, t.Block);
                 break;
             case SetOwnerHotkey o:
                 s.OwnerHotkey = o.Hotkey;

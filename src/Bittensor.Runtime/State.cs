@@ -287,6 +287,16 @@ public sealed class SubnetState : ISequenced
     [Id(12)] public ImmutableDictionary<string, ulong> StakedHotkeys { get; set; } = ImmutableDictionary.Create<string, ulong>(StringComparer.Ordinal);
     /// <summary>Whether <see cref="StakedHotkeys"/> has counted every stake since creation (false for a subnet stored before it existed: such a subnet is never dissolved).</summary>
     [Id(13)] public bool StakersIndexed { get; set; }
+    /// <summary>Childkeys in force: each parent's children (proportion, hotkey), in hotkey order (subtensor's <c>ChildKeys</c>; parents are derived).</summary>
+    [Id(14)] public ImmutableDictionary<string, ImmutableArray<ChildLink>> Children { get; set; } = ImmutableDictionary.Create<string, ImmutableArray<ChildLink>>(StringComparer.Ordinal);
+    /// <summary>Children scheduled by <c>set_children</c>, per parent, waiting for their cooldown (subtensor's <c>PendingChildKeys</c>).</summary>
+    [Id(15)] public ImmutableDictionary<string, PendingChildren> PendingChildren { get; set; } = ImmutableDictionary.Create<string, PendingChildren>(StringComparer.Ordinal);
+    /// <summary>Childkey take per hotkey in this subnet, in parts of 65 535 (absent: 0).</summary>
+    [Id(16)] public ImmutableDictionary<string, ushort> ChildkeyTakes { get; set; } = ImmutableDictionary.Create<string, ushort>(StringComparer.Ordinal);
+    /// <summary>Block of each hotkey's last <c>set_children</c> here (its rate limit).</summary>
+    [Id(17)] public ImmutableDictionary<string, ulong> ChildrenSetAt { get; set; } = ImmutableDictionary.Create<string, ulong>(StringComparer.Ordinal);
+    /// <summary>Block of each hotkey's last <c>set_childkey_take</c> here (the rate limit of increases).</summary>
+    [Id(18)] public ImmutableDictionary<string, ulong> ChildkeyTakeSetAt { get; set; } = ImmutableDictionary.Create<string, ulong>(StringComparer.Ordinal);
 
     [NonSerialized] private Dictionary<string, int>? _uids;
     [NonSerialized] private HashSet<string>? _dirty;

@@ -38,13 +38,21 @@ public sealed class StakeMovementTests
         return r;
     }
 
-    /// <summary>Conservation to the rao, and every neuron's stake equal to its hotkey's stake in the subnet.</summary>
+    /// <summary>
+    /// Conservation to the rao, and every neuron's stake equal to its hotkey's stake in the subnet; so is the subnet's index
+    /// of staked hotkeys, registered or not (what a dissolution pays and parents lend from).
+    /// </summary>
     internal static void AssertConsistent(InMemoryChain chain)
     {
         Assert.True(chain.Conserved(), $"conservation at block {chain.State.Block}");
         foreach (ushort netuid in chain.State.Subnets.Keys)
-            foreach (var n in chain.Subnet(netuid)!.Neurons)
+        {
+            var s = chain.Subnet(netuid)!;
+            foreach (var n in s.Neurons)
                 Assert.Equal(chain.Hotkey(n.Hotkey).StakeIn(netuid), n.Stake);
+            var staked = chain.Hotkeys.Select(h => (h, chain.Hotkey(h).StakeIn(netuid))).Where(x => x.Item2 > 0).OrderBy(x => x.h, StringComparer.Ordinal);
+            Assert.Equal(staked, s.StakedHotkeys.Select(kv => (kv.Key, kv.Value)).OrderBy(x => x.Key, StringComparer.Ordinal));
+        }
     }
 
     /// <summary>Everything a call could change, as comparable JSON.</summary>
@@ -56,6 +64,12 @@ public sealed class StakeMovementTests
         chain.Hotkeys.Order(StringComparer.Ordinal).Select(h => KeyLedger.View(h, chain.Hotkey(h))).Select(v => JsonSerializer.Serialize(v)).ToList(),
         chain.State.Subnets.Keys.Order().Select(n => chain.Subnet(n)!.Neurons.Select(x => $"{x.Hotkey}:{x.Stake}").ToList()).ToList(),
         chain.State.Subnets.Keys.Order().Select(n => chain.Subnet(n)!.OwnerHotkey).ToList(),
+        chain.State.Subnets.Keys.Order().Select(n => chain.Subnet(n)!).Select(s => JsonSerializer.Serialize(new object[]
+        {
+            s.Children.OrderBy(c => c.Key, StringComparer.Ordinal).ToList(), s.PendingChildren.OrderBy(c => c.Key, StringComparer.Ordinal).ToList(),
+            s.ChildkeyTakes.OrderBy(c => c.Key, StringComparer.Ordinal).ToList(), s.ChildrenSetAt.OrderBy(c => c.Key, StringComparer.Ordinal).ToList(),
+            s.ChildkeyTakeSetAt.OrderBy(c => c.Key, StringComparer.Ordinal).ToList(),
+        })).ToList(),
         chain.Hotkeys.Order(StringComparer.Ordinal).Select(h => chain.Hotkey(h).TakeChangedAt).ToList(),
     });
 
