@@ -137,9 +137,9 @@ public sealed class GatewaySecurityTests : IAsyncLifetime
         [
             "IAccountGrain.GetAsync", "IChainGrain.GetInfoAsync", "IChainGrain.GetStatsAsync", "IChainGrain.GetSubnetInfoAsync",
             "IChainGrain.GetSubnetsAsync", "IEpochRecordGrain.GetAsync", "IHotkeyGrain.GetAsync", "IMinerGrain.DispatchAsync",
-            "IMinerGrain.GetSubscriptionNonceAsync", "IMinerGrain.SubscribeAsync", "ISubnetGrain.GetCommitsAsync", "ISubnetGrain.GetEpochsAsync",
-            "ISubnetGrain.GetInfoAsync", "ISubnetGrain.GetMetagraphAsync", "ISubnetGrain.GetWeightsAsync", "ITransactionIndex.GetAsync",
-            "ITransactionsGrain.PreflightAsync", "ITransactionsGrain.SubmitAsync",
+            "IMinerGrain.GetSubscriptionNonceAsync", "IMinerGrain.SubscribeAsync", "ISubnetGrain.GetChildkeysAsync", "ISubnetGrain.GetCommitsAsync",
+            "ISubnetGrain.GetEpochsAsync", "ISubnetGrain.GetInfoAsync", "ISubnetGrain.GetMetagraphAsync", "ISubnetGrain.GetWeightsAsync",
+            "ITransactionIndex.GetAsync", "ITransactionsGrain.PreflightAsync", "ITransactionsGrain.SubmitAsync",
         ], open);
         Assert.False(SiloOriginFilter.IsClientCallable(typeof(IManagementGrain).GetMethods().First(m => m.Name == nameof(IManagementGrain.GetHosts))));
     }
