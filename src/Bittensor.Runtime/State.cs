@@ -133,7 +133,7 @@ public sealed record EpochInFlight(
 
 /// <summary>An account's state.</summary>
 [GenerateSerializer, Alias("Bittensor.Runtime.AccountState")]
-public sealed class AccountState : ISequenced
+public sealed class AccountState : IVersionedState
 {
     [Id(0)] public ulong Balance { get; set; }
     [Id(1)] public ulong Nonce { get; set; }
@@ -142,6 +142,8 @@ public sealed class AccountState : ISequenced
     [Id(4)] public bool Indexed { get; set; }
     /// <summary>Receipts of the signer's last applied transactions, oldest first (at most <see cref="MaxReceipts"/>).</summary>
     [Id(5)] public List<TransactionReceipt> Receipts { get; set; } = [];
+    /// <summary>Block of the last batch applied to this account (0: never, or stored before it was recorded).</summary>
+    [Id(6)] public ulong ChangedAt { get; set; }
 
     /// <summary>How many receipts an account keeps: a resubmission older than that is answered StaleNonce.</summary>
     public const int MaxReceipts = 16;
@@ -157,7 +159,7 @@ public sealed class AccountState : ISequenced
 
 /// <summary>A hotkey's state.</summary>
 [GenerateSerializer, Alias("Bittensor.Runtime.HotkeyState")]
-public sealed class HotkeyState : ISequenced
+public sealed class HotkeyState : IVersionedState
 {
     [Id(0)] public string? Owner { get; set; }
     [Id(1)] public Dictionary<ushort, ushort> Registrations { get; set; } = [];
@@ -168,6 +170,8 @@ public sealed class HotkeyState : ISequenced
     [Id(6)] public bool Indexed { get; set; }
     /// <summary>Block of the last take change (0: never), for the rate limit on increases (<c>LastTxBlockDelegateTake</c>).</summary>
     [Id(7)] public ulong TakeChangedAt { get; set; }
+    /// <summary>Block of the last batch applied to this hotkey (0: never, or stored before it was recorded).</summary>
+    [Id(8)] public ulong ChangedAt { get; set; }
 
     /// <summary>Default and maximum delegate take: 18% of 65535.</summary>
     public const ushort DefaultTake = 11_796;
@@ -265,7 +269,7 @@ public sealed class Neuron
 /// (pool, pending emission) lives in the chain's <see cref="SubnetEconomy"/>; the hyperparameters are mirrored here.
 /// </summary>
 [GenerateSerializer, Alias("Bittensor.Runtime.SubnetState")]
-public sealed class SubnetState : ISequenced
+public sealed class SubnetState : IVersionedState
 {
     [Id(0)] public bool Exists { get; set; }
     [Id(1)] public ushort Netuid { get; set; }
@@ -280,23 +284,25 @@ public sealed class SubnetState : ISequenced
     [Id(9)] public ulong CurrentBlock { get; set; }
     [Id(10)] public ulong LastMechanismStepBlock { get; set; }
     [Id(11)] public ulong EpochIndex { get; set; }
+    /// <summary>Block of the last batch applied to this subnet (0: never, or stored before it was recorded).</summary>
+    [Id(12)] public ulong ChangedAt { get; set; }
     /// <summary>
     /// Alpha staked in this subnet per hotkey, registered or not (every stake change reaches the subnet as a
     /// <see cref="NeuronStake"/>): the stakers a dissolution pays out. Replaced, never changed in place (copies share it).
     /// </summary>
-    [Id(12)] public ImmutableDictionary<string, ulong> StakedHotkeys { get; set; } = ImmutableDictionary.Create<string, ulong>(StringComparer.Ordinal);
+    [Id(13)] public ImmutableDictionary<string, ulong> StakedHotkeys { get; set; } = ImmutableDictionary.Create<string, ulong>(StringComparer.Ordinal);
     /// <summary>Whether <see cref="StakedHotkeys"/> has counted every stake since creation (false for a subnet stored before it existed: such a subnet is never dissolved).</summary>
-    [Id(13)] public bool StakersIndexed { get; set; }
+    [Id(14)] public bool StakersIndexed { get; set; }
     /// <summary>Childkeys in force: each parent's children (proportion, hotkey), in hotkey order (subtensor's <c>ChildKeys</c>; parents are derived).</summary>
-    [Id(14)] public ImmutableDictionary<string, ImmutableArray<ChildLink>> Children { get; set; } = ImmutableDictionary.Create<string, ImmutableArray<ChildLink>>(StringComparer.Ordinal);
+    [Id(15)] public ImmutableDictionary<string, ImmutableArray<ChildLink>> Children { get; set; } = ImmutableDictionary.Create<string, ImmutableArray<ChildLink>>(StringComparer.Ordinal);
     /// <summary>Children scheduled by <c>set_children</c>, per parent, waiting for their cooldown (subtensor's <c>PendingChildKeys</c>).</summary>
-    [Id(15)] public ImmutableDictionary<string, PendingChildren> PendingChildren { get; set; } = ImmutableDictionary.Create<string, PendingChildren>(StringComparer.Ordinal);
+    [Id(16)] public ImmutableDictionary<string, PendingChildren> PendingChildren { get; set; } = ImmutableDictionary.Create<string, PendingChildren>(StringComparer.Ordinal);
     /// <summary>Childkey take per hotkey in this subnet, in parts of 65 535 (absent: 0).</summary>
-    [Id(16)] public ImmutableDictionary<string, ushort> ChildkeyTakes { get; set; } = ImmutableDictionary.Create<string, ushort>(StringComparer.Ordinal);
+    [Id(17)] public ImmutableDictionary<string, ushort> ChildkeyTakes { get; set; } = ImmutableDictionary.Create<string, ushort>(StringComparer.Ordinal);
     /// <summary>Block of each hotkey's last <c>set_children</c> here (its rate limit).</summary>
-    [Id(17)] public ImmutableDictionary<string, ulong> ChildrenSetAt { get; set; } = ImmutableDictionary.Create<string, ulong>(StringComparer.Ordinal);
+    [Id(18)] public ImmutableDictionary<string, ulong> ChildrenSetAt { get; set; } = ImmutableDictionary.Create<string, ulong>(StringComparer.Ordinal);
     /// <summary>Block of each hotkey's last <c>set_childkey_take</c> here (the rate limit of increases).</summary>
-    [Id(18)] public ImmutableDictionary<string, ulong> ChildkeyTakeSetAt { get; set; } = ImmutableDictionary.Create<string, ulong>(StringComparer.Ordinal);
+    [Id(19)] public ImmutableDictionary<string, ulong> ChildkeyTakeSetAt { get; set; } = ImmutableDictionary.Create<string, ulong>(StringComparer.Ordinal);
 
     [NonSerialized] private Dictionary<string, int>? _uids;
     [NonSerialized] private HashSet<string>? _dirty;
@@ -385,4 +391,11 @@ public enum AddressKind : byte { Account = 0, Hotkey = 1 }
 public interface ISequenced
 {
     long LastSeq { get; set; }
+}
+
+/// <summary>A grain state that also records the block of the last batch applied to it (for reads at a past block).</summary>
+public interface IVersionedState : ISequenced
+{
+    /// <summary>Block of the last batch applied (0: never, or stored before it was recorded).</summary>
+    ulong ChangedAt { get; set; }
 }
