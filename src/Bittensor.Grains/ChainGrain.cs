@@ -106,6 +106,9 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
             GenesisReserve = st.GenesisReserve,
             // A chain stored before genesis hashes existed is named by its settings alone (no salt was drawn for it).
             GenesisHash = st.GenesisHash ?? ChainRuntime.GenesisHash(O.Id, O.GenesisIssuance, O.GenesisBalances, []),
+            WeightFee = O.WeightFee,
+            FeesBurned = st.FeesBurned,
+            Sudo = O.Sudo,
         };
         return new Published(info, st.Subnets.ToImmutableDictionary(kv => kv.Key, kv => Info(kv.Value)), [.. st.Subnets.Keys.Order()]);
     }

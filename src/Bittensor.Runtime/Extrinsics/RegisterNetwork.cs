@@ -19,12 +19,16 @@ namespace Bittensor.Runtime.Extrinsics
     {
         public override string Name => "register_network";
 
+        /// <summary>subtensor's <c>weights.rs</c> <c>register_network</c> (pays a fee).</summary>
+        public override ulong Weight => Fees.Weight(277_125_000, 40, 48);
+
         public override RegisterNetwork Parse(CallArgs a, string signer) => new() { Signer = signer, Hotkey = a.Address("hotkey") };
 
         public override async ValueTask<OpResult> PlanAsync(ChainPlan plan, RegisterNetwork r)
         {
             var chain = plan.Chain;
             if (!ValidAddress(r.Hotkey)) return Fail(plan, Codes.InvalidAddress, "hotkey is not a valid address");
+            if (RateLimited(plan) is { } limited) return limited;
             if (chain.Subnets.Count >= plan.Rules.MaxSubnets) return Fail(plan, Codes.TooManySubnets, $"the network already has the maximum of {plan.Rules.MaxSubnets} subnets");
             var hotkey = await plan.HotkeyAsync(r.Hotkey);
             if (hotkey.Owner is { } owner && owner != r.Signer) return Fail(plan, Codes.HotkeyOwnedByAnother, "the hotkey belongs to another coldkey");
@@ -35,7 +39,7 @@ namespace Bittensor.Runtime.Extrinsics
             if (BurnedRegisterCall.HotkeyLimit(plan, account, r.Hotkey) is { } limit) return limit;
             ushort netuid = 1;
             while (chain.Subnets.ContainsKey(netuid)) netuid++;
-            var hyper = new SubnetHyperparameters { Tempo = plan.Rules.NewSubnetTempo };
+            var hyper = new SubnetHyperparameters { Tempo = plan.Rules.NewSubnetTempo, ServingRateLimit = plan.Rules.ServingRateLimit };
             await plan.AccountAsync(r.Signer, new AccountChange(-(long)cost, AddHotkey: r.Hotkey));
             chain.Subnets[netuid] = new SubnetEconomy
             {
@@ -47,8 +51,22 @@ namespace Bittensor.Runtime.Extrinsics
             await plan.HotkeyAsync(r.Hotkey, new HotkeyChange { Owner = r.Signer, Registered = (netuid, 0) });
             chain.LastLockCost = cost;
             chain.LastLockBlock = block;
+            chain.LastNetworkBlock = block;
             plan.Emit("NetworkRegistered", r.Signer, netuid, 0, cost);
             return Done(plan, netuid: netuid, uid: 0, amount: cost);
+        }
+
+        /// <summary>
+        /// subtensor's <c>NetworkRateLimit</c> (<c>CheckRateLimits</c> on <c>register_network</c>): one creation on the whole
+        /// network per <see cref="ChainRules.NetworkRateLimit"/> blocks. subtensor counts a creation at block 0 as none; here
+        /// every creation counts.
+        /// </summary>
+        private static OpResult? RateLimited(ChainPlan plan)
+        {
+            ulong limit = plan.Rules.NetworkRateLimit, block = plan.Chain.Block;
+            if (limit == 0 || plan.Chain.LastNetworkBlock is not ulong last || block - Math.Min(block, last) >= limit) return null;
+            return Fail(plan, Codes.NetworkTxRateLimitExceeded,
+                $"a subnet was created at block {last}; the network allows one creation per {limit} blocks, the next from block {last + limit}", last + limit);
         }
     }
 }
