@@ -32,8 +32,12 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
     private readonly Dictionary<string, Task> _tails = new(StringComparer.Ordinal);
     /// <summary>Background grain applies in flight at once: storage is not flooded (a flooded store answers late — the
     /// chain's own journal write waits behind whatever is in flight — and a write that times out on the client but lands
-    /// on the server is an ambiguous write).</summary>
-    private readonly SemaphoreSlim _applySlots = new(16);
+    /// on the server is an ambiguous write). A store such as Azurite serves requests one at a time, so a few in flight keep
+    /// it busy, and the journal write queues behind at most that many.</summary>
+    private readonly SemaphoreSlim _applySlots = new(4);
+    /// <summary>Set while the journal is being written: background applies do not start then, so the block's one write
+    /// (the chain's progress) does not queue in storage behind an epoch landing's hundreds of stake writes.</summary>
+    private TaskCompletionSource? _journalWriting;
     /// <summary>Per journaled batch, all of its applies.</summary>
     private readonly Dictionary<long, Task> _batches = [];
     private string? _pauseReason;
@@ -308,7 +312,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
                 var f = e.InFlight!;
                 var start = new EpochStart { Netuid = e.Netuid, Index = f.Index, Block = f.Block, Hyper = e.Hyper, RaoEmission = f.Server + f.Validator };
                 await SettledAsync(SubnetKey(e.Netuid));
-                running.Add((start, GrainFactory.GetGrain<ISubnetLedger>(e.Netuid).RunEpochAsync(start, TimeSpan.Zero)));
+                running.Add((start, GrainFactory.GetGrain<ISubnetLedger>(e.Netuid).RunEpochAsync(start, TimeSpan.Zero, wait)));
             }
             // Blocks produced on request (tests, tools) wait for their epochs, so stepping is deterministic; the clock
             // waits at most Chain:EpochWait and sets slower epochs aside.
@@ -316,7 +320,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
             foreach (var start in starts)
             {
                 await SettledAsync(SubnetKey(start.Netuid)); // the epoch's inputs include every journaled change
-                running.Add((start, GrainFactory.GetGrain<ISubnetLedger>(start.Netuid).RunEpochAsync(start, epochWait)));
+                running.Add((start, GrainFactory.GetGrain<ISubnetLedger>(start.Netuid).RunEpochAsync(start, epochWait, wait)));
             }
             inputs = Stopwatch.GetTimestamp();
             await Task.WhenAll(running.Select(r => r.Outcome));
@@ -365,6 +369,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
         var next = plan.Chain;
         next.Seq = batch.Seq;
         next.Journal = [.. _state.Journal.Where(b => !Applied(b.Seq)), batch];
+        var writing = _journalWriting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
             await _store.WriteAsync(next);
@@ -374,6 +379,11 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
             Discard(plan);
             Pause(e);
             return false;
+        }
+        finally
+        {
+            if (_journalWriting == writing) _journalWriting = null;
+            writing.SetResult();
         }
         foreach (long seq in _batches.Keys.Where(seq => Applied(seq) && next.Journal.All(b => b.Seq != seq)).ToList()) _batches.Remove(seq);
         _state = next;
@@ -399,9 +409,10 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
     private bool Applied(long seq) => _batches.TryGetValue(seq, out var t) && t.IsCompletedSuccessfully;
 
     /// <summary>
-    /// Schedules the batch's applies, each after the previous apply to the same grain. Background applies
-    /// (<paramref name="throttled"/>: a clock block's, such as an epoch landing's hundreds of stake writes) take one of a
-    /// bounded number of slots; an operation's few applies, which its caller awaits, do not queue behind them.
+    /// Schedules the batch's applies, each after the previous apply to the same grain. Background applies to accounts,
+    /// hotkeys and indexes (<paramref name="throttled"/>: a clock block's, such as an epoch landing's hundreds of stake
+    /// writes) take one of a bounded number of slots; an operation's few applies, which its caller awaits, and subnet
+    /// rosters do not queue behind them.
     /// </summary>
     private Task Schedule(Batch batch, bool throttled)
     {
@@ -409,7 +420,10 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
         foreach (var (key, apply) in Applies(batch))
         {
             var previous = _tails.GetValueOrDefault(key) ?? Task.CompletedTask;
-            var task = throttled ? After(previous, apply) : previous.IsCompletedSuccessfully ? apply() : Then(previous, apply);
+            // A subnet's roster write is one per subnet and what its next transactions and epoch wait for: never
+            // queued behind another subnet's hundreds of stake writes.
+            var task = throttled && !key.StartsWith("s:", StringComparison.Ordinal) ? After(previous, apply)
+                : previous.IsCompletedSuccessfully ? apply() : Then(previous, apply);
             _tails[key] = task;
             tasks.Add(task);
         }
@@ -431,6 +445,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
             await _applySlots.WaitAsync();
             try
             {
+                while (_journalWriting is { } writing) await writing.Task;
                 await apply();
             }
             finally

@@ -13,9 +13,12 @@ public interface ISubnetLedger : IGrainWithIntegerKey
 
     /// <summary>
     /// Starts the epoch <paramref name="start"/> on the subnet's neurons as they are now, unless it already runs, and
-    /// waits for its outcome up to <paramref name="wait"/>; null while it is still being computed.
+    /// waits for its outcome up to <paramref name="wait"/>; null while it is still being computed. With
+    /// <paramref name="recordFirst"/> (blocks produced on request: tests, tools) the epoch's record is stored before the
+    /// outcome is returned, so the caller reads it at once; clock blocks get the outcome as soon as it is computed and the
+    /// record is stored right after (see <see cref="IConsensusGrain.RunAsync"/>).
     /// </summary>
-    [Alias("RunEpoch")] Task<EpochOutcome?> RunEpochAsync(EpochStart start, TimeSpan wait);
+    [Alias("RunEpoch")] Task<EpochOutcome?> RunEpochAsync(EpochStart start, TimeSpan wait, bool recordFirst);
 }
 
 /// <summary>Silo-internal write side of an account.</summary>

@@ -75,14 +75,14 @@ public sealed partial class SubnetGrain(ILogger<SubnetGrain> logger) : StoredGra
         _epoch = null;
     }
 
-    public async Task<EpochOutcome?> RunEpochAsync(EpochStart start, TimeSpan wait)
+    public async Task<EpochOutcome?> RunEpochAsync(EpochStart start, TimeSpan wait, bool recordFirst)
     {
         EnsureUsable();
         if (_epoch is not { } e || e.Start.Index != start.Index || e.Task.IsFaulted)
         {
             if (_epoch is { Task.IsFaulted: true } failed) LogEpochFailed(logger, failed.Task.Exception, Netuid, failed.Start.Index);
             var request = EpochRequest.From(_s, start);
-            _epoch = e = (start, request.AsOfSeq, GrainFactory.GetGrain<IConsensusGrain>(Netuid).RunAsync(request));
+            _epoch = e = (start, request.AsOfSeq, GrainFactory.GetGrain<IConsensusGrain>(Netuid).RunAsync(request, recordFirst));
         }
         if (!e.Task.IsCompleted && wait > TimeSpan.Zero) await Task.WhenAny(e.Task, Task.Delay(wait));
         return e.Task.IsCompletedSuccessfully ? e.Task.Result.Outcome : null;

@@ -6,8 +6,11 @@ using Orleans.Concurrency;
 
 namespace Bittensor.Grains;
 
-/// <summary>Verifies and dispatches signed transactions; a stateless worker, so verification spreads over every silo.</summary>
-[StatelessWorker]
+/// <summary>
+/// Verifies and dispatches signed transactions; a stateless worker, so verification spreads over every silo, and
+/// reentrant (it keeps no state): a submission waiting for its applies does not hold the ones behind it.
+/// </summary>
+[StatelessWorker, Reentrant]
 public sealed class TransactionsGrain : Grain, ITransactionsGrain
 {
     private sealed record Parsed(string Chain, string Genesis, ulong Nonce, ulong ValidUntil, string Call, JsonElement Args);

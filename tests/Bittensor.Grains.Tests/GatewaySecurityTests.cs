@@ -40,7 +40,7 @@ public sealed class GatewaySecurityTests : IAsyncLifetime
             () => g.GetGrain<ISubnetLedger>(0).ApplyAsync(long.MaxValue, []),
             () => g.GetGrain<IEpochRecordLedger>(IEpochRecordGrain.KeyOf(0, 0)).ClearAsync(),
             () => g.GetGrain<IAddressIndex>(IAddressIndex.KeyOf(AddressKind.Account, 0)).ApplyAsync(long.MaxValue, ["forged"]),
-            () => g.GetGrain<IConsensusGrain>(0).RunAsync(null!),
+            () => g.GetGrain<IConsensusGrain>(0).RunAsync(null!, true),
             () => g.GetGrain<IManagementGrain>(0).GetHosts(),
             () => g.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero),
         ];
