@@ -14,7 +14,9 @@ namespace Bittensor.Runtime;
 /// JSON, so a byte count would not mean the same), no tip, no refund of unused weight, no paying in alpha. The weight of
 /// each call is its own handler's <see cref="IExtrinsic.Weight"/>, copied from subtensor's <c>weights.rs</c>. The fee is
 /// burned: the signer's free balance and the total issuance both go down by it (with no block author to pay, subtensor's
-/// <c>TransactionFeeHandler</c> drops the imbalance too, which burns it).
+/// <c>TransactionFeeHandler</c> drops the imbalance too, which burns it). A call refused by its rules pays nothing here: it
+/// is never included (subtensor includes a transaction whose dispatch fails and keeps its fee; its validity checks, such
+/// as the rate limits in <c>CheckRateLimits</c>, refuse before any fee as here).
 /// </remarks>
 public static class Fees
 {
