@@ -45,6 +45,15 @@ public interface IChainGrain : IGrainWithIntegerKey
 
     /// <summary>Checks that TAO and every subnet's alpha are conserved to the rao.</summary>
     [Alias("Audit")] Task<AuditReport> AuditAsync();
+
+    /// <summary>The <see cref="Runtime.StateHash"/> of everything the chain holds, once every journaled change is applied.</summary>
+    [Alias("StateHash")] Task<string> StateHashAsync();
+
+    /// <summary>
+    /// Forks the chain as it stands and runs the subnet's next epochs twice in memory, as they come and with the request's
+    /// edits; per UID both outcomes. Changes nothing on the chain; a refusal names the field.
+    /// </summary>
+    [Alias("WhatIf")] Task<WhatIfResult> WhatIfAsync(WhatIfRequest request);
 }
 
 /// <summary>An account (key: SS58 address): free balance, nonce, owned hotkeys.</summary>

@@ -25,6 +25,7 @@ public static class ApiExtensions
         app.MapChainApi();
         app.MapDelegatesApi();
         app.MapTransactionsApi();
+        app.MapSimulationApi();
         app.MapClusterApi();
         return app;
     }

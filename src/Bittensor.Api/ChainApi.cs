@@ -29,6 +29,8 @@ public static class ChainApi
             .WithSummary("A hotkey's unrevealed weight commits (commit-reveal) with their reveal epochs, and the subnet's epoch clock");
         api.MapGet("/accounts/{address}", GetAccount).WithName("GetAccount").WithSummary("Balance, next nonce and hotkeys of an address");
         api.MapGet("/hotkeys/{address}", GetHotkey).WithName("GetHotkey").WithSummary("A hotkey's owner, registrations, stakes, take and axons");
+        api.MapGet("/chain/state-hash", GetStateHash).WithName("GetStateHash")
+            .WithSummary("A SHA-256 over everything the chain holds (economies, rosters with weights and bonds, epoch summaries, accounts, hotkeys): equal on any two chains, live or simulated, that went through the same blocks and calls");
         api.MapGet("/audit", GetAudit).WithName("GetAudit").WithSummary("Conservation of TAO and alpha, to the rao");
         return app;
     }
@@ -137,6 +139,13 @@ public static class ChainApi
             h.Registrations.OrderBy(r => r.Key).Select(r => new RegistrationDto(r.Key, r.Value)).ToList(),
             h.Stakes.Select(s => new StakeDto(s.Netuid, s.Coldkey, s.Alpha)).ToList(),
             h.Axons.ToDictionary(a => a.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), a => AxonDto.From(a.Value)!)));
+    }
+
+    public static async Task<Ok<StateHashDto>> GetStateHash(IGrainFactory grains)
+    {
+        var chain = grains.GetGrain<IChainGrain>(IChainGrain.Key);
+        string hash = await chain.StateHashAsync();
+        return TypedResults.Ok(new StateHashDto((await chain.GetInfoAsync()).Block, hash));
     }
 
     public static async Task<Ok<AuditReport>> GetAudit(IGrainFactory grains) =>

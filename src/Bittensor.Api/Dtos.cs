@@ -104,3 +104,6 @@ public sealed record WeightCommitsDto(ushort Netuid, string Hotkey, bool CommitR
 
 /// <summary>One commit: its hash, the epoch and block it was made in, its reveal epoch, and whether that has passed.</summary>
 public sealed record WeightCommitDto(string Hash, ulong CommitEpoch, ulong CommitBlock, ulong RevealEpoch, bool Expired);
+
+/// <summary>GET /api/chain/state-hash: the block and the state hash as of it.</summary>
+public sealed record StateHashDto(ulong Block, string StateHash);

@@ -42,7 +42,10 @@ internal static class CliCommands
         ["sim halving tempo"] = "blocks between a subnet's epochs (default 360)",
         ["sim halving seed"] = "seed of the miners' qualities and the validators' noise (default 42)",
         ["scenario"] = "a bittensor-scenario/1 document (JSON; see samples/scenarios)",
-        ["sim run output"] = "folder for epochs.csv, subnets.csv, agents.csv and summary.json (default sim-output)",
+        ["sim run output"] = "folder for the CSV files, summary.json, the epochs' cases and results, and charts/ (default sim-output)",
+        ["sim compare seed"] = "overrides the scenario's seed (both runs use it)",
+        ["strategy"] = "group=strategy[,...]: the agent groups to switch, e.g. copier=honest (validators: honest, copier, lagging_copier, cartel, inactive; miners: honest, lazy, sybil)",
+        ["sim compare output"] = "also write the comparison as bittensor-sim-compare/1 JSON to this file",
         ["sim run seed"] = "overrides the scenario's seed",
         ["storage"] = "memory (default) or azurite (starts Azurite from node_modules)",
         ["block-time"] = "block time, a time span (default 00:00:00.100)",
@@ -66,6 +69,8 @@ internal static class CliCommands
         ["netuid"] = "the subnet's netuid",
         ["subnets set name"] = "the hyperparameter's name (see 'subnets hyperparameters')",
         ["value"] = "the hyperparameter's new value",
+        ["set"] = "hyperparameter overrides for the what-if, name=value[,name=value...] (e.g. kappa=40000,liquid_alpha=true)",
+        ["subnets whatif epochs"] = "how many of the subnet's epochs to run both ways, 1..32 (default 1)",
         ["hotkey-address"] = "stake on this SS58 hotkey instead of the wallet's",
         ["limit-price"] = "worst price accepted, TAO per alpha",
         ["stake swap limit-price"] = "lowest origin/destination price ratio accepted after the swap (e.g. 0.95)",
@@ -127,8 +132,10 @@ internal static class CliCommands
         root.Add(Group("sim", "Simulations on the runtime in this process (no grains, timers or storage)",
             Verb("sim halving", "Run from genesis to the first halving, every subnet's epochs every tempo; progress on standard error, a JSON line at the end",
                 SimCommand.HalvingOptions, ["json"], (o, h) => SimCommand.HalvingAsync(o, h.Out, h.Error), host),
-            Verb("sim run", "Run a bittensor-scenario/1 document; write epochs.csv, subnets.csv, agents.csv and summary.json",
-                SimRunCommand.Options, [], (o, h) => SimRunCommand.RunAsync(o, h.Out, h.Error), host)));
+            Verb("sim run", "Run a bittensor-scenario/1 document; write CSV files, a JSON summary, every epoch as a re-runnable case, and charts (PNG, SVG)",
+                SimRunCommand.Options, [], (o, h) => SimRunCommand.RunAsync(o, h.Out, h.Error), host),
+            Verb("sim compare", "Run a scenario as written and with agent groups switched to other strategies; print each agent's payoff difference",
+                SimCompareCommand.Options, ["json"], (o, h) => SimCompareCommand.RunAsync(o, h.Out, h.Error), host)));
 
         foreach (var group in NetworkCommands.Verbs.GroupBy(v => v.Key.Split(' ')[0]))
         {

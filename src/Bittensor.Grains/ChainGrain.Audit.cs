@@ -58,6 +58,23 @@ public sealed partial class ChainGrain
         return new AuditReport(tao.Ok && list.All(a => a.Ok), tao, list, st.Block);
     }
 
+    /// <summary>The state hash over the chain's state, every roster (from the subnet grains, with their bonds), and every account and hotkey the address index lists.</summary>
+    public async Task<string> StateHashAsync()
+    {
+        await SettleAllAsync();
+        var st = _state;
+        var accountNames = await AddressesAsync(AddressKind.Account);
+        var hotkeyNames = await AddressesAsync(AddressKind.Hotkey);
+        var accounts = new List<KeyValuePair<string, AccountState>>(accountNames.Count);
+        foreach (var chunk in accountNames.Chunk(512))
+            accounts.AddRange((await Task.WhenAll(chunk.Select(a => GrainFactory.GetGrain<IAccountLedger>(a).GetStateAsync()))).Select((a, k) => KeyValuePair.Create(chunk[k], a)));
+        var hotkeys = new List<KeyValuePair<string, HotkeyState>>(hotkeyNames.Count);
+        foreach (var chunk in hotkeyNames.Chunk(512))
+            hotkeys.AddRange((await Task.WhenAll(chunk.Select(h => GrainFactory.GetGrain<IHotkeyLedger>(h).GetStateAsync()))).Select((h, k) => KeyValuePair.Create(chunk[k], h)));
+        var rosters = await Task.WhenAll(st.Ordered.Select(e => GrainFactory.GetGrain<ISubnetLedger>(e.Netuid).GetStateAsync()));
+        return StateHash.Compute(st, rosters, accounts, hotkeys);
+    }
+
     private async Task<List<string>> AddressesAsync(AddressKind kind)
     {
         var shards = await Task.WhenAll(Enumerable.Range(0, IndexCommand.Shards)

@@ -352,6 +352,37 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
         return true;
     }
 
+    /// <summary>
+    /// A what-if in the chain's turn (no block or operation lands meanwhile): forks of the stored state read the rosters,
+    /// hotkeys and accounts through the chain's own reads, after every journaled change to them is applied.
+    /// </summary>
+    public async Task<WhatIfResult> WhatIfAsync(WhatIfRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!await TryEnsureAppliedAsync()) return WhatIfResult.Refused(Codes.StorageUnavailable, "netuid", Unavailable().Message!);
+        var state = _state;
+        var source = new ForkSource(this);
+        return await WhatIf.RunAsync(() => InMemoryChain.ForkAsync(_rules, state, source), request);
+    }
+
+    /// <summary>
+    /// How a what-if fork reads: rosters from the subnet grains themselves (the chain's cached rosters lack the bonds,
+    /// which only the subnet grains keep), accounts and hotkeys as plans read them.
+    /// </summary>
+    private sealed class ForkSource(ChainGrain chain) : IStateSource
+    {
+        public ValueTask<AccountState> AccountAsync(string address) => ((IStateSource)chain).AccountAsync(address);
+
+        public ValueTask<HotkeyState> HotkeyAsync(string address) => ((IStateSource)chain).HotkeyAsync(address);
+
+        public async ValueTask<SubnetState?> SubnetAsync(ushort netuid)
+        {
+            if (!chain._state.Subnets.ContainsKey(netuid)) return null;
+            await chain.SettledAsync(SubnetKey(netuid));
+            return await chain.GrainFactory.GetGrain<ISubnetLedger>(netuid).GetStateAsync();
+        }
+    }
+
     // ---- the journal ----
 
     private ChainPlan NewPlan() => new(_state.Clone(), this, _rules);

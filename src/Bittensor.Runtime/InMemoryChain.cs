@@ -12,6 +12,8 @@ public sealed class InMemoryChain : IStateSource
     private readonly Dictionary<string, AccountState> _accounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HotkeyState> _hotkeys = new(StringComparer.Ordinal);
     private readonly Dictionary<ushort, SubnetState> _subnets = [];
+    /// <summary>For a fork: where accounts and hotkeys not read yet are copied from (never written).</summary>
+    private readonly IStateSource? _origin;
 
     public InMemoryChain(ChainRules rules, ulong genesisIssuance, IReadOnlyDictionary<string, ulong>? balances = null,
         Arithmetic arithmetic = Arithmetic.Exact)
@@ -21,6 +23,36 @@ public sealed class InMemoryChain : IStateSource
         var plan = new ChainPlan(State.Clone(), this, rules);
         ChainRuntime.GenesisAsync(plan, genesisIssuance, balances ?? new Dictionary<string, ulong>()).AsTask().GetAwaiter().GetResult();
         Commit(plan);
+    }
+
+    private InMemoryChain(ChainRules rules, ChainState state, IStateSource origin, Arithmetic arithmetic)
+    {
+        Rules = rules;
+        Arithmetic = arithmetic;
+        State = state;
+        _origin = origin;
+        RecordEvents = false;
+    }
+
+    /// <summary>
+    /// A fork of a running chain, for what-if runs: a copy of <paramref name="state"/> and of every subnet's roster as
+    /// <paramref name="origin"/> reads it now; accounts and hotkeys are copied from <paramref name="origin"/> when a plan
+    /// first reads them. Nothing is ever written to the origin. The caller keeps the origin still while the fork runs.
+    /// </summary>
+    public static async Task<InMemoryChain> ForkAsync(ChainRules rules, ChainState state, IStateSource origin, Arithmetic arithmetic = Arithmetic.Exact)
+    {
+        var copy = state.Clone();
+        copy.Journal = [];
+        var fork = new InMemoryChain(rules, copy, origin, arithmetic);
+        foreach (ushort netuid in copy.Subnets.Keys)
+        {
+            if (await origin.SubnetAsync(netuid) is not { } roster) continue;
+            var own = roster.HeadOnly();
+            own.Epochs = [.. roster.Epochs];
+            own.Neurons = [.. roster.Neurons.Select(n => n.Clone())];
+            fork._subnets[netuid] = own;
+        }
+        return fork;
     }
 
     public ChainRules Rules { get; }
@@ -33,8 +65,26 @@ public sealed class InMemoryChain : IStateSource
 
     public ChainState State { get; private set; } = new();
 
+    /// <summary>Called with each epoch's inputs and outputs in the order they land (a simulation records them as re-runnable cases).</summary>
+    public Action<EpochRequest, EpochResult>? EpochRan { get; set; }
+
+    /// <summary>Called with every operation submitted and its result, in order (a simulation records them to replay elsewhere).</summary>
+    public Action<Operation, OpResult>? Executed { get; set; }
+
     /// <summary>Every event so far.</summary>
     public List<ChainEvent> Events { get; } = [];
+
+    /// <summary>
+    /// Changes a subnet's roster and economy outside the extrinsics, for a what-if: the command lands as the ledger applies
+    /// it (a <see cref="ReplaceHyperparameters"/> also replaces the economy's copy). Not for simulations of agents.
+    /// </summary>
+    public void Override(ushort netuid, SubnetCommand command)
+    {
+        var subnet = _subnets[netuid];
+        SubnetLedger.Apply(subnet, command);
+        subnet.Dirty.Clear();
+        if (command is ReplaceHyperparameters h) State.Subnets[netuid].Hyper = h.Hyper;
+    }
 
     public AccountState Account(string address) => _accounts.GetValueOrDefault(address) ?? new AccountState();
 
@@ -52,6 +102,7 @@ public sealed class InMemoryChain : IStateSource
         var plan = new ChainPlan(State.Clone(), new Isolated(this), Rules);
         var result = await ChainRuntime.ExecuteAsync(plan, operation);
         if (result.Ok) Commit(plan);
+        Executed?.Invoke(operation, result);
         return result;
     }
 
@@ -69,6 +120,7 @@ public sealed class InMemoryChain : IStateSource
         for (int k = 0; k < requests.Length; k++)
         {
             await ChainRuntime.LandEpochAsync(plan, EpochOutcome.From(requests[k], results[k]));
+            EpochRan?.Invoke(requests[k], results[k]);
             var bonds = results[k].Bonds;
             _pendingBonds[requests[k].Start.Netuid] = (requests[k].AsOfSeq, [.. Enumerable.Range(0, bonds.Rows).Select(i => (bonds.RowColumns(i).ToArray(), bonds.RowValues(i).ToArray()))]);
         }
@@ -83,6 +135,9 @@ public sealed class InMemoryChain : IStateSource
     }
 
     private readonly Dictionary<ushort, (long AsOfSeq, List<(ushort[], ushort[])> Rows)> _pendingBonds = [];
+
+    /// <summary>The <see cref="Runtime.StateHash"/> of everything this chain holds.</summary>
+    public string StateHash() => Runtime.StateHash.Compute(State, _subnets.Values, _accounts, _hotkeys);
 
     /// <summary>Issuance = Σ free + Σ pools + reserve + recycled, and each subnet's alpha balances, to the rao.</summary>
     public bool Conserved()
@@ -137,9 +192,19 @@ public sealed class InMemoryChain : IStateSource
     /// <summary>What a plan reads: copies of accounts and hotkeys, and subnets restored if the plan is dropped.</summary>
     private sealed class Isolated(InMemoryChain chain) : IStateSource
     {
-        public ValueTask<AccountState> AccountAsync(string address) => ValueTask.FromResult(chain.Account(address).Clone());
+        public async ValueTask<AccountState> AccountAsync(string address)
+        {
+            if (chain._origin is { } origin && !chain._accounts.ContainsKey(address))
+                chain._accounts[address] = (await origin.AccountAsync(address)).Clone();
+            return chain.Account(address).Clone();
+        }
 
-        public ValueTask<HotkeyState> HotkeyAsync(string address) => ValueTask.FromResult(chain.Hotkey(address).Clone());
+        public async ValueTask<HotkeyState> HotkeyAsync(string address)
+        {
+            if (chain._origin is { } origin && !chain._hotkeys.ContainsKey(address))
+                chain._hotkeys[address] = (await origin.HotkeyAsync(address)).Clone();
+            return chain.Hotkey(address).Clone();
+        }
 
         public ValueTask<SubnetState?> SubnetAsync(ushort netuid) => ValueTask.FromResult(chain.Subnet(netuid)?.ShareRows());
     }

@@ -21,7 +21,7 @@ public sealed class SimRunTests : IDisposable
 
     [Theory]
     [InlineData("weight-copier.json", 1, 22)]
-    [InlineData("copier-yuma-variants.json", 3, 66)]
+    [InlineData("copier-yuma-variants.json", 4, 88)]
     public async Task Samples_WriteEveryOutput_WithEveryAgentAndEpoch(string sample, int subnets, int agents)
     {
         string output = await RunSample(sample, Path.Combine(_dir, "out"), "--arithmetic", "fast");
@@ -53,7 +53,7 @@ public sealed class SimRunTests : IDisposable
     }
 
     [Theory]
-    [InlineData("\"strategy\": \"copier\"", "\"strategy\": \"lazy\"", "validators 'copier' of subnet 'sn': field 'strategy': expected honest or copier, got 'lazy'")]
+    [InlineData("\"strategy\": \"copier\"", "\"strategy\": \"lazy\"", "validators 'copier' of subnet 'sn': field 'strategy': expected honest, copier, lagging_copier, cartel or inactive, got 'lazy'")]
     [InlineData("\"name\": \"sn\",", "\"name\": \"sn\", \"hyperparameters\": {\"kapa\": 1},", "subnet 'sn': field 'hyperparameters.kapa': unknown hyperparameter 'kapa'")]
     [InlineData("\"name\": \"sn\",", "\"name\": \"sn\", \"hyperparameters\": {\"kappa\": 70000},", "subnet 'sn': field 'hyperparameters.kappa': kappa must be a u16")]
     [InlineData("\"count\": 8, \"quality\": 0.8", "\"count\": 8, \"quality\": 1.8", "miners 'good' of subnet 'sn': field 'quality': expected a number in 0..1")]

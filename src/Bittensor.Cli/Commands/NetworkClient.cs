@@ -26,6 +26,10 @@ public sealed class NetworkClient(HttpClient http)
         return await SendAsync(() => http.GetAsync(path, cancellationToken), cancellationToken);
     }
 
+    /// <summary>Posts a JSON body (not a transaction: a what-if); returns the answer, or throws <see cref="NetworkException"/> with the server's code.</summary>
+    public async Task<JsonElement> PostAsync(string path, JsonNode body, CancellationToken cancellationToken = default) =>
+        await SendAsync(() => http.PostAsync(path, new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"), cancellationToken), cancellationToken);
+
     /// <summary>Signs <paramref name="call"/> with the signer's next nonce on this network's chain and submits it; returns {block, result}.</summary>
     public async Task<JsonElement> SubmitAsync(KeyPair signer, string call, JsonObject args, string path = "/api/transactions") =>
         await SubmitAsync(await SignAsync(signer, call, args), path);

@@ -42,6 +42,8 @@ internal sealed partial class NetworkCommands(CliHost host)
         ["subnets metagraph"] = ("A subnet's neurons: stake, incentive, dividends, consensus, trust, emission, axons", ["netuid"]),
         ["subnets hyperparameters"] = ("A subnet's hyperparameters", ["netuid"]),
         ["subnets set"] = ("Set a hyperparameter of a subnet the wallet owns", ["netuid", "name", "value"]),
+        ["subnets whatif"] = ("Fork the subnet's live state and run its next epochs as they come and with hyperparameter overrides; per UID incentive, dividends, emission and stake before and after (changes nothing)",
+            ["netuid", "set", "epochs"]),
         ["stake add"] = ("Stake TAO on a hotkey in a subnet (buys alpha from the subnet's pool)", ["netuid", "amount", "hotkey-address", "limit-price"]),
         ["stake remove"] = ("Unstake alpha from a hotkey in a subnet (sells it to the pool for TAO)", ["netuid", "amount", "hotkey-address", "limit-price"]),
         ["stake list"] = ("The wallet's (or --address's) stakes", ["address"]),
@@ -108,6 +110,7 @@ internal sealed partial class NetworkCommands(CliHost host)
                 "subnets register" => await Submit(Coldkey(), "burned_register", new JsonObject { ["netuid"] = Netuid(), ["hotkey"] = HotkeyAddress() }),
                 "subnets metagraph" => await Show(await _client.GetAsync($"/api/subnets/{Netuid()}/metagraph"), Metagraph),
                 "subnets hyperparameters" => await Show((await _client.GetAsync($"/api/subnets/{Netuid()}")).GetProperty("hyperparameters"), Hyperparameters),
+                "subnets whatif" => await Show(await _client.PostAsync($"/api/subnets/{Netuid()}/whatif", WhatIfBody()), WhatIfTable),
                 "subnets set" => await Submit(Coldkey(), "set_hyperparameter", new JsonObject { ["netuid"] = Netuid(), ["name"] = _args.Require("name"), ["value"] = _args.Require("value") }),
                 "stake add" => await Submit(Coldkey(), Limited("add_stake"), StakeArgs()),
                 "stake remove" => await Submit(Coldkey(), Limited("remove_stake"), StakeArgs()),
@@ -444,6 +447,38 @@ internal sealed partial class NetworkCommands(CliHost host)
     {
         var table = Columns(title, "");
         foreach (var p in properties) table.AddRow(Cell(p.Name), Cell(p.Value));
+        host.Tables.Write(table);
+    }
+
+    /// <summary>The body of <c>subnets whatif</c>: <c>--set name=value[,name=value...]</c> as hyperparameter overrides, and <c>--epochs</c>.</summary>
+    private JsonObject WhatIfBody()
+    {
+        var hyper = new JsonObject();
+        foreach (string pair in (_args.Get("set") ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            int eq = pair.IndexOf('=');
+            if (eq <= 0 || eq == pair.Length - 1) throw new UsageException($"{_args.Verb}: '--set' takes name=value[,name=value...], got '{pair}'");
+            string name = pair[..eq].Trim();
+            if (hyper.ContainsKey(name)) throw new UsageException($"{_args.Verb}: '--set' names {name} twice");
+            hyper[name] = pair[(eq + 1)..].Trim();
+        }
+        return new JsonObject { ["hyperparameters"] = hyper, ["epochs"] = _args.Int("epochs", 1, 1, 32) };
+    }
+
+    private void WhatIfTable(JsonElement r)
+    {
+        var table = Columns("uid:r", "incentive:r", "→:r", "dividends:r", "→:r", "emission:r", "→:r", "stake:r", "→:r", "Δ stake:r", "hotkey");
+        table.Title = new TableTitle($"subnet {r.GetProperty("netuid")} from block {r.GetProperty("block")}: {r.GetProperty("epochs")} epochs as they come (before) and with the edits (→)");
+        foreach (var u in r.GetProperty("uids").EnumerateArray())
+        {
+            JsonElement b = u.GetProperty("before"), a = u.GetProperty("after");
+            long delta = (long)a.GetProperty("stake").GetUInt64() - (long)b.GetProperty("stake").GetUInt64();
+            table.AddRow(Cell(u.GetProperty("uid")), Cell(b.GetProperty("incentive")), Cell(a.GetProperty("incentive")),
+                Cell(b.GetProperty("dividends")), Cell(a.GetProperty("dividends")),
+                Cell(TaoAmount.Format(b.GetProperty("emission").GetUInt64())), Cell(TaoAmount.Format(a.GetProperty("emission").GetUInt64())),
+                Cell(TaoAmount.Format(b.GetProperty("stake").GetUInt64())), Cell(TaoAmount.Format(a.GetProperty("stake").GetUInt64())),
+                Cell((delta < 0 ? "-" : "+") + TaoAmount.Format((ulong)Math.Abs(delta))), Cell(u.GetProperty("hotkey").GetString()));
+        }
         host.Tables.Write(table);
     }
 

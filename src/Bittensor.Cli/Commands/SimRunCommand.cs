@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Bittensor.Consensus.Cases;
 using Bittensor.Runtime.Simulation;
 
 namespace Bittensor.Cli.Commands;
@@ -9,7 +10,10 @@ namespace Bittensor.Cli.Commands;
 /// <c>sim run --scenario FILE [--output DIR] [--arithmetic exact|fast] [--seed S]</c>: runs a <c>bittensor-scenario/1</c>
 /// document on the runtime in this process and writes <c>epochs.csv</c> (per epoch, per UID), <c>subnets.csv</c> (per
 /// epoch, per subnet), <c>agents.csv</c> and <c>summary.json</c> (per agent: alpha staked at the start and the end,
-/// alpha earned, TAO balance) into the output folder (default <c>sim-output</c>).
+/// alpha earned, TAO balance, worth earned), <c>actions.csv</c> (the agents' extrinsics other than weights, and every
+/// refusal), <c>epoch-cases.json</c> and <c>epoch-results.json</c> (every epoch's inputs as <c>yuma-epoch-cases/1</c>
+/// and its outputs as <c>yuma-epoch-results/1</c>: <c>epoch --cases</c> re-runs them) and <c>charts/*.png|svg</c> into
+/// the output folder (default <c>sim-output</c>).
 /// </summary>
 internal static class SimRunCommand
 {
@@ -30,7 +34,7 @@ internal static class SimRunCommand
         try
         {
             scenario = Scenario.Read(doc.RootElement);
-            run = await ScenarioRun.BuildAsync(scenario, arithmetic, seed);
+            run = await ScenarioRun.BuildAsync(scenario, arithmetic, seed, recordCases: true);
         }
         catch (ScenarioFormatException e)
         {
@@ -51,12 +55,29 @@ internal static class SimRunCommand
                 r.PoolTao, r.PoolAlpha, r.AlphaIssued, r.RaoEmission, r.ServerEmission, r.ValidatorEmission, r.OwnerCut)));
         var agents = run.Results();
         await WriteCsvAsync(Path.Combine(output, "agents.csv"),
-            "agent,subnet,netuid,uid,role,strategy,hotkey,coldkey,stake_start,stake_end,alpha_earned,tao_balance",
+            "agent,subnet,netuid,uid,role,strategy,hotkey,coldkey,stake_start,stake_end,alpha_earned,tao_balance,value_start,value_end,value_earned",
             agents.Select(a => string.Join(',', Csv(a.Agent), Csv(a.Subnet), a.Netuid, a.Uid, a.Role, a.Strategy, a.Hotkey, a.Coldkey,
-                a.StakeStart, a.StakeEnd, a.AlphaEarned, a.TaoBalance)));
+                a.StakeStart, a.StakeEnd, a.AlphaEarned, a.TaoBalance, a.ValueStart, a.ValueEnd, a.ValueEarned)));
+        await WriteCsvAsync(Path.Combine(output, "actions.csv"), "block,agent,action,ok,code,message",
+            run.Actions.Select(r => string.Join(',', r.Block, Csv(r.Agent), Csv(r.Action), r.Ok ? "true" : "false", r.Code ?? "", Csv(r.Message ?? ""))));
         await Output.WriteJsonAsync(Path.Combine(output, "summary.json"), stdout, w => Summary(w, scenario, run, arithmetic.ToString().ToLowerInvariant(), agents));
-        await stdout.WriteLineAsync($"sim run: {run.Chain.State.Block} blocks, {run.Chain.State.EpochsRun} epochs; wrote epochs.csv, subnets.csv, agents.csv and summary.json to {output}");
+        await Output.WriteJsonAsync(Path.Combine(output, "epoch-cases.json"), stdout, w => WriteCases(w, run.Cases));
+        await Output.WriteJsonAsync(Path.Combine(output, "epoch-results.json"), stdout,
+            w => EpochResultJson.WriteDocument(w, arithmetic, run.Cases.Select(c => new CaseRun(c.Name, [new StepRun(c.Input.Block, c.Parameters, c.Input, c.Result)]))));
+        SimCharts.Write(Path.Combine(output, "charts"), run, agents);
+        await stdout.WriteLineAsync($"sim run: {run.Chain.State.Block} blocks, {run.Chain.State.EpochsRun} epochs; wrote epochs.csv, subnets.csv, agents.csv, actions.csv, summary.json, epoch-cases.json, epoch-results.json and charts/ to {output}");
         return 0;
+    }
+
+    /// <summary>A <c>yuma-epoch-cases/1</c> document: one case per epoch, with one step.</summary>
+    private static void WriteCases(Utf8JsonWriter w, IEnumerable<RecordedEpoch> cases)
+    {
+        w.WriteStartObject();
+        w.WriteString("schema", "yuma-epoch-cases/1");
+        w.WriteStartArray("cases");
+        foreach (var c in cases) EpochCaseJson.WriteCase(w, c.Name, c.Parameters, c.Input);
+        w.WriteEndArray();
+        w.WriteEndObject();
     }
 
     private static void Summary(Utf8JsonWriter w, Scenario scenario, ScenarioRun run, string arithmetic, IReadOnlyList<AgentResult> agents)

@@ -40,6 +40,9 @@ public sealed record Scenario
 
     public required ImmutableArray<ScenarioSubnet> Subnets { get; init; }
 
+    /// <summary>Stakers acting across subnets (whales entering, leaving, rotating).</summary>
+    public ImmutableArray<Staker> Stakers { get; init; } = [];
+
     /// <summary>Reads and checks a scenario document.</summary>
     /// <exception cref="ScenarioFormatException">A field is missing or wrong; the message names its agent and the field.</exception>
     public static Scenario Read(JsonElement root)
@@ -47,7 +50,7 @@ public sealed record Scenario
         const string doc = "scenario";
         if (root.ValueKind != JsonValueKind.Object) throw new ScenarioFormatException(doc, "$", "the document must be a JSON object");
         if (Text(root, "schema", doc) != Schema) throw new ScenarioFormatException(doc, "schema", $"expected \"{Schema}\"");
-        Known(root, doc, "", "schema", "name", "blocks", "seed", "chain", "subnets");
+        Known(root, doc, "", "schema", "name", "blocks", "seed", "chain", "subnets", "stakers");
         var chain = root.TryGetProperty("chain", out var c) ? c : default;
         if (chain.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Object)) throw new ScenarioFormatException(doc, "chain", "expected an object");
         if (chain.ValueKind == JsonValueKind.Object) Known(chain, doc, "chain.", "tempo", "lock_cost_tao", "start_issuance_tao");
@@ -58,8 +61,17 @@ public sealed record Scenario
         foreach (var s in subnets.EnumerateArray()) list.Add(ScenarioSubnet.Read(s, index++));
         var names = list.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1);
         if (names is not null) throw new ScenarioFormatException($"subnet '{names.Key}'", "name", "two subnets have this name");
+        var stakers = ImmutableArray.CreateBuilder<Staker>();
+        if (root.TryGetProperty("stakers", out var st))
+        {
+            if (st.ValueKind != JsonValueKind.Array) throw new ScenarioFormatException(doc, "stakers", "expected an array of stakers");
+            int k = 0;
+            foreach (var x in st.EnumerateArray()) stakers.Add(Staker.Read(x, k++));
+        }
+        CheckReferences(list, stakers);
         return new Scenario
         {
+            Stakers = stakers.ToImmutable(),
             Name = OptionalText(root, "name", doc) ?? "scenario",
             Blocks = (ulong)Number(root, "blocks", doc, 1, 100_000_000, null),
             Seed = (int)Number(root, "seed", doc, 0, int.MaxValue, 42),
@@ -69,6 +81,34 @@ public sealed record Scenario
                 ? Rao(chain, "start_issuance_tao", doc, 0, "chain.") : null,
             Subnets = list.ToImmutable(),
         };
+    }
+
+    /// <summary>Every cartel favours miner groups of its subnet; every staker action names a subnet and a validator that exist.</summary>
+    private static void CheckReferences(IReadOnlyList<ScenarioSubnet> subnets, IReadOnlyList<Staker> stakers)
+    {
+        foreach (var s in subnets)
+            foreach (var v in s.Validators.Where(v => !v.Favours.IsDefaultOrEmpty))
+                foreach (string f in v.Favours.Where(f => s.Miners.All(m => m.Name != f)))
+                    throw new ScenarioFormatException($"validators '{v.Name}' of subnet '{s.Name}'", "favours", $"no miner group of the subnet is named '{f}'");
+        var dup = stakers.GroupBy(x => x.Name).FirstOrDefault(g => g.Count() > 1);
+        if (dup is not null) throw new ScenarioFormatException($"staker '{dup.Key}'", "name", "two stakers have this name");
+        foreach (var staker in stakers)
+        {
+            for (int k = 0; k < staker.Actions.Length; k++)
+            {
+                var a = staker.Actions[k];
+                Check(staker.Name, $"actions[{k}].", "subnet", "validator", a.Subnet, a.Validator);
+                if (a.Kind == StakeKind.Move) Check(staker.Name, $"actions[{k}].", "to_subnet", "to_validator", a.ToSubnet ?? a.Subnet, a.ToValidator!);
+            }
+        }
+
+        void Check(string staker, string path, string subnetField, string validatorField, string subnet, string validator)
+        {
+            var s = subnets.FirstOrDefault(x => x.Name == subnet)
+                ?? throw new ScenarioFormatException($"staker '{staker}'", path + subnetField, $"no subnet is named '{subnet}'");
+            if (s.FindValidator(validator) is null)
+                throw new ScenarioFormatException($"staker '{staker}'", path + validatorField, $"subnet '{subnet}' has no validator '{validator}' (validators are named group-index, e.g. '{s.Validators[0].Name}-0')");
+        }
     }
 
     internal static void Known(JsonElement e, string agent, string path, params string[] fields)
@@ -117,32 +157,23 @@ public sealed record ScenarioSubnet
 
     public required ImmutableArray<ValidatorGroup> Validators { get; init; }
 
+    /// <summary>The owner's hyperparameter changes during the run, in the order given.</summary>
+    public ImmutableArray<OwnerChange> OwnerChanges { get; init; } = [];
+
     internal static ScenarioSubnet Read(JsonElement s, int index)
     {
         string fallback = $"subnet #{index}";
         if (s.ValueKind != JsonValueKind.Object) throw new ScenarioFormatException(fallback, "$", "a subnet must be an object");
         string name = Scenario.OptionalText(s, "name", fallback) ?? $"sn{index}";
         string agent = $"subnet '{name}'";
-        Scenario.Known(s, agent, "", "name", "hyperparameters", "miners", "validators");
-        var hyper = ImmutableArray.CreateBuilder<KeyValuePair<string, string>>();
+        Scenario.Known(s, agent, "", "name", "hyperparameters", "miners", "validators", "owner_changes");
+        var hyper = ImmutableArray<KeyValuePair<string, string>>.Empty;
         if (s.TryGetProperty("hyperparameters", out var h))
         {
             if (h.ValueKind != JsonValueKind.Object) throw new ScenarioFormatException(agent, "hyperparameters", "expected an object of name: value");
-            foreach (var p in h.EnumerateObject())
-            {
-                string? value = p.Value.ValueKind switch
-                {
-                    JsonValueKind.String => p.Value.GetString(),
-                    JsonValueKind.Number => p.Value.GetRawText(),
-                    JsonValueKind.True => "true",
-                    JsonValueKind.False => "false",
-                    _ => null,
-                };
-                if (value is null) throw new ScenarioFormatException(agent, $"hyperparameters.{p.Name}", "expected a string, number or boolean");
-                if (p.Name == "tempo") throw new ScenarioFormatException(agent, "hyperparameters.tempo", "set the tempo under chain.tempo");
-                hyper.Add(new(p.Name, value));
-            }
+            hyper = ReadHyperparameters(h, agent, "hyperparameters");
         }
+        var changes = Groups(s, "owner_changes", agent, OwnerChange.Read);
         var miners = Groups(s, "miners", agent, MinerGroup.Read);
         var validators = Groups(s, "validators", agent, ValidatorGroup.Read);
         if (miners.Length == 0) throw new ScenarioFormatException(agent, "miners", "at least one miner group is required");
@@ -151,7 +182,37 @@ public sealed record ScenarioSubnet
         if (groups is not null) throw new ScenarioFormatException(agent, "validators", $"two agent groups are named '{groups.Key}'");
         int uids = 1 + miners.Sum(m => m.Count) + validators.Sum(v => v.Count);
         if (uids > 4096) throw new ScenarioFormatException(agent, "miners", $"{uids} UIDs exceed the most a subnet holds (4096)");
-        return new ScenarioSubnet { Name = name, Hyperparameters = hyper.ToImmutable(), Miners = miners, Validators = validators };
+        return new ScenarioSubnet { Name = name, Hyperparameters = hyper, Miners = miners, Validators = validators, OwnerChanges = changes };
+    }
+
+    /// <summary>The validator named <c>group-index</c> (e.g. <c>honest-0</c>): its group and index; null if none.</summary>
+    public (ValidatorGroup Group, int Index)? FindValidator(string name)
+    {
+        int dash = name.LastIndexOf('-');
+        if (dash <= 0 || !int.TryParse(name.AsSpan(dash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int index)) return null;
+        var group = Validators.FirstOrDefault(v => v.Name == name[..dash]);
+        return group is not null && index < group.Count ? (group, index) : null;
+    }
+
+    /// <summary>An object of hyperparameters: values as set_hyperparameter reads them (strings, numbers, booleans).</summary>
+    internal static ImmutableArray<KeyValuePair<string, string>> ReadHyperparameters(JsonElement h, string agent, string path)
+    {
+        var hyper = ImmutableArray.CreateBuilder<KeyValuePair<string, string>>();
+        foreach (var p in h.EnumerateObject())
+        {
+            string? value = p.Value.ValueKind switch
+            {
+                JsonValueKind.String => p.Value.GetString(),
+                JsonValueKind.Number => p.Value.GetRawText(),
+                JsonValueKind.True => "true",
+                JsonValueKind.False => "false",
+                _ => null,
+            };
+            if (value is null) throw new ScenarioFormatException(agent, $"{path}.{p.Name}", "expected a string, number or boolean");
+            if (p.Name == "tempo") throw new ScenarioFormatException(agent, $"{path}.tempo", "set the tempo under chain.tempo");
+            hyper.Add(new(p.Name, value));
+        }
+        return hyper.ToImmutable();
     }
 
     private static ImmutableArray<T> Groups<T>(JsonElement s, string field, string agent, Func<JsonElement, string, int, T> read)
@@ -165,51 +226,3 @@ public sealed record ScenarioSubnet
     }
 }
 
-/// <summary>Miners of one quality level: each has quality + uniform(−spread, +spread), clamped to [0.01, 1]; validators score it.</summary>
-public sealed record MinerGroup(string Name, int Count, double Quality, double Spread)
-{
-    internal static MinerGroup Read(JsonElement g, string subnet, int index)
-    {
-        string agent = $"miners #{index} of {subnet}";
-        if (g.ValueKind != JsonValueKind.Object) throw new ScenarioFormatException(agent, "$", "a group must be an object");
-        string name = Scenario.Text(g, "name", agent);
-        agent = $"miners '{name}' of {subnet}";
-        Scenario.Known(g, agent, "", "name", "count", "quality", "spread");
-        return new MinerGroup(name, (int)Scenario.Number(g, "count", agent, 1, 4095, 1),
-            Scenario.Number(g, "quality", agent, 0, 1, 0.5), Scenario.Number(g, "spread", agent, 0, 1, 0));
-    }
-}
-
-/// <summary>How a validator chooses its weights.</summary>
-public enum ValidatorStrategy
-{
-    /// <summary>Scores every miner by its quality with uniform relative noise.</summary>
-    Honest,
-
-    /// <summary>Sets the consensus of the subnet's last epoch as its weights (what a metagraph shows).</summary>
-    Copier,
-}
-
-/// <summary>Validators with one strategy and stake: each stakes <see cref="Stake"/> rao on its own hotkey at block 0.</summary>
-public sealed record ValidatorGroup(string Name, int Count, ulong Stake, ValidatorStrategy Strategy, double Noise, int EveryTempos)
-{
-    internal static ValidatorGroup Read(JsonElement g, string subnet, int index)
-    {
-        string agent = $"validators #{index} of {subnet}";
-        if (g.ValueKind != JsonValueKind.Object) throw new ScenarioFormatException(agent, "$", "a group must be an object");
-        string name = Scenario.Text(g, "name", agent);
-        agent = $"validators '{name}' of {subnet}";
-        Scenario.Known(g, agent, "", "name", "count", "stake_tao", "strategy", "noise", "every_tempos");
-        string strategy = Scenario.OptionalText(g, "strategy", agent) ?? "honest";
-        var parsed = strategy switch
-        {
-            "honest" => ValidatorStrategy.Honest,
-            "copier" => ValidatorStrategy.Copier,
-            _ => throw new ScenarioFormatException(agent, "strategy", $"expected honest or copier, got '{strategy}'"),
-        };
-        ulong stake = Scenario.Rao(g, "stake_tao", agent, 100);
-        if (stake < Tao.MinStake) throw new ScenarioFormatException(agent, "stake_tao", "a validator stakes at least 0.002 TAO");
-        return new ValidatorGroup(name, (int)Scenario.Number(g, "count", agent, 1, 4095, 1), stake, parsed,
-            Scenario.Number(g, "noise", agent, 0, 1, 0.05), (int)Scenario.Number(g, "every_tempos", agent, 1, 1000, 1));
-    }
-}
