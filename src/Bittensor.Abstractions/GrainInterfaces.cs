@@ -61,6 +61,9 @@ public interface IChainGrain : IGrainWithIntegerKey
 public interface IAccountGrain : IGrainWithStringKey
 {
     [Alias("Get")] Task<AccountView> GetAsync();
+
+    /// <summary>The account as it was at the end of <paramref name="block"/>, if this grain still retains that block.</summary>
+    [Alias("GetAt")] Task<Retained<AccountView>> GetAtAsync(ulong block);
 }
 
 /// <summary>A hotkey (key: SS58 address): owner, registrations, stakes per (netuid, nominator), take, axons.</summary>
@@ -68,6 +71,9 @@ public interface IAccountGrain : IGrainWithStringKey
 public interface IHotkeyGrain : IGrainWithStringKey
 {
     [Alias("Get")] Task<HotkeyView> GetAsync();
+
+    /// <summary>The hotkey as it was at the end of <paramref name="block"/>, if this grain still retains that block.</summary>
+    [Alias("GetAt")] Task<Retained<HotkeyView>> GetAtAsync(ulong block);
 }
 
 /// <summary>A subnet (key: netuid).</summary>
@@ -79,6 +85,15 @@ public interface ISubnetGrain : IGrainWithIntegerKey
 
     /// <summary>Every neuron with its stake, outputs and axon, in one call, as of the last stored change.</summary>
     [Alias("GetMetagraph"), AlwaysInterleave] Task<MetagraphView?> GetMetagraphAsync();
+
+    /// <summary>The metagraph as it was at the end of <paramref name="block"/>, if this grain still retains that block (null value: no such subnet then).</summary>
+    [Alias("GetMetagraphAt"), AlwaysInterleave] Task<Retained<MetagraphView>> GetMetagraphAtAsync(ulong block);
+
+    /// <summary>
+    /// The non-empty weight or bond rows of UIDs <paramref name="offset"/> to <paramref name="offset"/> + <paramref name="limit"/> − 1,
+    /// now (<paramref name="block"/> null) or at the end of a retained block.
+    /// </summary>
+    [Alias("GetMatrix"), AlwaysInterleave] Task<Retained<MatrixView>> GetMatrixAsync(MatrixKind kind, ulong? block, int offset, int limit);
 
     /// <summary>Every non-empty stored weight row (weights are public chain state).</summary>
     [Alias("GetWeights")] Task<ImmutableArray<WeightRow>> GetWeightsAsync();

@@ -19,12 +19,17 @@ public sealed record ChainInfo
     [Id(10)] public required ulong GenesisReserve { get; init; }
     /// <summary>BLAKE2b-256 of the genesis (<c>0x</c> + 64 hex digits); signed payloads name it beside the chain id.</summary>
     [Id(11)] public required string GenesisHash { get; init; }
+    /// <summary>
+    /// Blocks of history kept for reads at a past block (<c>?block=N</c> on metagraphs, weights, bonds, accounts, hotkeys):
+    /// any block in <c>[Block − HistoryBlocks, Block]</c> (<c>Chain:HistoryBlocks</c>).
+    /// </summary>
+    [Id(12)] public ulong HistoryBlocks { get; init; }
     /// <summary>Transaction fee in rao per 10⁹ units of call weight (0: no fees); a call's fee is <c>Fees.Of</c>.</summary>
-    [Id(12)] public ulong WeightFee { get; init; }
+    [Id(13)] public ulong WeightFee { get; init; }
     /// <summary>Σ transaction fees burned so far, rao.</summary>
-    [Id(13)] public ulong FeesBurned { get; init; }
+    [Id(14)] public ulong FeesBurned { get; init; }
     /// <summary>The sudo key (<c>Chain:Sudo</c>), public as on subtensor; null: none.</summary>
-    [Id(14)] public string? Sudo { get; init; }
+    [Id(15)] public string? Sudo { get; init; }
 }
 
 /// <summary>Block production figures since the chain grain activated.</summary>
@@ -100,11 +105,41 @@ public sealed record NeuronView
     [Id(12)] public required ulong LastUpdate { get; init; }
     [Id(13)] public required ulong BlockAtRegistration { get; init; }
     [Id(14)] public AxonInfo? Axon { get; init; }
+    /// <summary>Alpha staked on the hotkey in this subnet, rao (the same as <see cref="Stake"/>).</summary>
+    [Id(15)] public ulong AlphaStake { get; init; }
+    /// <summary>TAO staked on the hotkey on the root network, rao: always 0, as this network has no root network yet.</summary>
+    [Id(16)] public ulong TaoStake { get; init; }
+    /// <summary>The stake weight in rao: alpha + tao_weight × TAO (<c>get_stake_weights_for_network</c>); alpha alone while tao_weight is 0.</summary>
+    [Id(17)] public ulong TotalStake { get; init; }
+    /// <summary>Rank, trust and pruning score: no longer computed on chain (spec: always 0; <c>rpc_info/neuron_info.rs</c>).</summary>
+    [Id(18)] public ushort Rank { get; init; }
+    [Id(19)] public ushort Trust { get; init; }
+    [Id(20)] public ushort PruningScore { get; init; }
 }
 
 /// <summary>A subnet's neurons at a block.</summary>
 [GenerateSerializer, Immutable, Alias("Bittensor.MetagraphView")]
 public sealed record MetagraphView([property: Id(0)] ushort Netuid, [property: Id(1)] ulong Block, [property: Id(2)] ImmutableArray<NeuronView> Neurons);
+
+/// <summary>
+/// The sparse weight or bond rows of a subnet at <see cref="Block"/>: one page of UIDs (<see cref="Offset"/> and up, at most
+/// the page's limit), each non-empty row with its columns and u16 values; <see cref="N"/> is the subnet's size.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.MatrixView")]
+public sealed record MatrixView(
+    [property: Id(0)] ushort Netuid, [property: Id(1)] ulong Block, [property: Id(2)] int N, [property: Id(3)] int Offset,
+    [property: Id(4)] ImmutableArray<WeightRow> Rows);
+
+/// <summary>Which matrix of a subnet to read.</summary>
+[GenerateSerializer]
+public enum MatrixKind : byte { Weights = 0, Bonds = 1 }
+
+/// <summary>
+/// A read at a past block: the value as it was then, or null when that block is older than what the grain retains;
+/// <see cref="From"/> is the oldest block it can answer (<see cref="ulong.MaxValue"/>: none).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.Retained`1")]
+public sealed record Retained<T>([property: Id(0)] T? Value, [property: Id(1)] ulong From) where T : class;
 
 /// <summary>
 /// A recorded epoch: its inputs as one case of <c>yuma-epoch-cases/1</c> (one step) and its outputs as one step of

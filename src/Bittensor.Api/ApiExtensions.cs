@@ -23,6 +23,7 @@ public static class ApiExtensions
         app.UseStatusCodePages();
         app.UseRateLimiter();
         app.MapChainApi();
+        app.MapMetagraphApi();
         app.MapDelegatesApi();
         app.MapTransactionsApi();
         app.MapSimulationApi();

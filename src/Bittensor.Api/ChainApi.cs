@@ -22,13 +22,12 @@ public static class ChainApi
         api.MapGet("/subnets/{netuid}", GetSubnet).WithName("GetSubnet").WithSummary("A subnet: owner, hyperparameters, pool and price, pending emission");
         api.MapGet("/subnets/{netuid}/quote", GetQuote).WithName("GetQuote")
             .WithSummary("What staking (side=buy, amount in rao of TAO) or unstaking (side=sell, amount in rao of alpha) would give now: amount out, fee, prices before and after, price impact");
-        api.MapGet("/subnets/{netuid}/metagraph", GetMetagraph).Produces<MetagraphDto>().WithName("GetMetagraph").WithSummary("A subnet's neurons");
         api.MapGet("/subnets/{netuid}/epochs", GetEpochs).WithName("GetEpochs").WithSummary("Recent epochs, newest first");
         api.MapGet("/subnets/{netuid}/epochs/{index}", GetEpoch).WithName("GetEpoch").WithSummary("One epoch's inputs and outputs, re-runnable with `bittensor epoch`");
         api.MapGet("/subnets/{netuid}/commits/{hotkey}", GetCommits).WithName("GetWeightCommits")
             .WithSummary("A hotkey's unrevealed weight commits (commit-reveal) with their reveal epochs, and the subnet's epoch clock");
-        api.MapGet("/accounts/{address}", GetAccount).WithName("GetAccount").WithSummary("Balance, next nonce and hotkeys of an address");
-        api.MapGet("/hotkeys/{address}", GetHotkey).WithName("GetHotkey").WithSummary("A hotkey's owner, registrations, stakes, take and axons");
+        api.MapGet("/accounts/{address}", GetAccount).WithName("GetAccount").WithSummary("Balance, next nonce and hotkeys of an address; ?block=N as of a retained past block");
+        api.MapGet("/hotkeys/{address}", GetHotkey).WithName("GetHotkey").WithSummary("A hotkey's owner, registrations, stakes, take and axons; ?block=N as of a retained past block");
         api.MapGet("/chain/state-hash", GetStateHash).WithName("GetStateHash")
             .WithSummary("A SHA-256 over everything the chain holds (economies, rosters with weights and bonds, epoch summaries, accounts, hotkeys): equal on any two chains, live or simulated, that went through the same blocks and calls");
         api.MapGet("/audit", GetAudit).WithName("GetAudit").WithSummary("Conservation of TAO and alpha, to the rao");
@@ -39,7 +38,7 @@ public static class ChainApi
     {
         var c = await grains.GetGrain<IChainGrain>(IChainGrain.Key).GetInfoAsync();
         return TypedResults.Ok(new ChainDto(c.ChainId, c.Block, c.TotalIssuance, c.BlockEmission, c.NextHalvingIssuance, c.Halvings,
-            c.Subnets, c.NetworkLockCost, c.BlockTime.TotalSeconds, c.Faucet, c.GenesisReserve, c.GenesisHash,
+            c.Subnets, c.NetworkLockCost, c.BlockTime.TotalSeconds, c.Faucet, c.GenesisReserve, c.GenesisHash, c.HistoryBlocks,
             c.WeightFee, c.FeesBurned));
     }
 
@@ -77,20 +76,6 @@ public static class ChainApi
         return TypedResults.Ok(new QuoteDto(netuid, side, q.AmountIn, q.Fee, q.AmountOut, q.PriceBefore, q.PriceAfter, q.PriceImpact));
     }
 
-    /// <summary>
-    /// A metagraph's JSON, serialized once per published metagraph: the subnet grain publishes an immutable view that a
-    /// call on the same silo returns by reference, so reads under load cost one grain call and a copy of cached bytes.
-    /// </summary>
-    private static readonly ConditionalWeakTable<MetagraphView, byte[]> MetagraphJson = new();
-
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetMetagraph(ushort netuid, IGrainFactory grains, IOptions<JsonOptions> json)
-    {
-        var m = await grains.GetGrain<ISubnetGrain>(netuid).GetMetagraphAsync();
-        if (m is null) return SubnetNotFound(netuid);
-        var bytes = MetagraphJson.GetValue(m, view => JsonSerializer.SerializeToUtf8Bytes(MetagraphDto.From(view), json.Value.SerializerOptions));
-        return TypedResults.Bytes(bytes, "application/json");
-    }
-
     public static async Task<Results<Ok<EpochSummary[]>, ProblemHttpResult>> GetEpochs(ushort netuid, IGrainFactory grains, int? limit)
     {
         int take = limit ?? 20;
@@ -124,17 +109,21 @@ public static class ChainApi
                 CommitReveal.RevealEpoch(c.Epoch, h.CommitRevealPeriod), CommitReveal.IsExpired(c.Epoch, info.EpochIndex, h.CommitRevealPeriod)))]));
     }
 
-    public static async Task<Results<Ok<AccountDto>, ProblemHttpResult>> GetAccount(string address, IGrainFactory grains)
+    public static async Task<Results<Ok<AccountDto>, ProblemHttpResult>> GetAccount(string address, IGrainFactory grains, string? block)
     {
         if (!ValidAddress(address)) return InvalidAddress(address);
-        var a = await grains.GetGrain<IAccountGrain>(address).GetAsync();
+        var grain = grains.GetGrain<IAccountGrain>(address);
+        var (a, problem) = await MetagraphApi.ReadAsync(grains, block, grain.GetAsync, grain.GetAtAsync, $"account {address}");
+        if (a is null) return problem!;
         return TypedResults.Ok(new AccountDto(a.Address, a.Balance, a.NextNonce, a.Hotkeys));
     }
 
-    public static async Task<Results<Ok<HotkeyDto>, ProblemHttpResult>> GetHotkey(string address, IGrainFactory grains)
+    public static async Task<Results<Ok<HotkeyDto>, ProblemHttpResult>> GetHotkey(string address, IGrainFactory grains, string? block)
     {
         if (!ValidAddress(address)) return InvalidAddress(address);
-        var h = await grains.GetGrain<IHotkeyGrain>(address).GetAsync();
+        var grain = grains.GetGrain<IHotkeyGrain>(address);
+        var (h, problem) = await MetagraphApi.ReadAsync(grains, block, grain.GetAsync, grain.GetAtAsync, $"hotkey {address}");
+        if (h is null) return problem!;
         return TypedResults.Ok(new HotkeyDto(h.Address, h.Owner, h.Take,
             h.Registrations.OrderBy(r => r.Key).Select(r => new RegistrationDto(r.Key, r.Value)).ToList(),
             h.Stakes.Select(s => new StakeDto(s.Netuid, s.Coldkey, s.Alpha)).ToList(),

@@ -6,7 +6,7 @@ namespace Bittensor.Api;
 /// <summary>GET /api/chain: <c>weightFee</c> is the fee rate (rao per 10⁹ units of call weight, 0: no fees), <c>feesBurned</c> Σ fees burned.</summary>
 public sealed record ChainDto(string ChainId, ulong Block, ulong TotalIssuance, ulong BlockEmission, ulong NextHalvingIssuance,
     int Halvings, int Subnets, ulong NetworkLockCost, double BlockTimeSeconds, bool Faucet, ulong GenesisReserve,
-    string GenesisHash, ulong WeightFee, ulong FeesBurned);
+    string GenesisHash, ulong HistoryBlocks, ulong WeightFee, ulong FeesBurned);
 
 /// <summary>The pool of a subnet and its price (TAO per alpha).</summary>
 public sealed record PoolDto(ulong Tao, ulong Alpha, double Price, double MovingPrice);
@@ -30,7 +30,7 @@ public sealed record MetagraphDto(
 {
     public static MetagraphDto From(MetagraphView m) => new(m.Netuid, m.Block, m.Neurons.Select(n => new NeuronDto(n.Uid, n.Hotkey, n.Coldkey, n.Stake,
         n.StakeWeight, n.Consensus, n.Incentive, n.Dividends, n.Emission, n.ValidatorTrust, n.ValidatorPermit, n.Active, n.LastUpdate,
-        n.BlockAtRegistration, AxonDto.From(n.Axon))).ToList());
+        n.BlockAtRegistration, AxonDto.From(n.Axon), n.AlphaStake, n.TaoStake, n.TotalStake, n.Rank, n.Trust, n.PruningScore)).ToList());
 }
 
 public sealed record NeuronDto(
@@ -48,7 +48,47 @@ public sealed record NeuronDto(
     [property: JsonPropertyName("active")] bool Active,
     [property: JsonPropertyName("last_update")] ulong LastUpdate,
     [property: JsonPropertyName("block_at_registration")] ulong BlockAtRegistration,
-    [property: JsonPropertyName("axon")] AxonDto? Axon);
+    [property: JsonPropertyName("axon")] AxonDto? Axon,
+    [property: JsonPropertyName("alpha_stake")] ulong AlphaStake,
+    [property: JsonPropertyName("tao_stake")] ulong TaoStake,
+    [property: JsonPropertyName("total_stake")] ulong TotalStake,
+    [property: JsonPropertyName("rank")] ushort Rank,
+    [property: JsonPropertyName("trust")] ushort Trust,
+    [property: JsonPropertyName("pruning_score")] ushort PruningScore)
+{
+    /// <summary>The JSON names of a neuron's fields, for <c>?fields=</c>.</summary>
+    public static readonly IReadOnlySet<string> FieldNames = typeof(NeuronDto).GetProperties()
+        .Select(p => ((JsonPropertyNameAttribute)Attribute.GetCustomAttribute(p, typeof(JsonPropertyNameAttribute))!).Name)
+        .ToHashSet(StringComparer.Ordinal);
+}
+
+/// <summary>
+/// GET /api/subnets/{netuid}/metagraph with <c>?block=</c>, <c>?fields=</c>, <c>?offset=</c> or <c>?limit=</c>: one page of
+/// neurons (UIDs <see cref="Offset"/> and up), each with the requested fields only; <see cref="N"/> is the subnet's size.
+/// </summary>
+public sealed record MetagraphPageDto(
+    [property: JsonPropertyName("netuid")] ushort Netuid,
+    [property: JsonPropertyName("block")] ulong Block,
+    [property: JsonPropertyName("n")] int N,
+    [property: JsonPropertyName("offset")] int Offset,
+    [property: JsonPropertyName("limit")] int Limit,
+    [property: JsonPropertyName("neurons")] IReadOnlyList<System.Text.Json.Nodes.JsonObject> Neurons);
+
+/// <summary>GET /api/subnets/{netuid}/weights and /bonds: sparse rows of one page of UIDs.</summary>
+public sealed record MatrixDto(
+    [property: JsonPropertyName("netuid")] ushort Netuid,
+    [property: JsonPropertyName("block")] ulong Block,
+    [property: JsonPropertyName("n")] int N,
+    [property: JsonPropertyName("offset")] int Offset,
+    [property: JsonPropertyName("limit")] int Limit,
+    [property: JsonPropertyName("rows")] IReadOnlyList<MatrixRowDto> Rows);
+
+/// <summary>One non-empty row: the UID, its hotkey, the columns and their u16 values (weights: max-upscaled as stored).</summary>
+public sealed record MatrixRowDto(
+    [property: JsonPropertyName("uid")] ushort Uid,
+    [property: JsonPropertyName("hotkey")] string Hotkey,
+    [property: JsonPropertyName("uids")] IReadOnlyList<ushort> Uids,
+    [property: JsonPropertyName("values")] IReadOnlyList<ushort> Values);
 
 public sealed record AxonDto(
     [property: JsonPropertyName("ip")] string Ip,

@@ -110,6 +110,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
             GenesisReserve = st.GenesisReserve,
             // A chain stored before genesis hashes existed is named by its settings alone (no salt was drawn for it).
             GenesisHash = st.GenesisHash ?? ChainRuntime.GenesisHash(O.Id, O.GenesisIssuance, O.GenesisBalances, []),
+            HistoryBlocks = O.HistoryBlocks,
             WeightFee = O.WeightFee,
             FeesBurned = st.FeesBurned,
             Sudo = O.Sudo,
@@ -536,11 +537,11 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
         // Subnets first: an epoch landing's roster write is what the subnet's next operations and epoch wait for; its
         // hundreds of stake writes to hotkeys come after.
         foreach (var group in batch.Commands.OfType<SubnetCommandFor>().GroupBy(c => c.Netuid))
-            yield return (SubnetKey(group.Key), () => GrainFactory.GetGrain<ISubnetLedger>(group.Key).ApplyAsync(batch.Seq, [.. group.Select(c => c.Command)]));
+            yield return (SubnetKey(group.Key), () => GrainFactory.GetGrain<ISubnetLedger>(group.Key).ApplyAsync(batch.Seq, batch.Block, [.. group.Select(c => c.Command)]));
         foreach (var group in batch.Commands.OfType<AccountCommand>().GroupBy(c => c.Address))
-            yield return ($"a:{group.Key}", () => GrainFactory.GetGrain<IAccountLedger>(group.Key).ApplyAsync(batch.Seq, [.. group.Select(c => c.Change)]));
+            yield return ($"a:{group.Key}", () => GrainFactory.GetGrain<IAccountLedger>(group.Key).ApplyAsync(batch.Seq, batch.Block, [.. group.Select(c => c.Change)]));
         foreach (var group in batch.Commands.OfType<HotkeyCommand>().GroupBy(c => c.Address))
-            yield return ($"h:{group.Key}", () => GrainFactory.GetGrain<IHotkeyLedger>(group.Key).ApplyAsync(batch.Seq, [.. group.Select(c => c.Change)]));
+            yield return ($"h:{group.Key}", () => GrainFactory.GetGrain<IHotkeyLedger>(group.Key).ApplyAsync(batch.Seq, batch.Block, [.. group.Select(c => c.Change)]));
         foreach (var group in batch.Commands.OfType<IndexCommand>().GroupBy(c => (c.Kind, c.Shard)))
         {
             string index = IAddressIndex.KeyOf(group.Key.Kind, group.Key.Shard);

@@ -115,6 +115,13 @@ public sealed class ChainOptions
     [Range(0, HotkeyState.DefaultTake)]
     public ushort MinTake { get; set; }
 
+    /// <summary>
+    /// Blocks of history kept for reads at a past block (<c>?block=N</c> on metagraphs, weights, bonds, accounts and
+    /// hotkeys): each grain keeps a version of its view per block in which it changed, for this many blocks, in memory.
+    /// </summary>
+    [Range(0, 100_000)]
+    public ulong HistoryBlocks { get; set; } = 256;
+
     /// <summary>The effective epoch wait.</summary>
     public TimeSpan EffectiveEpochWait => EpochWait ?? BlockTime / 2;
 

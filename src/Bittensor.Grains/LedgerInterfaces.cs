@@ -8,8 +8,8 @@ public interface ISubnetLedger : IGrainWithIntegerKey
 {
     [Alias("GetState")] Task<SubnetState> GetStateAsync();
 
-    /// <summary>Applies commands once: a repeated <paramref name="seq"/> is ignored.</summary>
-    [Alias("Apply")] Task ApplyAsync(long seq, ImmutableArray<SubnetCommand> commands);
+    /// <summary>Applies commands once: a repeated <paramref name="seq"/> is ignored. <paramref name="block"/>: the batch's block (0: unknown).</summary>
+    [Alias("Apply")] Task ApplyAsync(long seq, ulong block, ImmutableArray<SubnetCommand> commands);
 
     /// <summary>
     /// Starts the epoch <paramref name="start"/> on the subnet's neurons as they are now, unless it already runs, and
@@ -27,7 +27,8 @@ public interface IAccountLedger : IGrainWithStringKey
 {
     [Alias("GetState")] Task<AccountState> GetStateAsync();
 
-    [Alias("Apply")] Task ApplyAsync(long seq, ImmutableArray<AccountChange> changes);
+    /// <summary>Applies changes once; <paramref name="block"/>: the batch's block (0: unknown).</summary>
+    [Alias("Apply")] Task ApplyAsync(long seq, ulong block, ImmutableArray<AccountChange> changes);
 }
 
 /// <summary>Silo-internal write side of a hotkey.</summary>
@@ -36,7 +37,8 @@ public interface IHotkeyLedger : IGrainWithStringKey
 {
     [Alias("GetState")] Task<HotkeyState> GetStateAsync();
 
-    [Alias("Apply")] Task ApplyAsync(long seq, ImmutableArray<HotkeyChange> changes);
+    /// <summary>Applies changes once; <paramref name="block"/>: the batch's block (0: unknown).</summary>
+    [Alias("Apply")] Task ApplyAsync(long seq, ulong block, ImmutableArray<HotkeyChange> changes);
 }
 
 /// <summary>Silo-internal write side of an epoch record.</summary>

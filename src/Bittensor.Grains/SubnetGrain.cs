@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using Bittensor.Grains.Storage;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Bittensor.Grains;
 
@@ -11,14 +12,13 @@ namespace Bittensor.Grains;
 /// entity outgrows Azure Table's limits at 4096 UIDs, and a change rewrites only the parts it touched. It takes its
 /// epochs' inputs and keeps their new bonds; its economy (pool, pending emission) is the chain's.
 /// </summary>
-public sealed partial class SubnetGrain(ILogger<SubnetGrain> logger) : StoredGrain, ISubnetGrain, ISubnetLedger
+public sealed partial class SubnetGrain(IOptions<ChainOptions> options, ILogger<SubnetGrain> logger) : StoredGrain, ISubnetGrain, ISubnetLedger
 {
     private ChunkedStore _store = null!;
     private SubnetState _s = new();
     private (EpochStart Start, long AsOfSeq, Task<EpochComputation> Task)? _epoch;
-    private MetagraphView? _published;
-    private bool _stale = true;
-    private bool _applying;
+    private readonly History<SubnetVersion> _history = new(options.Value.HistoryBlocks);
+    private SubnetVersion _published = SubnetVersion.None;
 
     private ushort Netuid => (ushort)this.GetPrimaryKeyLong();
 
@@ -26,6 +26,9 @@ public sealed partial class SubnetGrain(ILogger<SubnetGrain> logger) : StoredGra
     {
         _store = OpenStore("subnet");
         _s = Assemble(await _store.ReadAsync());
+        _published = SubnetVersion.Build(_s, null, null);
+        // A subnet never changed did not exist since genesis; one stored before ChangedAt was recorded has no known block.
+        if (_s.LastSeq == 0 || _s.ChangedAt != 0) _history.Record(_s.ChangedAt, _published);
     }
 
     public Task<SubnetState> GetStateAsync()
@@ -34,11 +37,11 @@ public sealed partial class SubnetGrain(ILogger<SubnetGrain> logger) : StoredGra
         return Task.FromResult(_s);
     }
 
-    public async Task ApplyAsync(long seq, ImmutableArray<SubnetCommand> commands)
+    public async Task ApplyAsync(long seq, ulong block, ImmutableArray<SubnetCommand> commands)
     {
         EnsureUsable();
         if (seq <= _s.LastSeq) return;
-        _applying = true;
+        HashSet<string> touched;
         try
         {
             foreach (var c in commands)
@@ -47,18 +50,19 @@ public sealed partial class SubnetGrain(ILogger<SubnetGrain> logger) : StoredGra
                 if (c is CommitEpoch commit) StoreBonds(commit);
             }
             _s.LastSeq = seq;
+            if (block != 0) _s.ChangedAt = Math.Max(_s.ChangedAt, block);
+            touched = [.. _s.Dirty];
             await WriteAsync();
-            _stale = true;
         }
         catch
         {
             Break();
             throw;
         }
-        finally
-        {
-            _applying = false;
-        }
+        // Published once written: a read interleaved with an apply never sees unwritten changes.
+        _published = SubnetVersion.Build(_s, _published, touched);
+        if (block == 0) _history.Clear();
+        else _history.Record(_s.ChangedAt, _published);
     }
 
     /// <summary>The bonds of the epoch being committed, when this activation computed it from the same inputs.</summary>
@@ -90,16 +94,26 @@ public sealed partial class SubnetGrain(ILogger<SubnetGrain> logger) : StoredGra
 
     public Task<SubnetInfo?> GetInfoAsync() => GrainFactory.GetGrain<IChainGrain>(IChainGrain.Key).GetSubnetInfoAsync(Netuid);
 
-    public Task<MetagraphView?> GetMetagraphAsync()
+    public Task<MetagraphView?> GetMetagraphAsync() => Task.FromResult(_published.View);
+
+    public Task<Retained<MetagraphView>> GetMetagraphAtAsync(ulong block)
     {
-        if (!_s.Exists) return Task.FromResult<MetagraphView?>(null);
-        // Served from the last published view: a read interleaved with an apply never sees unwritten changes.
-        if (_stale && !_applying)
-        {
-            _published = Metagraph(_s);
-            _stale = false;
-        }
-        return Task.FromResult<MetagraphView?>(_published ?? Metagraph(_s));
+        var version = _history.At(block);
+        // A block before the subnet existed (or before it was re-created) answers no view, with From at or before it.
+        return Task.FromResult(new Retained<MetagraphView>(version?.View is { } view ? view with { Block = block } : null, _history.From));
+    }
+
+    public Task<Retained<MatrixView>> GetMatrixAsync(MatrixKind kind, ulong? block, int offset, int limit)
+    {
+        var version = block is ulong b ? _history.At(b) : _published;
+        if (version?.View is not { } view) return Task.FromResult(new Retained<MatrixView>(null, _history.From));
+        var rows = kind == MatrixKind.Weights ? version.Weights : version.Bonds;
+        int n = view.Neurons.Length, first = Math.Clamp(offset, 0, n), end = (int)Math.Min(n, (long)first + Math.Max(0, limit));
+        var page = ImmutableArray.CreateBuilder<WeightRow>();
+        for (int uid = first; uid < end; uid++)
+            if (rows[uid].Columns.Length > 0)
+                page.Add(new WeightRow((ushort)uid, view.Neurons[uid].Hotkey, [.. rows[uid].Columns], [.. rows[uid].Values]));
+        return Task.FromResult(new Retained<MatrixView>(new MatrixView(Netuid, block ?? view.Block, n, first, page.ToImmutable()), _history.From));
     }
 
     public Task<ImmutableArray<WeightRow>> GetWeightsAsync() => Task.FromResult(_s.Neurons
@@ -111,25 +125,6 @@ public sealed partial class SubnetGrain(ILogger<SubnetGrain> logger) : StoredGra
 
     public Task<ImmutableArray<EpochSummary>> GetEpochsAsync(int limit) =>
         Task.FromResult(_s.Epochs.AsEnumerable().Reverse().Take(Math.Max(0, limit)).ToImmutableArray());
-
-    private static MetagraphView Metagraph(SubnetState s) => new(s.Netuid, s.CurrentBlock, [.. s.Neurons.Select((n, uid) => new NeuronView
-    {
-        Uid = (ushort)uid,
-        Hotkey = n.Hotkey,
-        Coldkey = n.Coldkey,
-        Stake = n.Stake,
-        StakeWeight = n.StakeWeight,
-        Consensus = n.Consensus,
-        Incentive = n.Incentive,
-        Dividends = n.Dividends,
-        Emission = n.Emission,
-        ValidatorTrust = n.ValidatorTrust,
-        ValidatorPermit = n.ValidatorPermit,
-        Active = n.Active,
-        LastUpdate = n.LastUpdate,
-        BlockAtRegistration = n.BlockAtRegistration,
-        Axon = n.Axon,
-    })]);
 
     /// <summary>Writes the parts the applied commands touched.</summary>
     private async Task WriteAsync()

@@ -116,7 +116,7 @@ public sealed record EpochInFlight(
 
 /// <summary>An account's state.</summary>
 [GenerateSerializer, Alias("Bittensor.Runtime.AccountState")]
-public sealed class AccountState : ISequenced
+public sealed class AccountState : IVersionedState
 {
     [Id(0)] public ulong Balance { get; set; }
     [Id(1)] public ulong Nonce { get; set; }
@@ -125,6 +125,8 @@ public sealed class AccountState : ISequenced
     [Id(4)] public bool Indexed { get; set; }
     /// <summary>Receipts of the signer's last applied transactions, oldest first (at most <see cref="MaxReceipts"/>).</summary>
     [Id(5)] public List<TransactionReceipt> Receipts { get; set; } = [];
+    /// <summary>Block of the last batch applied to this account (0: never, or stored before it was recorded).</summary>
+    [Id(6)] public ulong ChangedAt { get; set; }
 
     /// <summary>How many receipts an account keeps: a resubmission older than that is answered StaleNonce.</summary>
     public const int MaxReceipts = 16;
@@ -140,7 +142,7 @@ public sealed class AccountState : ISequenced
 
 /// <summary>A hotkey's state.</summary>
 [GenerateSerializer, Alias("Bittensor.Runtime.HotkeyState")]
-public sealed class HotkeyState : ISequenced
+public sealed class HotkeyState : IVersionedState
 {
     [Id(0)] public string? Owner { get; set; }
     [Id(1)] public Dictionary<ushort, ushort> Registrations { get; set; } = [];
@@ -151,6 +153,8 @@ public sealed class HotkeyState : ISequenced
     [Id(6)] public bool Indexed { get; set; }
     /// <summary>Block of the last take change (0: never), for the rate limit on increases (<c>LastTxBlockDelegateTake</c>).</summary>
     [Id(7)] public ulong TakeChangedAt { get; set; }
+    /// <summary>Block of the last batch applied to this hotkey (0: never, or stored before it was recorded).</summary>
+    [Id(8)] public ulong ChangedAt { get; set; }
 
     /// <summary>Default and maximum delegate take: 18% of 65535.</summary>
     public const ushort DefaultTake = 11_796;
@@ -248,7 +252,7 @@ public sealed class Neuron
 /// (pool, pending emission) lives in the chain's <see cref="SubnetEconomy"/>; the hyperparameters are mirrored here.
 /// </summary>
 [GenerateSerializer, Alias("Bittensor.Runtime.SubnetState")]
-public sealed class SubnetState : ISequenced
+public sealed class SubnetState : IVersionedState
 {
     [Id(0)] public bool Exists { get; set; }
     [Id(1)] public ushort Netuid { get; set; }
@@ -263,6 +267,8 @@ public sealed class SubnetState : ISequenced
     [Id(9)] public ulong CurrentBlock { get; set; }
     [Id(10)] public ulong LastMechanismStepBlock { get; set; }
     [Id(11)] public ulong EpochIndex { get; set; }
+    /// <summary>Block of the last batch applied to this subnet (0: never, or stored before it was recorded).</summary>
+    [Id(12)] public ulong ChangedAt { get; set; }
 
     [NonSerialized] private Dictionary<string, int>? _uids;
     [NonSerialized] private HashSet<string>? _dirty;
@@ -351,4 +357,11 @@ public enum AddressKind : byte { Account = 0, Hotkey = 1 }
 public interface ISequenced
 {
     long LastSeq { get; set; }
+}
+
+/// <summary>A grain state that also records the block of the last batch applied to it (for reads at a past block).</summary>
+public interface IVersionedState : ISequenced
+{
+    /// <summary>Block of the last batch applied (0: never, or stored before it was recorded).</summary>
+    ulong ChangedAt { get; set; }
 }

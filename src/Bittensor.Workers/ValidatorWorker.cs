@@ -178,15 +178,8 @@ public sealed partial class ValidatorWorker(IGrainFactory grains, KeyPair coldke
     /// <summary>What a commit will reveal, and in which epoch.</summary>
     private sealed record PendingReveal(string Hash, ulong RevealEpoch, JsonObject Args);
 
-    private async Task<List<(ushort, ushort)>> CopiedWeightsAsync(MetagraphView metagraph)
-    {
-        var rows = await grains.GetGrain<ISubnetGrain>(netuid).GetWeightsAsync();
-        var largest = metagraph.Neurons.Where(n => n.Hotkey != hotkey.Address && rows.Any(r => r.Hotkey == n.Hotkey))
-            .OrderByDescending(n => n.Stake).FirstOrDefault();
-        if (largest is null) return [];
-        var row = rows.First(r => r.Hotkey == largest.Hotkey);
-        return [.. row.Uids.Zip(row.Weights)];
-    }
+    private async Task<List<(ushort, ushort)>> CopiedWeightsAsync(MetagraphView metagraph) =>
+        WeightCopier.Copy(metagraph.Neurons.Select(n => (n.Hotkey, n.Stake)), await grains.GetGrain<ISubnetGrain>(netuid).GetWeightsAsync(), hotkey.Address);
 
     private static List<(ushort, ushort)> Normalized(IEnumerable<(ushort Uid, double Score)> scores)
     {

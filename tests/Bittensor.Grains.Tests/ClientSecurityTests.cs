@@ -21,9 +21,9 @@ public sealed class ClientSecurityTests : IAsyncLifetime
         var refused = await Assert.ThrowsAnyAsync<Exception>(() => _fixture.Chain.ExecuteAsync(new Faucet { Signer = alice.Address, Amount = 1 }));
         Assert.Contains("signed transaction", refused.Message);
         await Assert.ThrowsAnyAsync<Exception>(() => _fixture.Chain.ProduceBlocksAsync(1));
-        await Assert.ThrowsAnyAsync<Exception>(() => _fixture.Grains.GetGrain<IAccountLedger>(alice.Address).ApplyAsync(long.MaxValue, [new AccountChange(1_000)]));
+        await Assert.ThrowsAnyAsync<Exception>(() => _fixture.Grains.GetGrain<IAccountLedger>(alice.Address).ApplyAsync(long.MaxValue, 1, [new AccountChange(1_000)]));
         await Assert.ThrowsAnyAsync<Exception>(() => _fixture.Grains.GetGrain<IAddressIndex>(IAddressIndex.KeyOf(AddressKind.Account, 0)).ApplyAsync(long.MaxValue, ["forged"]));
-        await Assert.ThrowsAnyAsync<Exception>(() => _fixture.Grains.GetGrain<ISubnetLedger>(1).ApplyAsync(long.MaxValue, []));
+        await Assert.ThrowsAnyAsync<Exception>(() => _fixture.Grains.GetGrain<ISubnetLedger>(1).ApplyAsync(long.MaxValue, 1, []));
         Assert.Equal(0UL, (await _fixture.Grains.GetGrain<IAccountGrain>(alice.Address).GetAsync()).Balance);
 
         var outcome = await new ChainClient(_fixture.Grains).SubmitAsync(alice, "faucet", new JsonObject { ["amount"] = 5 * Tao.Rao });

@@ -34,10 +34,10 @@ public sealed class GatewaySecurityTests : IAsyncLifetime
             () => _fixture.Chain.StartClockAsync(),
             () => _fixture.Chain.AuditAsync(),
             () => _fixture.Chain.PreflightAsync(new Faucet { Signer = victim.Address, Amount = 1 }),
-            () => g.GetGrain<IAccountLedger>(victim.Address).ApplyAsync(long.MaxValue, [new AccountChange(1_000_000 * (long)Tao.Rao)]),
+            () => g.GetGrain<IAccountLedger>(victim.Address).ApplyAsync(long.MaxValue, 1, [new AccountChange(1_000_000 * (long)Tao.Rao)]),
             () => g.GetGrain<IAccountLedger>(victim.Address).GetStateAsync(),
             () => g.GetGrain<IHotkeyLedger>(victim.Address).GetStateAsync(),
-            () => g.GetGrain<ISubnetLedger>(0).ApplyAsync(long.MaxValue, []),
+            () => g.GetGrain<ISubnetLedger>(0).ApplyAsync(long.MaxValue, 1, []),
             () => g.GetGrain<IEpochRecordLedger>(IEpochRecordGrain.KeyOf(0, 0)).ClearAsync(),
             () => g.GetGrain<IAddressIndex>(IAddressIndex.KeyOf(AddressKind.Account, 0)).ApplyAsync(long.MaxValue, ["forged"]),
             () => g.GetGrain<IConsensusGrain>(0).RunAsync(null!, true),
@@ -63,7 +63,7 @@ public sealed class GatewaySecurityTests : IAsyncLifetime
         {
             await Assert.ThrowsAnyAsync<UnauthorizedAccessException>(() => _fixture.Chain.ProduceBlocksAsync(5));
             await Assert.ThrowsAnyAsync<UnauthorizedAccessException>(() =>
-                _fixture.Grains.GetGrain<IAccountLedger>(victim.Address).ApplyAsync(long.MaxValue, [new AccountChange(1_000)]));
+                _fixture.Grains.GetGrain<IAccountLedger>(victim.Address).ApplyAsync(long.MaxValue, 1, [new AccountChange(1_000)]));
         }
         finally
         {
@@ -96,7 +96,7 @@ public sealed class GatewaySecurityTests : IAsyncLifetime
                 sent =
                 [
                     _fixture.Chain.ExecuteAsync(new Transfer { Signer = victim.Address, Dest = thief.Address, Amount = 40 * Tao.Rao }),
-                    _fixture.Grains.GetGrain<IAccountLedger>(thief.Address).ApplyAsync(long.MaxValue, [new AccountChange(1_000_000 * (long)Tao.Rao)]),
+                    _fixture.Grains.GetGrain<IAccountLedger>(thief.Address).ApplyAsync(long.MaxValue, 1, [new AccountChange(1_000_000 * (long)Tao.Rao)]),
                     _fixture.Chain.ProduceBlocksAsync(10),
                 ];
             }
@@ -135,10 +135,11 @@ public sealed class GatewaySecurityTests : IAsyncLifetime
             .Order(StringComparer.Ordinal);
         Assert.Equal(
         [
-            "IAccountGrain.GetAsync", "IChainGrain.GetInfoAsync", "IChainGrain.GetStatsAsync", "IChainGrain.GetSubnetInfoAsync",
-            "IChainGrain.GetSubnetsAsync", "IEpochRecordGrain.GetAsync", "IHotkeyGrain.GetAsync", "IMinerGrain.DispatchAsync",
+            "IAccountGrain.GetAsync", "IAccountGrain.GetAtAsync", "IChainGrain.GetInfoAsync", "IChainGrain.GetStatsAsync", "IChainGrain.GetSubnetInfoAsync",
+            "IChainGrain.GetSubnetsAsync", "IEpochRecordGrain.GetAsync", "IHotkeyGrain.GetAsync", "IHotkeyGrain.GetAtAsync", "IMinerGrain.DispatchAsync",
             "IMinerGrain.GetSubscriptionNonceAsync", "IMinerGrain.SubscribeAsync", "ISubnetGrain.GetCommitsAsync", "ISubnetGrain.GetEpochsAsync",
-            "ISubnetGrain.GetInfoAsync", "ISubnetGrain.GetMetagraphAsync", "ISubnetGrain.GetWeightsAsync", "ITransactionIndex.GetAsync",
+            "ISubnetGrain.GetInfoAsync", "ISubnetGrain.GetMatrixAsync", "ISubnetGrain.GetMetagraphAsync", "ISubnetGrain.GetMetagraphAtAsync",
+            "ISubnetGrain.GetWeightsAsync", "ITransactionIndex.GetAsync",
             "ITransactionsGrain.PreflightAsync", "ITransactionsGrain.SubmitAsync",
         ], open);
         Assert.False(SiloOriginFilter.IsClientCallable(typeof(IManagementGrain).GetMethods().First(m => m.Name == nameof(IManagementGrain.GetHosts))));

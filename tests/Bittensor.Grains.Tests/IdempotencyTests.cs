@@ -9,9 +9,9 @@ public sealed class IdempotencyTests(ClusterFixture fixture)
     {
         var account = fixture.Grains.GetGrain<IAccountLedger>("idem-account");
         long seq = (await account.GetStateAsync()).LastSeq + 1_000_000;
-        await account.ApplyAsync(seq, [new AccountChange(5)]);
-        await account.ApplyAsync(seq, [new AccountChange(5)]);
-        await account.ApplyAsync(seq - 1, [new AccountChange(5)]);
+        await account.ApplyAsync(seq, 1, [new AccountChange(5)]);
+        await account.ApplyAsync(seq, 1, [new AccountChange(5)]);
+        await account.ApplyAsync(seq - 1, 1, [new AccountChange(5)]);
         Assert.Equal(5UL, (await account.GetStateAsync()).Balance);
     }
 }

@@ -50,6 +50,26 @@ public sealed class MaximumSubnetTests : IAsyncLifetime
         Assert.Equal(Uids, metagraph.Neurons.Length);
         Assert.True(metagraph.Neurons.Count(n => n.ValidatorPermit) >= Validators - 1);
 
+        // Pages of 256 UIDs cover every weight and bond row once, now and at the block before the epochs (issue 11, part 4).
+        var subnet = net.Grains.GetGrain<ISubnetGrain>(netuid);
+        async Task<List<WeightRow>> AllRows(MatrixKind kind, ulong? block)
+        {
+            var rows = new List<WeightRow>();
+            for (int offset = 0; offset < Uids; offset += 256)
+            {
+                var page = (await subnet.GetMatrixAsync(kind, block, offset, 256)).Value!;
+                Assert.Equal(Uids, page.N);
+                Assert.All(page.Rows, r => Assert.InRange(r.Uid, offset, offset + 255));
+                rows.AddRange(page.Rows);
+            }
+            return rows;
+        }
+        Assert.Equal(weights.Select(r => (r.Uid, r.Weights.Length)), (await AllRows(MatrixKind.Weights, null)).Select(r => (r.Uid, r.Weights.Length)));
+        Assert.Equal(weights.Select(r => r.Uid), (await AllRows(MatrixKind.Weights, blockBefore)).Select(r => r.Uid));
+        Assert.True((await AllRows(MatrixKind.Bonds, null)).Count >= Validators - 1);
+        Assert.Empty(await AllRows(MatrixKind.Bonds, blockBefore)); // no weights before that block's epoch: no bonds
+        Assert.Equal(Uids, (await subnet.GetMetagraphAtAsync(blockBefore)).Value!.Neurons.Length);
+
         // Cold start: every grain deactivates and reads its state back from storage.
         await net.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
         var weightsAfter = await net.Grains.GetGrain<ISubnetGrain>(netuid).GetWeightsAsync();

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Bittensor.Keys;
 
 namespace Bittensor.Runtime.Extrinsics;
@@ -109,6 +110,43 @@ public static class Calls
         if (Named(call) is not { } extrinsic) return null;
         if (args.ValueKind != JsonValueKind.Object) throw new CallFormatException("", "args must be a JSON object");
         return extrinsic.Parse(args, signer) with { Nonce = nonce };
+    }
+
+    private static readonly JsonSerializerOptions ArgsJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>
+    /// The call name and <c>args</c> of a signed payload for <paramref name="operation"/> (its signer, nonce, hash and
+    /// mortality left out): the inverse of <see cref="Parse"/>, checked by parsing the args back.
+    /// </summary>
+    /// <exception cref="ArgumentException">The operation's fields are not its call's args (a call whose args are not its fields' snake_case names).</exception>
+    public static (string Call, JsonObject Args) ToPayload(Operation operation)
+    {
+        var extrinsic = For(operation);
+        var args = ArgsOf(operation);
+        string text = args.ToJsonString();
+        using var doc = JsonDocument.Parse(text);
+        string back;
+        try
+        {
+            back = ArgsOf(extrinsic.Parse(doc.RootElement, operation.Signer)).ToJsonString();
+        }
+        catch (CallFormatException e)
+        {
+            throw new ArgumentException($"{extrinsic.Name}: {e.Message}", nameof(operation), e);
+        }
+        if (back != text) throw new ArgumentException($"{extrinsic.Name}: its args {text} parse back as {back}", nameof(operation));
+        return (extrinsic.Name, args);
+    }
+
+    private static JsonObject ArgsOf(Operation operation)
+    {
+        var args = JsonSerializer.SerializeToNode(operation, operation.GetType(), ArgsJson)!.AsObject();
+        foreach (string field in (string[])["signer", "nonce", "hash", "valid_until"]) args.Remove(field);
+        return args;
     }
 }
 

@@ -53,14 +53,18 @@ public sealed class ScenarioRun
     private readonly List<Agent> _stakers = [];
     private readonly Random _rng;
 
-    private ScenarioRun(Scenario scenario, InMemoryChain chain, int seed)
+    private ScenarioRun(Scenario scenario, InMemoryChain chain, SimKeys keys)
     {
         _scenario = scenario;
         Chain = chain;
-        _rng = new Random(seed);
+        Keys = keys;
+        _rng = new Random(keys.Seed);
     }
 
     public InMemoryChain Chain { get; }
+
+    /// <summary>Every agent's keys (and the root key's, the chain's sudo): real SS58 addresses derived from the run's seed.</summary>
+    public SimKeys Keys { get; }
 
     public List<EpochRow> Epochs { get; } = [];
 
@@ -88,26 +92,27 @@ public sealed class ScenarioRun
     /// <exception cref="ScenarioFormatException">The chain refused a setting (a hyperparameter's value); names the subnet and the field.</exception>
     public static async Task<ScenarioRun> BuildAsync(Scenario scenario, Arithmetic arithmetic, int? seed = null, bool recordCases = false)
     {
+        var keys = new SimKeys(seed ?? scenario.Seed);
         var balances = new Dictionary<string, ulong>(StringComparer.Ordinal);
         var plans = new List<SubnetAgents>();
         for (int k = 0; k < scenario.Subnets.Length; k++)
         {
-            var plan = new SubnetAgents(scenario.Subnets[k], k);
+            var plan = new SubnetAgents(scenario.Subnets[k], k, keys);
             plans.Add(plan);
             balances[plan.Owner.Coldkey] = scenario.LockCost;
             // The first registration on a subnet pays the initial 1 TAO burn, later ones the pinned burn: 1 TAO of slack per coldkey.
             foreach (var a in plan.Agents.Where(a => a.Role != "owner"))
                 balances[a.Coldkey] = (balances.TryGetValue(a.Coldkey, out ulong held) ? held : Tao.Rao) + Burn + a.Stake;
         }
-        var stakers = scenario.Stakers.Select(s => new Agent($"staker/{s.Name}", "staker", "staker", $"sim-staker-{s.Name}", "", s, 0)).ToList();
+        var stakers = scenario.Stakers.Select(s => new Agent($"staker/{s.Name}", "staker", "staker", keys.Address($"sim-staker-{s.Name}"), "", s, 0)).ToList();
         foreach (var s in stakers)
             balances[s.Coldkey] = checked(balances.GetValueOrDefault(s.Coldkey) + ((Staker)s.Group!).Balance);
         ulong allocated = balances.Values.Aggregate(0UL, (a, b) => checked(a + b));
         ulong issuance = scenario.StartIssuance ?? allocated;
         if (issuance < allocated)
             throw new ScenarioFormatException("scenario", "chain.start_issuance_tao", $"must be at least the genesis balances, {allocated / (double)Tao.Rao} TAO");
-        var chain = new InMemoryChain(Setup.Rules(scenario.Tempo, scenario.LockCost, scenario.Subnets.Length), issuance, balances, arithmetic) { RecordEvents = false };
-        var run = new ScenarioRun(scenario, chain, seed ?? scenario.Seed) { GenesisIssuance = issuance, GenesisBalances = balances };
+        var chain = new InMemoryChain(Setup.Rules(scenario.Tempo, scenario.LockCost, scenario.Subnets.Length, keys.Address(Setup.Root)), issuance, balances, arithmetic) { RecordEvents = false };
+        var run = new ScenarioRun(scenario, chain, keys) { GenesisIssuance = issuance, GenesisBalances = balances };
         if (recordCases) chain.Executed = (operation, result) => run.Operations.Add((chain.State.Block, operation, result.Ok));
         run._stakers.AddRange(stakers);
         foreach (var plan in plans) await run.BuildSubnetAsync(plan);
@@ -299,7 +304,7 @@ public sealed class ScenarioRun
         foreach (var (name, value) in spec.Hyperparameters)
         {
             // The scenario's settings, applied at block 0 by the simulation's root key (root-only ones too; no owner rate limit).
-            var result = await Chain.ExecuteAsync(new SetHyperparameter { Signer = Setup.Root, Netuid = s.Netuid, Name = name, Value = value });
+            var result = await Chain.ExecuteAsync(new SetHyperparameter { Signer = Chain.Rules.Sudo!, Netuid = s.Netuid, Name = name, Value = value });
             if (!result.Ok) throw new ScenarioFormatException($"subnet '{spec.Name}'", $"hyperparameters.{name}", result.Message ?? result.Code ?? "refused");
         }
         foreach (var group in s.Agents.Where(a => a.Group is MinerGroup).GroupBy(a => (MinerGroup)a.Group!))
@@ -339,26 +344,26 @@ public sealed class ScenarioRun
         return (ulong)Math.Round(value);
     }
 
-    /// <summary>A subnet's agents with their keys (derived from positions, so any name in the scenario is allowed).</summary>
+    /// <summary>A subnet's agents with their keys (labelled by position, so any name in the scenario is allowed).</summary>
     private sealed class SubnetAgents
     {
-        public SubnetAgents(ScenarioSubnet spec, int k)
+        public SubnetAgents(ScenarioSubnet spec, int k, SimKeys keys)
         {
             Spec = spec;
-            Owner = new Agent($"{spec.Name}/owner", "owner", "owner", $"sim{k}-owner", $"sim{k}-owner-hot", null, 0);
+            Owner = new Agent($"{spec.Name}/owner", "owner", "owner", keys.Address($"sim{k}-owner"), keys.Address($"sim{k}-owner-hot"), null, 0);
             Agents.Add(Owner);
             for (int g = 0; g < spec.Validators.Length; g++)
             {
                 var group = spec.Validators[g];
                 for (int i = 0; i < group.Count; i++)
                     Agents.Add(new Agent($"{spec.Name}/{group.Name}-{i}", "validator", group.StrategyName,
-                        $"sim{k}-v{g}-{i}", $"sim{k}-v{g}-{i}-hot", group, group.Stake) { JoinBlock = group.JoinBlock });
+                        keys.Address($"sim{k}-v{g}-{i}"), keys.Address($"sim{k}-v{g}-{i}-hot"), group, group.Stake) { JoinBlock = group.JoinBlock });
             }
             for (int g = 0; g < spec.Miners.Length; g++)
             {
                 var group = spec.Miners[g];
                 for (int i = 0; i < group.Count; i++)
-                    Agents.Add(new Agent($"{spec.Name}/{group.Name}-{i}", "miner", group.StrategyName, $"sim{k}-m{g}", $"sim{k}-m{g}-{i}-hot", group, 0) { JoinBlock = group.JoinBlock });
+                    Agents.Add(new Agent($"{spec.Name}/{group.Name}-{i}", "miner", group.StrategyName, keys.Address($"sim{k}-m{g}"), keys.Address($"sim{k}-m{g}-{i}-hot"), group, 0) { JoinBlock = group.JoinBlock });
             }
             foreach (var a in Agents) a.Positions.Add((a.Hotkey, 0));
         }

@@ -5,14 +5,17 @@ namespace Bittensor.Runtime.Simulation;
 /// <summary>What every simulation does at block 0, through extrinsics: the chain's rules, subnets with a pinned burn, calls that must pass.</summary>
 internal static class Setup
 {
-    /// <summary>The simulation's root key: it applies the scenario's hyperparameters at block 0, root-only ones included, as the chain's sudo would.</summary>
+    /// <summary>
+    /// The simulation's root key (a scenario run derives a real key of this label): it applies the scenario's
+    /// hyperparameters at block 0, root-only ones included, as the chain's sudo would.
+    /// </summary>
     public const string Root = "sim-root";
 
-    /// <summary>The network's rules with the simulation's tempo and lock cost, and room for its subnets.</summary>
-    public static ChainRules Rules(ulong tempo, ulong lockCost, int subnets) => new()
+    /// <summary>The network's rules with the simulation's tempo and lock cost, room for its subnets, and <paramref name="sudo"/> as the root key.</summary>
+    public static ChainRules Rules(ulong tempo, ulong lockCost, int subnets, string sudo = Root) => new()
     {
         Id = "sim",
-        Sudo = Root,
+        Sudo = sudo,
         NewSubnetTempo = tempo,
         MinLockCost = lockCost,
         MaxSubnets = Math.Max(new ChainRules().MaxSubnets, subnets),
@@ -52,5 +55,5 @@ internal static class Setup
         (ushort)Math.Clamp(Math.Round(65535 * quality * (1 - noise + 2 * noise * rng.NextDouble()) / (1 + noise)), 1, 65535);
 
     private static Task<OpResult> Hyperparameter(InMemoryChain chain, ushort netuid, string name, ulong value) =>
-        ExecuteAsync(chain, new SetHyperparameter { Signer = Root, Netuid = netuid, Name = name, Value = value.ToString(CultureInfo.InvariantCulture) });
+        ExecuteAsync(chain, new SetHyperparameter { Signer = chain.Rules.Sudo!, Netuid = netuid, Name = name, Value = value.ToString(CultureInfo.InvariantCulture) });
 }
