@@ -92,7 +92,7 @@ public static class SubnetDissolution
         plan.Chain.Recycled += pot - paid;
         plan.Chain.Subnets.Remove(netuid);
         await plan.SubnetAsync(netuid, new DissolveSubnet());
-        plan.Emit("NetworkRemoved", e.OwnerColdkey, netuid, amount: pot);
+        plan.Emit(new ChainEvent { Kind = EventKinds.NetworkRemoved, Coldkey = e.OwnerColdkey, Netuid = netuid, Tao = pot });
         return paid;
     }
 }

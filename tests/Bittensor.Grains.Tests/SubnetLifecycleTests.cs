@@ -237,7 +237,7 @@ public sealed class SubnetLifecycleTests
         Assert.Equal(["dave-hot"], fresh.Neurons.Select(n => n.Hotkey));
         Assert.Empty(fresh.Epochs);
         Assert.Equal("dave", chain.State.Subnets[One].OwnerColdkey);
-        Assert.Contains(chain.Events, ev => ev.Kind == "NetworkRemoved" && ev.Netuid == One && ev.Amount == pot);
+        Assert.Contains(chain.Events, ev => ev.Kind == "NetworkRemoved" && ev.Netuid == One && ev.Tao == pot);
         await Blocks(chain, 12); // the chain goes on, conserved
     }
 

@@ -88,7 +88,7 @@ namespace Bittensor.Runtime.Extrinsics
             if (s.Signer != e.OwnerColdkey) return ValueTask.FromResult(Fail(plan, Codes.NotOwner, $"only the owner's coldkey may set subnet {s.Netuid}'s identity"));
             if (s.Identity.Problem() is { } problem) return ValueTask.FromResult(Fail(plan, Codes.InvalidIdentity, problem));
             e.Identity = s.Identity;
-            plan.Emit("SubnetIdentitySet", s.Signer, s.Netuid);
+            plan.Emit(new ChainEvent { Kind = EventKinds.SubnetIdentitySet, Coldkey = s.Signer, Netuid = s.Netuid });
             return ValueTask.FromResult(Done(plan, netuid: s.Netuid));
         }
     }

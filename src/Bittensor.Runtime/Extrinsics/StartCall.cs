@@ -37,7 +37,7 @@ namespace Bittensor.Runtime.Extrinsics
                     $"subnet {c.Netuid} was created at block {e.RegisteredAt}; its owner may start it from block {from} (start delay {plan.Rules.StartCallDelay} blocks)", from));
             e.AwaitingStartCall = false;
             e.StartCallBlock = block;
-            plan.Emit("FirstEmissionBlockNumberSet", c.Signer, c.Netuid, amount: block + 1);
+            plan.Emit(new ChainEvent { Kind = EventKinds.FirstEmissionBlockNumberSet, Coldkey = c.Signer, Netuid = c.Netuid, Number = block + 1 });
             return ValueTask.FromResult(Done(plan, netuid: c.Netuid, amount: block + 1));
         }
     }
