@@ -21,7 +21,7 @@ public sealed class SubnetLifecycleTests
     {
         var chain = new InMemoryChain(new ChainRules
         {
-            Id = "test", Faucet = true, MinLockCost = 100 * Tao.Rao, NewSubnetTempo = 10, Sudo = Root,
+            Id = "test", Faucet = true, NetworkRateLimit = 0, WeightFee = 0, MinLockCost = 100 * Tao.Rao, NewSubnetTempo = 10, Sudo = Root,
             StartCallDelay = startCallDelay, OwnerHotkeyRateLimit = ownerHotkeyRateLimit,
         }, TestChain.GenesisIssuance);
         await Ok(chain, new Faucet { Signer = Owner, Amount = 1_000 * Tao.Rao });
@@ -83,7 +83,7 @@ public sealed class SubnetLifecycleTests
     [Fact]
     public async Task StartSubnetsAtCreation_EmitsWithoutStartCall_AndRefusesOne()
     {
-        var chain = new InMemoryChain(new ChainRules { Id = "test", Faucet = true, MinLockCost = 100 * Tao.Rao, StartSubnetsAtCreation = true }, TestChain.GenesisIssuance);
+        var chain = new InMemoryChain(new ChainRules { Id = "test", Faucet = true, NetworkRateLimit = 0, WeightFee = 0, MinLockCost = 100 * Tao.Rao, StartSubnetsAtCreation = true }, TestChain.GenesisIssuance);
         await Ok(chain, new Faucet { Signer = Owner, Amount = 1_000 * Tao.Rao });
         await Ok(chain, new RegisterNetwork { Signer = Owner, Hotkey = OwnerHot });
         Assert.True(chain.State.Subnets[One].Started);
@@ -167,7 +167,7 @@ public sealed class SubnetLifecycleTests
     {
         var chain = new InMemoryChain(new ChainRules
         {
-            Id = "test", Faucet = true, MinLockCost = 100 * Tao.Rao, LockReductionInterval = 1, NewSubnetTempo = 10, MaxSubnets = 2,
+            Id = "test", Faucet = true, NetworkRateLimit = 0, WeightFee = 0, MinLockCost = 100 * Tao.Rao, LockReductionInterval = 1, NewSubnetTempo = 10, MaxSubnets = 2,
             NetworkImmunityPeriod = 5, StartSubnetsAtCreation = true,
         }, TestChain.GenesisIssuance);
         await Ok(chain, new Faucet { Signer = Owner, Amount = 5_000 * Tao.Rao });

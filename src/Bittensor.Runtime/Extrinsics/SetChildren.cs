@@ -30,6 +30,9 @@ namespace Bittensor.Runtime.Extrinsics
 
         public override string Name => "set_children";
 
+        /// <summary>subtensor's <c>set_children</c> dispatch weight (dispatches.rs at 14bc6f9f): 119 µs, 6 reads, 31 writes, <c>Pays::Yes</c>.</summary>
+        public override ulong Weight => Fees.Weight(119_000_000, 6, 31);
+
         public override SetChildren Parse(CallArgs a, string signer) => new()
         {
             Signer = signer, Hotkey = a.Address("hotkey"), Netuid = a.U16("netuid"),

@@ -68,6 +68,9 @@ namespace Bittensor.Runtime.Extrinsics
 
         public override string Name => "set_subnet_identity";
 
+        /// <summary>subtensor's <c>WeightInfo::set_subnet_identity</c> (weights.rs at 14bc6f9f): 17.513 µs, 1 read, 1 write (pays a fee).</summary>
+        public override ulong Weight => Fees.Weight(17_513_000, 1, 1);
+
         public override SetSubnetIdentity Parse(CallArgs a, string signer) => new()
         {
             Signer = signer,

@@ -25,6 +25,9 @@ namespace Bittensor.Runtime.Extrinsics
     {
         public override string Name => "sudo_set_sn_owner_hotkey";
 
+        /// <summary>admin-utils' <c>WeightInfo::sudo_set_sn_owner_hotkey</c> (weights.rs at 14bc6f9f): 25.687 µs, 2 reads, 2 writes (pays a fee).</summary>
+        public override ulong Weight => Fees.Weight(25_687_000, 2, 2);
+
         public override SudoSetSnOwnerHotkey Parse(CallArgs a, string signer) => new() { Signer = signer, Netuid = a.U16("netuid"), Hotkey = a.Address("hotkey") };
 
         public override async ValueTask<OpResult> PlanAsync(ChainPlan plan, SudoSetSnOwnerHotkey o)
