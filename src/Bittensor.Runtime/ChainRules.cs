@@ -53,4 +53,19 @@ public sealed record ChainRules
 
     /// <summary>Tempos between an owner's changes of one hyperparameter (subtensor: 2; <c>weights_version_key</c> 5).</summary>
     public ulong OwnerHyperparameterRateLimitTempos { get; init; } = 2;
+
+    /// <summary>
+    /// Seed of the in-cluster randomness beacon (<see cref="HashChainBeacon"/>) to whose rounds timelocked weights are
+    /// encrypted. Whoever knows it can read every timelocked commit early: an operator sets a secret one.
+    /// </summary>
+    public string BeaconSeed { get; init; } = "bittensor-orleans development beacon";
+
+    /// <summary>Rounds of the beacon's hash chain (its lifetime is this many times <see cref="BeaconRoundBlocks"/> blocks).</summary>
+    public ulong BeaconRounds { get; init; } = 1 << 20;
+
+    /// <summary>Blocks per beacon round: round r is published at block r · BeaconRoundBlocks.</summary>
+    public ulong BeaconRoundBlocks { get; init; } = 1;
+
+    /// <summary>How far ahead of the latest published round a timelocked commit may aim, in rounds.</summary>
+    public ulong MaxRevealRoundsAhead { get; init; } = 100_000;
 }
