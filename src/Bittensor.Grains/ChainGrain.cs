@@ -305,7 +305,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
         try
         {
             var starts = ChainRuntime.StepBlock(plan);
-            await TimelockReveal.RunAsync(plan); // weights revealed now are the inputs of the next block's epochs
+            await TimelockReveal.RunAsync(plan, starts); // weights revealed now are inputs of the next block's epochs
             foreach (var e in _state.Subnets.Values.Where(e => e.InFlight is not null).OrderBy(e => e.Netuid))
             {
                 var f = e.InFlight!;

@@ -17,8 +17,19 @@ public static class TimelockReveal
     /// <summary>The <c>commit_reveal_version</c> the chain reads (subtensor's <c>CommitRevealWeightsVersion</c>, 4).</summary>
     public const ushort CommitRevealVersion = 4;
 
-    /// <summary>Reveals what is due at the plan's block (called after <see cref="ChainRuntime.StepBlock"/> advanced it).</summary>
-    public static async ValueTask RunAsync(ChainPlan plan)
+    /// <summary>
+    /// Reveals what is due at the plan's block (called after <see cref="ChainRuntime.StepBlock"/> advanced it), then gives
+    /// each epoch starting now the timelocked commits still queued, for its commit-reveal mask.
+    /// </summary>
+    public static async ValueTask RunAsync(ChainPlan plan, List<EpochStart> starts)
+    {
+        await RevealAsync(plan);
+        for (int k = 0; k < starts.Count; k++)
+            if (plan.Economy(starts[k].Netuid) is { } e && CommitReveal.TimelockedCommitBlocks(e, starts[k].Index + 1) is { } blocks)
+                starts[k] = starts[k] with { TimelockedCommitBlocks = blocks };
+    }
+
+    private static async ValueTask RevealAsync(ChainPlan plan)
     {
         ulong block = plan.Chain.Block;
         IRandomnessBeacon? beacon = null;

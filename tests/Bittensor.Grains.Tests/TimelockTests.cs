@@ -222,6 +222,22 @@ public sealed class TimelockTests
     }
 
     [Fact]
+    public async Task EpochMask_TakesAPendingTimelockedCommitsBlock_UntilItIsRevealed()
+    {
+        var uids = await SubnetAsync();
+        var masks = new List<ulong[]?>();
+        _chain.EpochRan = (request, _) => masks.Add(request.CommitBlocks);
+        ulong commitEpoch = EpochIndex, commitBlock = Block, round = Block + Tempo + 4;
+        await Ok(Sealed(uids, [1, 2, 3], round));
+        await ToEpochAsync(commitEpoch + 1); // the epoch that ends the commit's epoch: the commit is pending
+        ushort validator = Uid(_validator.Address);
+        Assert.Equal(commitBlock, Assert.Single(masks)![validator]);
+        await ToEpochAsync(commitEpoch + 2); // revealed in between: no mask
+        Assert.Equal(ulong.MaxValue, masks[^1]![validator]);
+        Assert.Equal(uids, ValidatorNeuron.WeightColumns);
+    }
+
+    [Fact]
     public async Task UnreadableOrInvalidCommits_AreDroppedAtReveal_AndTheChainGoesOn()
     {
         var uids = await SubnetAsync();
