@@ -25,6 +25,7 @@ public static class ApiExtensions
         app.MapChainApi();
         app.MapMetagraphApi();
         app.MapDelegatesApi();
+        app.MapBlocksApi();
         app.MapTransactionsApi();
         app.MapSimulationApi();
         app.MapClusterApi();

@@ -99,6 +99,16 @@ internal static class CliCommands
         ["protocol"] = "the axon's protocol (default 4)",
         ["version"] = "the axon's version (default 0)",
         ["axon serve name"] = "the axon's name",
+        ["from"] = "the first block to show (default: the newest blocks)",
+        ["chain blocks limit"] = "how many blocks (1..100, default 20)",
+        ["chain events limit"] = "how many events (1..1000, default 100)",
+        ["block"] = "only this block's events",
+        ["kind"] = "only these kinds of event, comma-separated (Transfer, StakeAdded, EpochCompleted, …)",
+        ["account"] = "only events naming this SS58 address (as coldkey, hotkey or destination)",
+        ["chain events netuid"] = "only events in this subnet",
+        ["chain watch netuid"] = "only events in this subnet",
+        ["after"] = "start after this event id (a page's 'next', or the last id seen)",
+        ["count"] = "stop after this many events (default: run until interrupted)",
     };
 
     private static readonly Dictionary<string, string[]> ValueCompletions = new()

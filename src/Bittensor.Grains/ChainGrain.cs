@@ -48,6 +48,13 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
     /// <summary>Batches journaled and not yet applied everywhere before a block waits for them (32 subnets' epochs landing in a row fit).</summary>
     private const int MaxJournal = 128;
     private DateTime _nextDue;
+    /// <summary>Block-log entries of journaled batches not yet appended to the log, by sequence number: one append sends them all.</summary>
+    private readonly SortedDictionary<long, LogCommand> _logPending = [];
+    private long _logSent;
+    /// <summary>Signed transactions refused since the last stored batch, recorded in the open block with the next batch.</summary>
+    private readonly List<ExtrinsicRecord> _refused = [];
+    /// <summary>Most refused extrinsics recorded per batch (a flood of refused calls adds no unbounded weight to a block).</summary>
+    private const int MaxRefusedPerBatch = 256;
 
     private sealed record Published(ChainInfo Info, ImmutableDictionary<ushort, SubnetInfo> Subnets, ImmutableArray<ushort> Netuids);
 
@@ -60,7 +67,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
         {
             var plan = NewPlan();
             await ChainRuntime.GenesisAsync(plan, O.GenesisIssuance, O.GenesisBalances, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-            if (!await CommitAsync(plan)) throw new StorageUnavailableException($"genesis could not be stored: {_pauseReason}");
+            if (!await CommitAsync(plan, opened: DateTime.UtcNow)) throw new StorageUnavailableException($"genesis could not be stored: {_pauseReason}");
             LogGenesis(logger, O.Id, O.GenesisIssuance, O.GenesisIssuance - _state.GenesisReserve);
         }
         else
@@ -189,6 +196,8 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
         if (!result.Ok)
         {
             Discard(plan);
+            if (operation.Hash is not null && _refused.Count < MaxRefusedPerBatch)
+                _refused.Add(new ExtrinsicRecord { Hash = operation.Hash, Signer = operation.Signer, Call = Runtime.Extrinsics.Calls.For(operation).Name, Code = result.Code });
             return new(result, 0);
         }
         if (result.Resubmitted)
@@ -337,7 +346,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
             Pause(e);
             return false;
         }
-        if (!await CommitAsync(plan, wait ? Apply.Await : Apply.Background)) return false;
+        if (!await CommitAsync(plan, wait ? Apply.Await : Apply.Background, opened: DateTime.UtcNow)) return false;
         long committed = Stopwatch.GetTimestamp();
         double stepMs = Stopwatch.GetElapsedTime(started, committed).TotalMilliseconds;
         _times.Add(stepMs);
@@ -393,9 +402,9 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
     /// (<see cref="Apply.Background"/>: clock blocks — an epoch landing's hundreds of stake writes do not hold the next
     /// block). False when nothing was stored.
     /// </summary>
-    private async Task<bool> CommitAsync(ChainPlan plan, Apply apply = Apply.Await)
+    private async Task<bool> CommitAsync(ChainPlan plan, Apply apply = Apply.Await, DateTime? opened = null)
     {
-        var batch = plan.ToBatch();
+        var batch = plan.ToBatch(opened, [.. _refused]);
         var next = plan.Chain;
         next.Seq = batch.Seq;
         next.Journal = [.. _state.Journal.Where(b => !Applied(b.Seq)), batch];
@@ -418,6 +427,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
         foreach (long seq in _batches.Keys.Where(seq => Applied(seq) && next.Journal.All(b => b.Seq != seq)).ToList()) _batches.Remove(seq);
         _state = next;
         _published = null;
+        _refused.Clear();
         var applied = Schedule(batch, throttled: apply == Apply.Background);
         if (apply != Apply.Await)
         {
@@ -447,6 +457,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
     private Task Schedule(Batch batch, bool throttled)
     {
         var tasks = new List<Task>();
+        foreach (var log in batch.Commands.OfType<LogCommand>()) _logPending.TryAdd(batch.Seq, log);
         foreach (var (key, apply) in Applies(batch))
         {
             var previous = _tails.GetValueOrDefault(key) ?? Task.CompletedTask;
@@ -540,6 +551,8 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
             yield return ($"a:{group.Key}", () => GrainFactory.GetGrain<IAccountLedger>(group.Key).ApplyAsync(batch.Seq, batch.Block, [.. group.Select(c => c.Change)]));
         foreach (var group in batch.Commands.OfType<HotkeyCommand>().GroupBy(c => c.Address))
             yield return ($"h:{group.Key}", () => GrainFactory.GetGrain<IHotkeyLedger>(group.Key).ApplyAsync(batch.Seq, batch.Block, [.. group.Select(c => c.Change)]));
+        foreach (var log in batch.Commands.OfType<LogCommand>())
+            yield return (LogKey, () => AppendToLogAsync(batch.Seq, log));
         foreach (var group in batch.Commands.OfType<IndexCommand>().GroupBy(c => (c.Kind, c.Shard)))
         {
             string index = IAddressIndex.KeyOf(group.Key.Kind, group.Key.Shard);
@@ -548,6 +561,24 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
     }
 
     private static string SubnetKey(ushort netuid) => $"s:{netuid}";
+
+    private const string LogKey = "l:0";
+
+    /// <summary>
+    /// Appends the batch's block-log entry together with every entry journaled since the last append (appends run one at a
+    /// time in journal order, so while one is stored the next batches gather and go in one write: a slow store makes
+    /// appends larger, not later). The log skips entries it has (by sequence number), so an append repeated after a failure
+    /// or a failover adds nothing twice.
+    /// </summary>
+    private async Task AppendToLogAsync(long seq, LogCommand command)
+    {
+        if (seq <= _logSent) return;
+        _logPending.TryAdd(seq, command);
+        var entries = _logPending.Select(kv => new LogEntry(kv.Key, kv.Value)).ToImmutableArray();
+        await GrainFactory.GetGrain<IBlockLogLedger>(IBlockLog.Key).AppendAsync(entries);
+        foreach (var e in entries) _logPending.Remove(e.Seq);
+        _logSent = Math.Max(_logSent, entries[^1].Seq);
+    }
 
     /// <summary>Drops what a plan changed in the shared roster cache (it was not stored).</summary>
     private void Discard(ChainPlan plan)

@@ -121,6 +121,17 @@ public sealed class ChainOptions
     public ushort MinTake { get; set; }
 
     /// <summary>
+    /// Blocks the block log keeps (headers, extrinsics, events; <c>/api/blocks</c>, <c>/api/events</c>): older pages are
+    /// dropped from storage. Default 50,400 (a week of 12 s blocks).
+    /// </summary>
+    [Range(1, 100_000_000)]
+    public ulong RetainBlocks { get; set; } = 50_400;
+
+    /// <summary>Blocks per stored page of the block log (a page also closes early at 256 KiB): a block's write rewrites only its page.</summary>
+    [Range(1, 10_000)]
+    public int BlockLogPageBlocks { get; set; } = 100;
+
+    /// <summary>
     /// Blocks of history kept for reads at a past block (<c>?block=N</c> on metagraphs, weights, bonds, accounts and
     /// hotkeys): each grain keeps a version of its view per block in which it changed, for this many blocks, in memory.
     /// </summary>

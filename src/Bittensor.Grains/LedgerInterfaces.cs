@@ -71,3 +71,15 @@ public sealed class AddressIndexState : ISequenced
     [Id(0)] public HashSet<string> Addresses { get; set; } = new(StringComparer.Ordinal);
     [Id(1)] public long LastSeq { get; set; }
 }
+
+/// <summary>Silo-internal write side of the block log: the chain appends each journaled batch's <see cref="LogCommand"/>, in order.</summary>
+[Alias("Bittensor.Grains.IBlockLogLedger")]
+public interface IBlockLogLedger : IGrainWithIntegerKey
+{
+    /// <summary>Appends the entries in order, once each: an entry whose sequence number the log already has is skipped.</summary>
+    [Alias("Append")] Task AppendAsync(ImmutableArray<LogEntry> entries);
+}
+
+/// <summary>A journaled batch's block-log command with the batch's sequence number.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.Grains.LogEntry")]
+public sealed record LogEntry([property: Id(0)] long Seq, [property: Id(1)] LogCommand Command);

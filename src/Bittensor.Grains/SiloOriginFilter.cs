@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Orleans.Serialization.Invocation;
 
 namespace Bittensor.Grains;
 
@@ -42,11 +43,27 @@ internal sealed class SiloOriginFilter(ClusterSecret secret, IOptions<ChainOptio
     {
         bool fromSilo = secret.Matches(RequestContext.Get(ProofKey) as string);
         RequestContext.Remove(ProofKey);
-        if (!fromSilo && !options.Value.TrustClients && !IsClientCallable(context.InterfaceMethod))
+        if (!fromSilo && !options.Value.TrustClients && !IsClientCallable(context))
             throw new UnauthorizedAccessException(
                 $"{context.InterfaceName}.{context.MethodName} is not open to clients; change the network with a signed transaction (ITransactionsGrain or POST /api/transactions)");
         await context.Invoke();
     }
+
+    /// <summary>
+    /// Whether a client may make this call. A grain method returning <see cref="IAsyncEnumerable{T}"/> is called through
+    /// Orleans' <c>IAsyncEnumerableGrainExtension</c>: its <c>StartEnumeration</c> carries the grain method's request, which
+    /// must be client-callable; <c>MoveNext</c> and <c>DisposeAsync</c> only continue an enumeration so started (by its
+    /// random request id).
+    /// </summary>
+    internal static bool IsClientCallable(IIncomingGrainCallContext context)
+    {
+        if (context.InterfaceMethod?.DeclaringType?.FullName != AsyncEnumerableExtension) return IsClientCallable(context.InterfaceMethod);
+        if (!context.InterfaceMethod.Name.StartsWith("StartEnumeration", StringComparison.Ordinal)) return true;
+        var request = context.Request;
+        return request.GetArgumentCount() > 1 && request.GetArgument(1) is IInvokable inner && IsClientCallable(inner.GetMethod());
+    }
+
+    private const string AsyncEnumerableExtension = "Orleans.Runtime.IAsyncEnumerableGrainExtension";
 
     /// <summary>Whether a client may call <paramref name="method"/>: it or its interface is marked <see cref="ClientCallableAttribute"/>.</summary>
     internal static bool IsClientCallable(MethodInfo? method) =>

@@ -17,12 +17,6 @@ public interface IStateSource
     ValueTask<SubnetState?> SubnetAsync(ushort netuid);
 }
 
-/// <summary>Something that happened, for subscribers and logs: the call or block step, who, where, how much.</summary>
-[GenerateSerializer, Immutable, Alias("Bittensor.Runtime.ChainEvent")]
-public sealed record ChainEvent(
-    [property: Id(0)] string Kind, [property: Id(1)] ulong Block, [property: Id(2)] string? Who = null,
-    [property: Id(3)] ushort? Netuid = null, [property: Id(4)] ushort? Uid = null, [property: Id(5)] ulong? Amount = null);
-
 /// <summary>
 /// An operation or a block being planned: <c>state + operation → changes + events</c>. It reads states once through an
 /// <see cref="IStateSource"/>, applies each change to its copy through the same ledger functions the grains use (so later
@@ -156,11 +150,28 @@ public sealed class ChainPlan(ChainState chain, IStateSource source, ChainRules 
         Commands.Add(new SubnetCommandFor(netuid, command));
     }
 
-    public void Emit(string kind, string? who = null, ushort? netuid = null, ushort? uid = null, ulong? amount = null) =>
-        Events.Add(new ChainEvent(kind, Chain.Block, who, netuid, uid, amount));
+    /// <summary>Records an event (one of <see cref="EventKinds"/>) in the plan's block.</summary>
+    public void Emit(ChainEvent e) => Events.Add(e with { Block = Chain.Block });
 
-    /// <summary>The batch this plan stores.</summary>
-    public Batch ToBatch() => new(Seq, Chain.Block, [.. Commands]);
+    /// <summary>The extrinsic this plan applies (set by <see cref="ChainRuntime.ExecuteAsync"/>), recorded in its block.</summary>
+    public ExtrinsicRecord? Extrinsic { get; set; }
+
+    /// <summary>
+    /// The batch this plan stores, with its block-log entry: the events get the chain's next event ids (the count is part
+    /// of the chain state stored with the batch, so ids are stable and never reused). <paramref name="opened"/> is the
+    /// timestamp of the block this plan opens (a block step, genesis); <paramref name="refused"/> extrinsics refused since
+    /// the last batch.
+    /// </summary>
+    public Batch ToBatch(DateTime? opened = null, ImmutableArray<ExtrinsicRecord> refused = default)
+    {
+        var log = new LogCommand
+        {
+            Block = Chain.Block, FirstEventId = checked((long)Chain.EventCount + 1), Events = [.. Events], Extrinsic = Extrinsic,
+            Opened = opened, Refused = refused.IsDefault ? [] : refused,
+        };
+        Chain.EventCount += (ulong)Events.Count;
+        return new(Seq, Chain.Block, [.. Commands, log]);
+    }
 }
 
 /// <summary>Alpha credited per (hotkey, coldkey) in one subnet, merged, in ordinal order of hotkey then coldkey.</summary>

@@ -50,8 +50,10 @@ public static class ChainRuntime
             return new OpResult { Ok = true, Block = receipt.Block, Netuid = receipt.Netuid, Uid = receipt.Uid, Amount = receipt.Amount, Resubmitted = true };
         if (MortalityFailure(plan, operation) is { } mortality) return OpResult.Fail(mortality.Code, mortality.Message, plan.Chain.Block);
         if (await NonceFailureAsync(plan, operation) is { } nonce) return OpResult.Fail(nonce.Code, nonce.Message, plan.Chain.Block);
-        var result = await Extrinsics.Calls.For(operation).PlanAsync(plan, operation);
+        var extrinsic = Extrinsics.Calls.For(operation);
+        var result = await extrinsic.PlanAsync(plan, operation);
         if (!result.Ok) return result;
+        plan.Extrinsic = new ExtrinsicRecord { Hash = operation.Hash, Signer = operation.Signer, Call = extrinsic.Name, Ok = true };
         if (operation.Nonce is ulong used)
         {
             var kept = operation.Hash is { } hash ? new TransactionReceipt(used, hash, plan.Chain.Block, result.Netuid, result.Uid, result.Amount) : null;
@@ -160,8 +162,10 @@ public static class ChainRuntime
             e.EpochIndex++;
             e.BlocksSinceLastStep = 0;
         }
+        int halvings = BlockEmission.Halvings(chain.TotalIssuance);
         chain.TotalIssuance += minted;
-        plan.Emit("Block");
+        if (BlockEmission.Halvings(chain.TotalIssuance) is var now && now > halvings)
+            plan.Emit(new ChainEvent { Kind = EventKinds.Halving, Number = (ulong)now, Tao = BlockEmission.ForIssuance(chain.TotalIssuance) });
         return starts;
     }
 
@@ -273,6 +277,11 @@ public static class ChainRuntime
         e.AlphaBurned += burned;
         e.PendingServer += carried;
         plan.Chain.EpochsRun++;
+        var summary = new EpochSummary
+        {
+            Index = o.Start.Index, Block = o.Start.Block, RaoEmission = raoEmission, ServerEmission = server,
+            ValidatorEmission = validator, OwnerCut = ownerCut, Burned = burned, Carried = carried,
+        };
         await plan.SubnetAsync(netuid, new CommitEpoch
         {
             Index = o.Start.Index,
@@ -287,12 +296,8 @@ public static class ChainRuntime
             Active = o.Active,
             ValidatorPermit = o.ValidatorPermit,
             Staked = staked,
-            Summary = new EpochSummary
-            {
-                Index = o.Start.Index, Block = o.Start.Block, RaoEmission = raoEmission, ServerEmission = server,
-                ValidatorEmission = validator, OwnerCut = ownerCut, Burned = burned, Carried = carried,
-            },
+            Summary = summary,
         });
-        plan.Emit("EpochLanded", netuid: netuid, amount: raoEmission);
+        plan.Emit(new ChainEvent { Kind = EventKinds.EpochCompleted, Netuid = netuid, Number = o.Start.Index, Epoch = summary });
     }
 }

@@ -181,7 +181,8 @@ public sealed class InMemoryChain : IStateSource
         }
         plan.Chain.Seq = batch.Seq;
         State = plan.Chain;
-        if (RecordEvents) Events.AddRange(plan.Events);
+        if (RecordEvents && batch.Commands[^1] is LogCommand log)
+            for (int i = 0; i < log.Events.Length; i++) Events.Add(log.Events[i] with { Id = log.FirstEventId + i });
     }
 
     ValueTask<AccountState> IStateSource.AccountAsync(string address) => ValueTask.FromResult(Account(address));

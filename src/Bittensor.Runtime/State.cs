@@ -31,6 +31,8 @@ public sealed class ChainState
     /// drawn once), so a payload signed for one deployment is refused by every other, even one with the same chain id.
     /// </summary>
     [Id(15)] public string? GenesisHash { get; set; }
+    /// <summary>Events ever journaled: the last event id (ids are 1, 2, 3… in the order the chain applied them).</summary>
+    [Id(30)] public ulong EventCount { get; set; }
 
     /// <summary>The subnets in netuid order (the order every block visits them).</summary>
     public IEnumerable<SubnetEconomy> Ordered => OrderedList();

@@ -65,6 +65,6 @@ public static class TimelockReveal
         if (await plan.SubnetAsync(netuid) is not { } s) return;
         var weights = RevealWeightsCall.ToSetWeights(c.Who, netuid, [.. payload.Uids], [.. payload.Values], payload.VersionKey);
         if (await SetWeightsCall.StoreAsync(plan, s, weights, reveal: true) is not null) return;
-        plan.Emit("TimelockedWeightsRevealed", c.Who, netuid, (ushort)s.UidOf(c.Who));
+        plan.Emit(new ChainEvent { Kind = EventKinds.TimelockedWeightsRevealed, Hotkey = c.Who, Netuid = netuid, Uid = (ushort)s.UidOf(c.Who) });
     }
 }

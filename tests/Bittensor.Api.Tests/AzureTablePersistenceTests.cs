@@ -39,6 +39,7 @@ public sealed class AzureTablePersistenceTests(AzuriteFixture azurite) : IClassF
             before = await Describe(http, netuid);
             Assert.Contains("\"balance\":7000000000", before);
             Assert.Contains("\"commitEpoch\"", before);
+            Assert.Contains("\"kind\":\"WeightsCommitted\"", before);
         }
 
         await using var second = new SiloFactory(settings);
@@ -49,6 +50,11 @@ public sealed class AzureTablePersistenceTests(AzuriteFixture azurite) : IClassF
         // The restored chain keeps producing blocks from where it stopped.
         ulong block = await second.Chain.ProduceBlocksAsync(1);
         Assert.Equal(13UL, block);
+        // ...and the block log goes on from its last block: the new block's parent is the restored head, now sealed.
+        var head = await second.CreateClient().GetFromJsonAsync<JsonElement>("/api/blocks/13");
+        var parent = await second.CreateClient().GetFromJsonAsync<JsonElement>("/api/blocks/12");
+        Assert.Equal(parent.GetProperty("hash").GetString(), head.GetProperty("parentHash").GetString());
+        Assert.NotNull(parent.GetProperty("hash").GetString());
     }
 
     private static async Task<string> Describe(HttpClient http, ushort netuid)
@@ -66,6 +72,9 @@ public sealed class AzureTablePersistenceTests(AzuriteFixture azurite) : IClassF
             await Get(http, $"/api/subnets/{netuid}/metagraph"),
             await Get(http, $"/api/subnets/{netuid}/commits/alice-hot"),
             await Get(http, "/api/chain/state-hash"),
+            // The block log: headers with their hashes, extrinsics, events (stored in pages beside the chain's state).
+            await Get(http, "/api/blocks?from=0&limit=100"),
+            await Get(http, "/api/events?limit=1000"),
         };
         return string.Join("\n", parts);
     }

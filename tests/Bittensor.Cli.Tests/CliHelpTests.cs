@@ -14,7 +14,7 @@ public sealed class CliHelpTests : IDisposable
         "wallet create", "wallet list", "wallet balance", "wallet transfer", "wallet faucet",
         "subnets list", "subnets show", "subnets create", "subnets register", "subnets metagraph", "subnets hyperparameters", "subnets set",
         "stake add", "stake remove", "stake list", "stake move", "stake transfer", "stake swap", "stake unstake-all", "weights set", "weights commit",
-        "weights reveal", "axon serve", "chain info", "sudo set-take", "sudo get-take", "completion",
+        "weights reveal", "axon serve", "chain info", "chain blocks", "chain events", "chain watch", "sudo set-take", "sudo get-take", "completion",
     ];
 
     [Theory]
@@ -38,6 +38,9 @@ public sealed class CliHelpTests : IDisposable
     [InlineData("bench network", "--subnets", "--block-time", "--storage", "--json")]
     [InlineData("epoch", "--cases", "--arithmetic", "--output")]
     [InlineData("weights reveal", "--uids", "--weights", "--salt", "--version-key", "--json")]
+    [InlineData("chain blocks", "--from", "--limit", "--json")]
+    [InlineData("chain events", "--block", "--kind", "--account", "--netuid", "--after", "--limit", "--json")]
+    [InlineData("chain watch", "--kind", "--netuid", "--account", "--after", "--count", "--json")]
     public async Task VerbHelp_DescribesItsOptions(string verb, params string[] options)
     {
         var (_, stdout, _) = await Cli.RunAsync([.. verb.Split(' '), "--help"]);

@@ -117,7 +117,11 @@ public sealed class CliPromptTests(CliNetwork network) : IClassFixture<CliNetwor
         Assert.Equal(0, (await OnNetwork(["wallet", "faucet", "--wallet", "reader", "--amount", "1000", "--json"])).Code);
         Assert.Equal(0, (await OnNetwork(["subnets", "create", "--wallet", "reader", "--json"])).Code);
         var http = network.Host.CreateClient();
-        foreach (var (verb, path) in new[] { ("subnets list", "/api/subnets"), ("chain info", "/api/chain") })
+        foreach (var (verb, path) in new[]
+                 {
+                     ("subnets list", "/api/subnets"), ("chain info", "/api/chain"), ("chain blocks", "/api/blocks"),
+                     ("chain events --kind Faucet", "/api/events?kind=Faucet"),
+                 })
         {
             var json = await OnNetwork([.. verb.Split(' '), "--json"]);
             Assert.Equal(await http.GetStringAsync(path) + "\n", json.Out.ReplaceLineEndings("\n"));
@@ -127,7 +131,27 @@ public sealed class CliPromptTests(CliNetwork network) : IClassFixture<CliNetwor
         }
     }
 
+    [Fact]
+    public async Task ChainWatch_PrintsTheStreamsEvents_FromAnId_AsJsonLines()
+    {
+        await FundedWallet("watcher");
+        Assert.Equal(0, (await OnNetwork(["wallet", "faucet", "--wallet", "watcher", "--amount", "5", "--json"])).Code);
+        var http = network.Host.CreateClient();
+        var expected = JsonDocument.Parse(await http.GetStringAsync("/api/events?kind=Faucet&limit=2")).RootElement.GetProperty("events")
+            .EnumerateArray().Select(e => e.GetRawText()).ToList();
+        Assert.Equal(2, expected.Count);
+        var watched = await OnNetwork(["chain", "watch", "--kind", "Faucet", "--after", "0", "--count", "2", "--json"]);
+        Assert.Equal(0, watched.Code);
+        Assert.Equal(expected, watched.Out.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var table = await OnNetwork(["chain", "watch", "--kind", "Faucet", "--after", "0", "--count", "1"]);
+        Assert.StartsWith($"#{JsonDocument.Parse(expected[0]).RootElement.GetProperty("id")} block ", table.Out);
+        Assert.Contains(" Faucet ", table.Out);
+        Assert.Contains("coldkey=", table.Out);
+    }
+
     [Theory]
+    [InlineData(1, "chain", "events", "--kind", "Nope")]
+    [InlineData(1, "chain", "blocks", "--limit", "1000")]
     [InlineData(2, "wallet", "frobnicate")]
     [InlineData(2, "subnets", "metagraph", "--netuid", "lots")]
     [InlineData(2, "wallet", "balance", "--address", "not-an-address")]

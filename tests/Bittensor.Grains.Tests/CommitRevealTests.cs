@@ -337,7 +337,7 @@ public sealed class CommitRevealTests
         Assert.Equal(WeightMath.MaxUpscale(values[2]), ValidatorNeuron.WeightValues); // the last reveal stands
         var left = Assert.Single(ValidatorNeuron.Commits); // only the revealed commits leave the queue
         Assert.Equal(WeightCommitHash.Compute(_validator.Address, Netuid, uids, values[1], [1], 0), left.Hash);
-        Assert.Contains(_chain.Events, e => e.Kind == "WeightsBatchRevealed" && e.Amount == 2);
+        Assert.Contains(_chain.Events, e => e.Kind == "WeightsBatchRevealed" && e.Number == 2);
     }
 
     [Fact]

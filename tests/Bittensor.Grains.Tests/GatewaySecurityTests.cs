@@ -41,6 +41,7 @@ public sealed class GatewaySecurityTests : IAsyncLifetime
             () => g.GetGrain<IEpochRecordLedger>(IEpochRecordGrain.KeyOf(0, 0)).ClearAsync(),
             () => g.GetGrain<IAddressIndex>(IAddressIndex.KeyOf(AddressKind.Account, 0)).ApplyAsync(long.MaxValue, ["forged"]),
             () => g.GetGrain<IConsensusGrain>(0).RunAsync(null!, true),
+            () => g.GetGrain<IBlockLogLedger>(IBlockLog.Key).AppendAsync([]),
             () => g.GetGrain<IManagementGrain>(0).GetHosts(),
             () => g.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero),
         ];
@@ -135,7 +136,8 @@ public sealed class GatewaySecurityTests : IAsyncLifetime
             .Order(StringComparer.Ordinal);
         Assert.Equal(
         [
-            "IAccountGrain.GetAsync", "IAccountGrain.GetAtAsync", "IChainGrain.GetInfoAsync", "IChainGrain.GetStatsAsync", "IChainGrain.GetSubnetInfoAsync",
+            "IAccountGrain.GetAsync", "IAccountGrain.GetAtAsync", "IBlockLog.GetBlockAsync", "IBlockLog.GetBlocksAsync", "IBlockLog.GetStatusAsync",
+            "IBlockLog.ReadEventsAsync", "IBlockLog.StreamEventsAsync", "IChainGrain.GetInfoAsync", "IChainGrain.GetStatsAsync", "IChainGrain.GetSubnetInfoAsync",
             "IChainGrain.GetSubnetsAsync", "IEpochRecordGrain.GetAsync", "IHotkeyGrain.GetAsync", "IHotkeyGrain.GetAtAsync", "IMinerGrain.DispatchAsync",
             "IMinerGrain.GetSubscriptionNonceAsync", "IMinerGrain.SubscribeAsync", "ISubnetGrain.GetCommitsAsync", "ISubnetGrain.GetEpochsAsync",
             "ISubnetGrain.GetInfoAsync", "ISubnetGrain.GetMatrixAsync", "ISubnetGrain.GetMetagraphAsync", "ISubnetGrain.GetMetagraphAtAsync",

@@ -26,6 +26,50 @@ public sealed class NetworkClient(HttpClient http)
         return await SendAsync(() => http.GetAsync(path, cancellationToken), cancellationToken);
     }
 
+    /// <summary>
+    /// The Server-Sent Events of <paramref name="path"/> as (id, event, data), resumed after <paramref name="lastEventId"/>
+    /// when given; ends when the server closes the stream.
+    /// </summary>
+    public async IAsyncEnumerable<(string? Id, string? Event, string Data)> StreamAsync(string path, string? lastEventId,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        if (lastEventId is not null) request.Headers.Add("Last-Event-ID", lastEventId);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new NetworkException("Unreachable", $"cannot reach {http.BaseAddress}: {e.Message}", transient: true);
+        }
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode) await ReadAsync(response); // throws with the server's code
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+            string? id = null, name = null;
+            var data = new List<string>();
+            while (await reader.ReadLineAsync(cancellationToken) is { } line)
+            {
+                if (line.Length == 0)
+                {
+                    if (name is not null || data.Count > 0) yield return (id, name, string.Join('\n', data));
+                    (id, name) = (null, null);
+                    data.Clear();
+                    continue;
+                }
+                if (line.StartsWith(':')) continue; // a keep-alive comment
+                int colon = line.IndexOf(':', StringComparison.Ordinal);
+                string field = colon < 0 ? line : line[..colon], value = colon < 0 ? "" : line[(colon + 1)..].TrimStart(' ');
+                if (field == "id") id = value;
+                else if (field == "event") name = value;
+                else if (field == "data") data.Add(value);
+            }
+        }
+    }
+
     /// <summary>Posts a JSON body (not a transaction: a what-if); returns the answer, or throws <see cref="NetworkException"/> with the server's code.</summary>
     public async Task<JsonElement> PostAsync(string path, JsonNode body, CancellationToken cancellationToken = default) =>
         await SendAsync(() => http.PostAsync(path, new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"), cancellationToken), cancellationToken);

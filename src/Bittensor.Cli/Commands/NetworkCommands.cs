@@ -24,7 +24,7 @@ internal sealed partial class NetworkCommands(CliHost host)
         ["stake"] = "Stake TAO on a hotkey in a subnet (alpha), unstake, move, transfer, swap, list",
         ["weights"] = "A validator's weights",
         ["axon"] = "A miner's axon",
-        ["chain"] = "The chain: block, issuance, emission, halving",
+        ["chain"] = "The chain: block, issuance, emission, halving; blocks, events, and a live event stream",
         ["sudo"] = "A delegate's settings: its take",
     };
 
@@ -61,6 +61,9 @@ internal sealed partial class NetworkCommands(CliHost host)
         ["weights reveal"] = ("Reveal committed weights in their reveal epoch (the same uids, weights, salt and version key)", ["netuid", "uids", "weights", "version-key", "salt"]),
         ["axon serve"] = ("Announce the wallet hotkey's axon in a subnet (miners)", ["netuid", "ip", "port", "protocol", "version", "name"]),
         ["chain info"] = ("Block, issuance, block emission, the next halving, lock cost", []),
+        ["chain blocks"] = ("Blocks with their hash, extrinsics (applied and refused) and events: the newest, or from --from", ["from", "limit"]),
+        ["chain events"] = ("Events, filtered by --block, --kind, --account and --netuid; the next page with --after", ["block", "kind", "account", "netuid", "after", "limit"]),
+        ["chain watch"] = ("Follow the chain's events as they happen (filtered by --kind, --netuid, --account); reconnects where it left off", ["kind", "netuid", "account", "after", "count"]),
         ["sudo set-take"] = ("Set the wallet hotkey's delegate take, 0..0.18 (raising it is limited to once per 216,000 blocks; lowering is immediate)",
             ["take", "hotkey-address"]),
         ["sudo get-take"] = ("A hotkey's delegate take (the wallet's, or --hotkey-address)", ["hotkey-address"]),
@@ -137,6 +140,9 @@ internal sealed partial class NetworkCommands(CliHost host)
                     ["protocol"] = _args.Int("protocol", 4, 0, 255), ["version"] = _args.Int("version", 0, 0, int.MaxValue), ["name"] = _args.Get("name"),
                 }),
                 "chain info" => await Show(await _client.GetAsync("/api/chain"), ChainInfo),
+                "chain blocks" => await ChainBlocks(),
+                "chain events" => await ChainEvents(),
+                "chain watch" => await ChainWatch(),
                 "sudo set-take" => await Submit(Coldkey(), "set_take", new JsonObject
                 {
                     ["hotkey"] = StakeHotkey(), ["take"] = (int)Math.Round(_args.Double("take", double.NaN, 0, 0.18) is var t && !double.IsNaN(t) ? t * 65535

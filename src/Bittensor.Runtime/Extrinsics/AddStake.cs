@@ -58,7 +58,7 @@ namespace Bittensor.Runtime.Extrinsics
             if (alpha == 0) return Fail(plan, Codes.AmountTooLow, "the amount buys no alpha at the current price");
             await plan.AccountAsync(signer, new AccountChange(-(long)amount));
             await Staking.BuyAsync(plan, e, hotkeyAddress, signer, amount, alpha);
-            plan.Emit("StakeAdded", hotkeyAddress, netuid, amount: alpha);
+            plan.Emit(new ChainEvent { Kind = EventKinds.StakeAdded, Coldkey = signer, Hotkey = hotkeyAddress, Netuid = netuid, Tao = amount, Alpha = alpha });
             return Done(plan, netuid: netuid, amount: alpha);
         }
     }

@@ -61,7 +61,7 @@ namespace Bittensor.Runtime.Extrinsics
                 if (await SetWeightsCall.StoreAsync(plan, s!, weights, reveal: true) is { } rule) return Fail(plan, rule);
             }
             await window.KeepAsync(plan, queue);
-            plan.Emit("WeightsBatchRevealed", b.Signer, b.Netuid, window.Uid, (ulong)count);
+            plan.Emit(new ChainEvent { Kind = EventKinds.WeightsBatchRevealed, Hotkey = b.Signer, Netuid = b.Netuid, Uid = window.Uid, Number = (ulong)count });
             return Done(plan, netuid: b.Netuid, uid: window.Uid);
         }
     }

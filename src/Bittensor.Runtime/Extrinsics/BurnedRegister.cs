@@ -55,7 +55,8 @@ namespace Bittensor.Runtime.Extrinsics
             e.N = s.Neurons.Count;
             if (pruned is not null) await plan.HotkeyAsync(pruned, new HotkeyChange { Deregistered = b.Netuid });
             await plan.HotkeyAsync(b.Hotkey, new HotkeyChange { Owner = b.Signer, Registered = (b.Netuid, (ushort)uid) });
-            plan.Emit("NeuronRegistered", b.Hotkey, b.Netuid, (ushort)uid, burn);
+            if (pruned is not null) plan.Emit(new ChainEvent { Kind = EventKinds.NeuronPruned, Hotkey = pruned, Netuid = b.Netuid, Uid = (ushort)uid });
+            plan.Emit(new ChainEvent { Kind = EventKinds.NeuronRegistered, Coldkey = b.Signer, Hotkey = b.Hotkey, Netuid = b.Netuid, Uid = (ushort)uid, Tao = burn });
             return Done(plan, netuid: b.Netuid, uid: (ushort)uid, amount: burn);
         }
 

@@ -68,7 +68,11 @@ namespace Bittensor.Runtime.Extrinsics
                     $"the hotkey already has {pending} timelocked commits of epoch {epoch} on subnet {c.Netuid} (at most {CommitReveal.MaxUnrevealedCommits})");
             e.Timelocked = e.Timelocked.Add(new TimelockedCommit(c.Signer, epoch, block, c.Commit, c.RevealRound));
             await plan.SubnetAsync(c.Netuid, new StoreCommits((ushort)uid, s.Neurons[uid].Commits, block, SetsLastUpdate: true));
-            plan.Emit("TimelockedWeightsCommitted", c.Signer, c.Netuid, (ushort)uid);
+            plan.Emit(new ChainEvent
+            {
+                Kind = EventKinds.TimelockedWeightsCommitted, Hotkey = c.Signer, Netuid = c.Netuid, Uid = (ushort)uid,
+                Value = Hashes.Blake2b256Hex(c.Commit), Number = c.RevealRound,
+            });
             return Done(plan, netuid: c.Netuid, uid: (ushort)uid);
         }
 

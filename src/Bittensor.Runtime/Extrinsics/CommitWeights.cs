@@ -49,7 +49,7 @@ namespace Bittensor.Runtime.Extrinsics
                 return Fail(plan, Codes.TooManyUnrevealedCommits,
                     $"the hotkey already has {live.Length} unrevealed commits on subnet {c.Netuid} (at most {CommitReveal.MaxUnrevealedCommits}); reveal or let them expire");
             await plan.SubnetAsync(c.Netuid, new StoreCommits((ushort)uid, live.Add(new WeightCommit(c.CommitHash, epoch, block)), block, SetsLastUpdate: true));
-            plan.Emit("WeightsCommitted", c.Signer, c.Netuid, (ushort)uid);
+            plan.Emit(new ChainEvent { Kind = EventKinds.WeightsCommitted, Hotkey = c.Signer, Netuid = c.Netuid, Uid = (ushort)uid, Value = c.CommitHash });
             return Done(plan, netuid: c.Netuid, uid: (ushort)uid);
         }
 

@@ -28,7 +28,7 @@ namespace Bittensor.Runtime.Extrinsics
             if (plan.Chain.GenesisReserve < f.Amount) return Fail(plan, Codes.FaucetDry, $"the genesis reserve holds only {plan.Chain.GenesisReserve} rao");
             await plan.AccountAsync(f.Signer, new AccountChange((long)f.Amount));
             plan.Chain.GenesisReserve -= f.Amount;
-            plan.Emit("Faucet", f.Signer, amount: f.Amount);
+            plan.Emit(new ChainEvent { Kind = EventKinds.Faucet, Coldkey = f.Signer, Tao = f.Amount });
             return Done(plan, amount: f.Amount);
         }
     }

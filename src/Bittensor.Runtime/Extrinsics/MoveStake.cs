@@ -34,7 +34,7 @@ namespace Bittensor.Runtime.Extrinsics
         };
 
         public override ValueTask<OpResult> PlanAsync(ChainPlan plan, MoveStake m) => PlanAsync(plan, new StakeTransition(
-            "StakeMoved", (m.OriginHotkey, m.Signer, m.OriginNetuid), (m.DestinationHotkey, m.Signer, m.DestinationNetuid), m.AlphaAmount));
+            EventKinds.StakeMoved, (m.OriginHotkey, m.Signer, m.OriginNetuid), (m.DestinationHotkey, m.Signer, m.DestinationNetuid), m.AlphaAmount));
 
         /// <summary>
         /// subtensor's <c>transition_stake_internal</c> and <c>validate_stake_transition</c>, shared by <c>move_stake</c>,
@@ -104,7 +104,12 @@ namespace Bittensor.Runtime.Extrinsics
                 if (bought > 0) await Staking.BuyAsync(plan, destination, to.Hotkey, to.Coldkey, tao, bought);
                 else await plan.AccountAsync(to.Coldkey, new AccountChange((long)tao));
             }
-            plan.Emit(t.Event, to.Hotkey, to.Netuid, amount: bought);
+            plan.Emit(new ChainEvent
+            {
+                Kind = t.Event, Coldkey = from.Coldkey, Hotkey = from.Hotkey, Netuid = from.Netuid, Alpha = crossSubnet ? move : alpha,
+                DestColdkey = to.Coldkey == from.Coldkey ? null : to.Coldkey, DestHotkey = to.Hotkey, DestNetuid = to.Netuid, DestAlpha = bought,
+                Tao = crossSubnet ? tao : null,
+            });
             return Done(plan, netuid: to.Netuid, amount: bought);
         }
 

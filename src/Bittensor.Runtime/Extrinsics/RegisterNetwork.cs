@@ -47,7 +47,7 @@ namespace Bittensor.Runtime.Extrinsics
             await plan.HotkeyAsync(r.Hotkey, new HotkeyChange { Owner = r.Signer, Registered = (netuid, 0) });
             chain.LastLockCost = cost;
             chain.LastLockBlock = block;
-            plan.Emit("NetworkRegistered", r.Signer, netuid, 0, cost);
+            plan.Emit(new ChainEvent { Kind = EventKinds.NetworkAdded, Coldkey = r.Signer, Hotkey = r.Hotkey, Netuid = netuid, Uid = 0, Tao = cost });
             return Done(plan, netuid: netuid, uid: 0, amount: cost);
         }
     }

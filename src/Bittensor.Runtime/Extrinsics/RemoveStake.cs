@@ -58,7 +58,7 @@ namespace Bittensor.Runtime.Extrinsics
             }
             await Staking.SellAsync(plan, e, hotkeyAddress, signer, amount, tao);
             await plan.AccountAsync(signer, new AccountChange((long)tao));
-            plan.Emit("StakeRemoved", hotkeyAddress, netuid, amount: tao);
+            plan.Emit(new ChainEvent { Kind = EventKinds.StakeRemoved, Coldkey = signer, Hotkey = hotkeyAddress, Netuid = netuid, Alpha = amount, Tao = tao });
             return Done(plan, netuid: netuid, amount: tao);
         }
     }

@@ -50,7 +50,7 @@ namespace Bittensor.Runtime.Extrinsics
             if (await SetWeightsCall.StoreAsync(plan, s!, ToSetWeights(r.Signer, r.Netuid, r.Uids, r.Values, r.VersionKey), reveal: true) is { } rule)
                 return Fail(plan, rule);
             await window.KeepAsync(plan, window.Live[(position + 1)..]);
-            plan.Emit("WeightsRevealed", r.Signer, r.Netuid, window.Uid);
+            plan.Emit(new ChainEvent { Kind = EventKinds.WeightsRevealed, Hotkey = r.Signer, Netuid = r.Netuid, Uid = window.Uid });
             return Done(plan, netuid: r.Netuid, uid: window.Uid);
         }
 

@@ -43,7 +43,7 @@ namespace Bittensor.Runtime.Extrinsics
             var axon = new AxonInfo(a.Ip, a.Port, a.Protocol, a.Version, plan.Chain.Block, a.Name);
             await plan.HotkeyAsync(a.Signer, new HotkeyChange { Axon = (a.Netuid, axon) });
             await plan.SubnetAsync(a.Netuid, new SetAxon(a.Signer, axon));
-            plan.Emit("AxonServed", a.Signer, a.Netuid);
+            plan.Emit(new ChainEvent { Kind = EventKinds.AxonServed, Hotkey = a.Signer, Netuid = a.Netuid, Value = FormattableString.Invariant($"{a.Ip}:{a.Port}") });
             return Done(plan, netuid: a.Netuid);
         }
     }

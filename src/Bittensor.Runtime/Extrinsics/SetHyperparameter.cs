@@ -42,7 +42,7 @@ namespace Bittensor.Runtime.Extrinsics
             // emission back by setting tempo again and again).
             if (!root) e.HyperparameterSetAt[h.Name] = plan.Chain.Block;
             await plan.SubnetAsync(h.Netuid, new ReplaceHyperparameters(updated));
-            plan.Emit("HyperparameterSet", h.Signer, h.Netuid);
+            plan.Emit(new ChainEvent { Kind = EventKinds.HyperparameterSet, Coldkey = h.Signer, Netuid = h.Netuid, Name = h.Name, Value = h.Value });
             return Done(plan, netuid: h.Netuid);
         }
 

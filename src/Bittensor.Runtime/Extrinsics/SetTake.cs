@@ -56,7 +56,7 @@ namespace Bittensor.Runtime.Extrinsics
                 if (take < plan.Rules.MinTake) return Fail(plan, Codes.DelegateTakeTooLow, $"take must be at least {plan.Rules.MinTake}");
             }
             await plan.HotkeyAsync(hotkeyAddress, new HotkeyChange { Take = take, TakeChangedAt = block });
-            plan.Emit(up ? "TakeIncreased" : "TakeDecreased", hotkeyAddress, amount: take);
+            plan.Emit(new ChainEvent { Kind = up ? EventKinds.TakeIncreased : EventKinds.TakeDecreased, Coldkey = signer, Hotkey = hotkeyAddress, Number = take });
             return Done(plan, amount: take);
         }
     }

@@ -52,7 +52,7 @@ namespace Bittensor.Runtime.Extrinsics
             {
                 KeepLastUpdate = s.Hyper.CommitRevealWeightsEnabled,
             });
-            plan.Emit("WeightsSet", w.Signer, w.Netuid, (ushort)uid);
+            plan.Emit(new ChainEvent { Kind = EventKinds.WeightsSet, Hotkey = w.Signer, Netuid = w.Netuid, Uid = (ushort)uid, Number = (ulong)w.Uids.Length });
             return null;
         }
 

@@ -29,6 +29,6 @@ namespace Bittensor.Runtime.Extrinsics
         };
 
         public override ValueTask<OpResult> PlanAsync(ChainPlan plan, SwapStake s) => MoveStakeCall.PlanAsync(plan, new StakeTransition(
-            "StakeSwapped", (s.Hotkey, s.Signer, s.OriginNetuid), (s.Hotkey, s.Signer, s.DestinationNetuid), s.AlphaAmount));
+            EventKinds.StakeSwapped, (s.Hotkey, s.Signer, s.OriginNetuid), (s.Hotkey, s.Signer, s.DestinationNetuid), s.AlphaAmount));
     }
 }

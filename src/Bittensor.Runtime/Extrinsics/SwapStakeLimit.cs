@@ -34,6 +34,6 @@ namespace Bittensor.Runtime.Extrinsics
         };
 
         public override ValueTask<OpResult> PlanAsync(ChainPlan plan, SwapStakeLimit s) => MoveStakeCall.PlanAsync(plan, new StakeTransition(
-            "StakeSwapped", (s.Hotkey, s.Signer, s.OriginNetuid), (s.Hotkey, s.Signer, s.DestinationNetuid), s.AlphaAmount, s.LimitPrice, s.AllowPartial));
+            EventKinds.StakeSwapped, (s.Hotkey, s.Signer, s.OriginNetuid), (s.Hotkey, s.Signer, s.DestinationNetuid), s.AlphaAmount, s.LimitPrice, s.AllowPartial));
     }
 }

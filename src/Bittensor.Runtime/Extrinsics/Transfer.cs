@@ -30,7 +30,7 @@ namespace Bittensor.Runtime.Extrinsics
             if (from.Balance < t.Amount) return Fail(plan, Codes.InsufficientBalance, $"balance {from.Balance} rao is below the amount {t.Amount} rao");
             await plan.AccountAsync(t.Signer, new AccountChange(-(long)t.Amount));
             await plan.AccountAsync(t.Dest, new AccountChange((long)t.Amount));
-            plan.Emit("Transfer", t.Signer, amount: t.Amount);
+            plan.Emit(new ChainEvent { Kind = EventKinds.Transfer, Coldkey = t.Signer, DestColdkey = t.Dest, Tao = t.Amount });
             return Done(plan, amount: t.Amount);
         }
     }

@@ -33,6 +33,6 @@ namespace Bittensor.Runtime.Extrinsics
         };
 
         public override ValueTask<OpResult> PlanAsync(ChainPlan plan, TransferStake t) => MoveStakeCall.PlanAsync(plan, new StakeTransition(
-            "StakeTransferred", (t.Hotkey, t.Signer, t.OriginNetuid), (t.Hotkey, t.DestinationColdkey, t.DestinationNetuid), t.AlphaAmount, CheckTransfer: true));
+            EventKinds.StakeTransferred, (t.Hotkey, t.Signer, t.OriginNetuid), (t.Hotkey, t.DestinationColdkey, t.DestinationNetuid), t.AlphaAmount, CheckTransfer: true));
     }
 }

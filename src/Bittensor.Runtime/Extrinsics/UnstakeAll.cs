@@ -21,7 +21,7 @@ namespace Bittensor.Runtime.Extrinsics
 
         public override UnstakeAll Parse(CallArgs a, string signer) => new() { Signer = signer, Hotkey = a.Address("hotkey") };
 
-        public override ValueTask<OpResult> PlanAsync(ChainPlan plan, UnstakeAll u) => PlanAsync(plan, u.Signer, u.Hotkey, "StakeRemoved");
+        public override ValueTask<OpResult> PlanAsync(ChainPlan plan, UnstakeAll u) => PlanAsync(plan, u.Signer, u.Hotkey, EventKinds.StakeRemoved);
 
         /// <summary>
         /// <c>unstake_all</c> and <c>unstake_all_alpha</c>: every subnet where the signer stakes on the hotkey, in netuid order,
@@ -41,7 +41,7 @@ namespace Bittensor.Runtime.Extrinsics
             {
                 ulong tao = PoolMath.TaoOut(e.PoolTao, e.PoolAlpha, alpha);
                 await Staking.SellAsync(plan, e, hotkeyAddress, signer, alpha, tao);
-                plan.Emit(eventKind, hotkeyAddress, e.Netuid, amount: tao);
+                plan.Emit(new ChainEvent { Kind = eventKind, Coldkey = signer, Hotkey = hotkeyAddress, Netuid = e.Netuid, Alpha = alpha, Tao = tao });
                 total += tao;
             }
             await plan.AccountAsync(signer, new AccountChange((long)total));

@@ -25,6 +25,6 @@ namespace Bittensor.Runtime.Extrinsics
         public override UnstakeAllAlpha Parse(CallArgs a, string signer) => new() { Signer = signer, Hotkey = a.Address("hotkey") };
 
         // Root (netuid 0) is not a subnet here, so every subnet is an alpha subnet and no TAO goes back on root.
-        public override ValueTask<OpResult> PlanAsync(ChainPlan plan, UnstakeAllAlpha u) => UnstakeAllCall.PlanAsync(plan, u.Signer, u.Hotkey, "StakeRemoved");
+        public override ValueTask<OpResult> PlanAsync(ChainPlan plan, UnstakeAllAlpha u) => UnstakeAllCall.PlanAsync(plan, u.Signer, u.Hotkey, EventKinds.StakeRemoved);
     }
 }
