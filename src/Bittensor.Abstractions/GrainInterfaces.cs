@@ -103,6 +103,9 @@ public interface ISubnetGrain : IGrainWithIntegerKey
 
     /// <summary>A hotkey's weight commits not yet revealed, oldest first (empty when it is not registered here); public chain state.</summary>
     [Alias("GetCommits")] Task<ImmutableArray<WeightCommit>> GetCommitsAsync(string hotkey);
+
+    /// <summary>The hotkey's childkeys as they stand at <paramref name="block"/> (the chain's current block); null when the subnet does not exist.</summary>
+    [Alias("GetChildkeys")] Task<ChildkeysView?> GetChildkeysAsync(string hotkey, ulong block);
 }
 
 /// <summary>One recorded epoch (key: "netuid/index").</summary>

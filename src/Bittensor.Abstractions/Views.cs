@@ -78,6 +78,28 @@ public sealed record SubnetInfo
     [Id(19)] public required ulong EpochIndex { get; init; }
     [Id(20)] public required ulong NextEpochBlock { get; init; }
     [Id(21)] public required ulong Lock { get; init; }
+    /// <summary>Whether the subnet takes part in emission (its owner called <c>start_call</c>, or it was started at creation).</summary>
+    [Id(22)] public bool Started { get; init; } = true;
+    /// <summary>The block of the owner's <c>start_call</c>; null before it, or when the subnet was started at creation.</summary>
+    [Id(23)] public ulong? StartCallBlock { get; init; }
+    /// <summary>The owner's identity for the subnet; null when none was set.</summary>
+    [Id(24)] public SubnetIdentity? Identity { get; init; }
+}
+
+/// <summary>
+/// A hotkey's childkeys on a subnet at <see cref="Block"/>: its children and parents in force (proportions in parts of
+/// u64::MAX), the children it scheduled that wait for their cooldown, and its childkey take (parts of 65 535).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.ChildkeysView")]
+public sealed record ChildkeysView
+{
+    [Id(0)] public required ushort Netuid { get; init; }
+    [Id(1)] public required string Hotkey { get; init; }
+    [Id(2)] public required ulong Block { get; init; }
+    [Id(3)] public required ImmutableArray<Runtime.ChildLink> Children { get; init; }
+    [Id(4)] public required ImmutableArray<Runtime.ChildLink> Parents { get; init; }
+    [Id(5)] public Runtime.PendingChildren? Pending { get; init; }
+    [Id(6)] public required ushort ChildkeyTake { get; init; }
 }
 
 /// <summary>One UID of a subnet's metagraph (u16 fields as u16, amounts in rao).</summary>

@@ -26,6 +26,8 @@ public static class ChainApi
         api.MapGet("/subnets/{netuid}/epochs/{index}", GetEpoch).WithName("GetEpoch").WithSummary("One epoch's inputs and outputs, re-runnable with `bittensor epoch`");
         api.MapGet("/subnets/{netuid}/commits/{hotkey}", GetCommits).WithName("GetWeightCommits")
             .WithSummary("A hotkey's unrevealed weight commits (commit-reveal) with their reveal epochs, and the subnet's epoch clock");
+        api.MapGet("/subnets/{netuid}/children/{hotkey}", GetChildkeys).WithName("GetChildkeys")
+            .WithSummary("A hotkey's children and parents on a subnet (proportions in parts of u64::MAX), its pending children and its childkey take");
         api.MapGet("/accounts/{address}", GetAccount).WithName("GetAccount").WithSummary("Balance, next nonce and hotkeys of an address; ?block=N as of a retained past block");
         api.MapGet("/hotkeys/{address}", GetHotkey).WithName("GetHotkey").WithSummary("A hotkey's owner, registrations, stakes, take and axons; ?block=N as of a retained past block");
         api.MapGet("/chain/state-hash", GetStateHash).WithName("GetStateHash")
@@ -106,6 +108,13 @@ public static class ChainApi
         return TypedResults.Ok(new WeightCommitsDto(netuid, hotkey, h.CommitRevealWeightsEnabled, h.CommitRevealPeriod, block, info.EpochIndex,
             info.NextEpochBlock, h.Tempo, [.. commits.Select(c => new WeightCommitDto(c.Hash, c.Epoch, c.Block,
                 CommitReveal.RevealEpoch(c.Epoch, h.CommitRevealPeriod), CommitReveal.IsExpired(c.Epoch, info.EpochIndex, h.CommitRevealPeriod)))]));
+    }
+
+    public static async Task<Results<Ok<ChildkeysView>, ProblemHttpResult>> GetChildkeys(ushort netuid, string hotkey, IGrainFactory grains)
+    {
+        if (!ValidAddress(hotkey)) return InvalidAddress(hotkey);
+        ulong block = (await grains.GetGrain<IChainGrain>(IChainGrain.Key).GetInfoAsync()).Block;
+        return await grains.GetGrain<ISubnetGrain>(netuid).GetChildkeysAsync(hotkey, block) is { } view ? TypedResults.Ok(view) : SubnetNotFound(netuid);
     }
 
     public static async Task<Results<Ok<AccountDto>, ProblemHttpResult>> GetAccount(string address, IGrainFactory grains, string? block)

@@ -14,12 +14,13 @@ public sealed record PoolDto(ulong Tao, ulong Alpha, double Price, double Moving
 /// <summary>GET /api/subnets/{netuid} (and the items of GET /api/subnets).</summary>
 public sealed record SubnetDto(ushort Netuid, string OwnerColdkey, string OwnerHotkey, ulong RegisteredAt, int N, PoolDto Pool,
     ulong PendingServer, ulong PendingValidator, ulong PendingOwnerCut, ulong AlphaIssued, ulong AlphaStaked, ulong ProtocolAlpha,
-    ulong AlphaBurned, ulong Burn, ulong Lock, ulong LastEpochBlock, ulong EpochIndex, ulong NextEpochBlock, SubnetHyperparameters Hyperparameters)
+    ulong AlphaBurned, ulong Burn, ulong Lock, ulong LastEpochBlock, ulong EpochIndex, ulong NextEpochBlock, SubnetHyperparameters Hyperparameters,
+    bool Started, ulong? StartCallBlock, SubnetIdentity? Identity)
 {
     public static SubnetDto From(SubnetInfo s) => new(s.Netuid, s.OwnerColdkey, s.OwnerHotkey, s.RegisteredAt, s.N,
         new PoolDto(s.PoolTao, s.PoolAlpha, s.Price, s.MovingPrice), s.PendingServer, s.PendingValidator, s.PendingOwnerCut,
         s.AlphaIssued, s.AlphaStaked, s.ProtocolAlpha, s.AlphaBurned, s.Burn, s.Lock, s.LastEpochBlock, s.EpochIndex, s.NextEpochBlock,
-        s.Hyperparameters);
+        s.Hyperparameters, s.Started, s.StartCallBlock, s.Identity);
 }
 
 /// <summary>GET /api/subnets/{netuid}/metagraph (field names as Bittensor's metagraph).</summary>

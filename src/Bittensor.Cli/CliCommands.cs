@@ -94,6 +94,16 @@ internal static class CliCommands
         ["weights"] = "comma-separated weights (u16) in the order of --uids",
         ["version-key"] = "the weights version key (default the subnet's weights_version_key)",
         ["salt"] = "comma-separated salt (u16) hashed into the commit; 'weights commit' makes 8 random values unless given, and prints them",
+        ["children"] = "comma-separated child hotkeys (SS58), in the order of --proportions",
+        ["proportions"] = "comma-separated fractions 0..1 of the hotkey's stake weight lent to each child (summing to at most 1)",
+        ["subnet-name"] = "the subnet's name (at most 256 bytes)",
+        ["github-repo"] = "the subnet's source repository (at most 1024 bytes)",
+        ["subnet-contact"] = "how to reach the subnet's team (at most 1024 bytes)",
+        ["subnet-url"] = "the subnet's web site (at most 1024 bytes)",
+        ["discord"] = "the subnet's Discord (at most 256 bytes)",
+        ["description"] = "what the subnet does (at most 1024 bytes)",
+        ["logo-url"] = "the subnet's logo (at most 1024 bytes)",
+        ["additional"] = "anything else (at most 1024 bytes)",
         ["ip"] = "the axon's IP address",
         ["port"] = "the axon's port (1..65535)",
         ["protocol"] = "the axon's protocol (default 4)",
@@ -151,10 +161,14 @@ internal static class CliCommands
 
         foreach (var group in NetworkCommands.Verbs.GroupBy(v => v.Key.Split(' ')[0]))
         {
-            var verbs = group.Select(v => Verb(v.Key, v.Value.Help, [.. NetworkCommands.Common, .. v.Value.Options],
+            Command Make(KeyValuePair<string, (string Help, string[] Options)> v) => Verb(v.Key, v.Value.Help, [.. NetworkCommands.Common, .. v.Value.Options],
                 [.. Spending.Contains(v.Key) ? ["json", "yes"] : new[] { "json" }, .. NetworkCommands.Flags.GetValueOrDefault(v.Key, [])],
-                (o, h) => new NetworkCommands(h).RunAsync(o), host));
-            root.Add(Group(group.Key, NetworkCommands.GroupHelp[group.Key], [.. verbs]));
+                (o, h) => new NetworkCommands(h).RunAsync(o), host);
+            var commands = group.Where(v => v.Key.Split(' ').Length == 2).Select(Make).ToList();
+            // Three-word verbs ("stake child get") sit in a subgroup of their group ("stake child").
+            foreach (var sub in group.Where(v => v.Key.Split(' ').Length == 3).GroupBy(v => v.Key.Split(' ')[1]))
+                commands.Add(Group(sub.Key, NetworkCommands.GroupHelp[$"{group.Key} {sub.Key}"], [.. sub.Select(Make)]));
+            root.Add(Group(group.Key, NetworkCommands.GroupHelp[group.Key], [.. commands]));
         }
 
         var shell = new Argument<string>("shell") { Description = "bash, zsh or pwsh" };

@@ -145,6 +145,9 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
         LastEpochBlock = e.LastEpochBlock,
         EpochIndex = e.EpochIndex,
         NextEpochBlock = EpochSchedule.NextEpochStartBlock(e.Hyper.Tempo, e.LastEpochBlock, e.PendingEpochAt),
+        Started = e.Started,
+        StartCallBlock = e.StartCallBlock,
+        Identity = e.Identity,
         Lock = e.Lock,
     };
 

@@ -92,6 +92,27 @@ public sealed class ChainOptions
     [Range(0, 1_000)]
     public ulong OwnerHyperparameterRateLimitTempos { get; set; } = 2;
 
+    /// <summary>Blocks after a subnet's creation before its owner may call <c>start_call</c> (subtensor: 0).</summary>
+    public ulong StartCallDelay { get; set; }
+
+    /// <summary>New subnets emit from creation, without <c>start_call</c>: for development and test networks.</summary>
+    public bool StartSubnetsAtCreation { get; set; }
+
+    /// <summary>Blocks after its creation in which a subnet is never dissolved at the subnet cap (subtensor: 1,296,000).</summary>
+    public ulong NetworkImmunityPeriod { get; set; } = 1_296_000;
+
+    /// <summary>Blocks between two changes of a subnet's owner hotkey (subtensor: 50,400).</summary>
+    public ulong OwnerHotkeyRateLimit { get; set; } = 50_400;
+
+    /// <summary>Blocks a <c>set_children</c> waits on a started subnet before it applies (subtensor: 7,200).</summary>
+    public ulong PendingChildKeyCooldown { get; set; } = 7_200;
+
+    /// <summary>Blocks between two <c>set_children</c> of one hotkey on one subnet (subtensor: 150).</summary>
+    public ulong SetChildrenRateLimit { get; set; } = 150;
+
+    /// <summary>Blocks between a childkey take change and the next increase (subtensor: 216,000).</summary>
+    public ulong ChildkeyTakeRateLimit { get; set; } = 216_000;
+
     /// <summary>Whether the clock starts by itself when the silo starts.</summary>
     public bool AutoStart { get; set; } = true;
 
@@ -150,6 +171,9 @@ public sealed class ChainOptions
         TakeRateLimit = TakeRateLimit, MinTake = MinTake,
         Sudo = Sudo, OwnerRootParameters = OwnerRootParameters, AdminFreezeWindow = AdminFreezeWindow,
         OwnerHyperparameterRateLimitTempos = OwnerHyperparameterRateLimitTempos,
+        StartCallDelay = StartCallDelay, StartSubnetsAtCreation = StartSubnetsAtCreation, OwnerHotkeyRateLimit = OwnerHotkeyRateLimit,
+        NetworkImmunityPeriod = NetworkImmunityPeriod,
+        PendingChildKeyCooldown = PendingChildKeyCooldown, SetChildrenRateLimit = SetChildrenRateLimit, ChildkeyTakeRateLimit = ChildkeyTakeRateLimit,
         BeaconSeed = BeaconSeed, BeaconRounds = BeaconRounds, BeaconRoundBlocks = BeaconRoundBlocks, MaxRevealRoundsAhead = MaxRevealRoundsAhead,
     };
 

@@ -123,6 +123,19 @@ public sealed partial class SubnetGrain(IOptions<ChainOptions> options, ILogger<
     public Task<ImmutableArray<WeightCommit>> GetCommitsAsync(string hotkey) =>
         Task.FromResult(_s.UidOf(hotkey) is var uid and >= 0 ? _s.Neurons[uid].Commits : []);
 
+    public Task<ChildkeysView?> GetChildkeysAsync(string hotkey, ulong block)
+    {
+        if (!_s.Exists) return Task.FromResult<ChildkeysView?>(null);
+        var relations = ChildKeys.Effective(_s, block);
+        return Task.FromResult<ChildkeysView?>(new ChildkeysView
+        {
+            Netuid = Netuid, Hotkey = hotkey, Block = block,
+            Children = relations.GetValueOrDefault(hotkey, []), Parents = ChildKeys.ParentsOf(relations, hotkey),
+            Pending = _s.PendingChildren.GetValueOrDefault(hotkey) is { } pending && pending.CooldownBlock >= block ? pending : null,
+            ChildkeyTake = _s.ChildkeyTakes.GetValueOrDefault(hotkey),
+        });
+    }
+
     public Task<ImmutableArray<EpochSummary>> GetEpochsAsync(int limit) =>
         Task.FromResult(_s.Epochs.AsEnumerable().Reverse().Take(Math.Max(0, limit)).ToImmutableArray());
 
@@ -138,8 +151,10 @@ public sealed partial class SubnetGrain(IOptions<ChainOptions> options, ILogger<
             {
                 int first = PartIndex(part) * SubnetParts.PageSize;
                 var page = _s.Neurons.Skip(first).Take(SubnetParts.PageSize).Select(n => n.WithoutMatrices()).ToList();
-                changed[part] = Serializer.SerializeToArray(page);
+                if (page.Count == 0) removed.Add(part); // a dissolved subnet's page
+                else changed[part] = Serializer.SerializeToArray(page);
             }
+            else if (PartIndex(part) >= _s.Neurons.Count) removed.Add(part); // a dissolved subnet's row or commits
             else if (part[0] == 'c')
             {
                 var commits = _s.Neurons[PartIndex(part)].Commits;

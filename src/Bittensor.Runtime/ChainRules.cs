@@ -54,6 +54,36 @@ public sealed record ChainRules
     /// <summary>Tempos between an owner's changes of one hyperparameter (subtensor: 2; <c>weights_version_key</c> 5).</summary>
     public ulong OwnerHyperparameterRateLimitTempos { get; init; } = 2;
 
+    /// <summary>Blocks after a subnet's creation before its owner may call <c>start_call</c> (subtensor's runtime <c>InitialStartCallDelay</c>: 0; root sets it).</summary>
+    public ulong StartCallDelay { get; init; }
+
+    /// <summary>
+    /// New subnets are started at creation, as if their owner had called <c>start_call</c> at once (a development or test
+    /// network); off on a real network, where a subnet gets no emission until its owner calls <c>start_call</c>.
+    /// </summary>
+    public bool StartSubnetsAtCreation { get; init; }
+
+    /// <summary>Blocks after its creation in which a subnet is never dissolved to make room at the cap (subtensor's runtime <c>InitialNetworkImmunityPeriod</c>: 1 296 000).</summary>
+    public ulong NetworkImmunityPeriod { get; init; } = 1_296_000;
+
+    /// <summary>Blocks between two changes of a subnet's owner hotkey (subtensor's <c>DefaultSetSNOwnerHotkeyRateLimit</c>: 50 400).</summary>
+    public ulong OwnerHotkeyRateLimit { get; init; } = 50_400;
+
+    /// <summary>Blocks a <c>set_children</c> waits before it applies on a started subnet (subtensor's <c>DefaultPendingCooldown</c>: 7 200).</summary>
+    public ulong PendingChildKeyCooldown { get; init; } = 7_200;
+
+    /// <summary>Blocks between two <c>set_children</c> of one hotkey on one subnet (subtensor's <c>SetChildren</c> rate limit: 150).</summary>
+    public ulong SetChildrenRateLimit { get; init; } = 150;
+
+    /// <summary>Blocks between a hotkey's childkey take change and its next increase (subtensor's runtime <c>TxChildkeyTakeRateLimit</c>: 216 000).</summary>
+    public ulong ChildkeyTakeRateLimit { get; init; } = 216_000;
+
+    /// <summary>Lowest childkey take (subtensor's runtime <c>InitialMinChildKeyTake</c>: 0).</summary>
+    public ushort MinChildkeyTake { get; init; }
+
+    /// <summary>Highest childkey take (subtensor's runtime <c>InitialMaxChildKeyTake</c>: 11 796, 18%).</summary>
+    public ushort MaxChildkeyTake { get; init; } = 11_796;
+
     /// <summary>
     /// Seed of the in-cluster randomness beacon (<see cref="HashChainBeacon"/>) to whose rounds timelocked weights are
     /// encrypted. Whoever knows it can read every timelocked commit early: an operator sets a secret one.

@@ -131,12 +131,12 @@ public static class ChainRuntime
             ulong tao = taoShares[k];
             minted += tao;
             ulong bought = PoolMath.AlphaOut(e.PoolTao, e.PoolAlpha, tao, feeRate: 0);
-            ulong alphaOut = BlockEmission.ForIssuance(e.AlphaIssued - e.AlphaBurned);
+            ulong alphaOut = e.Started ? BlockEmission.ForIssuance(e.AlphaIssued - e.AlphaBurned) : 0;
             ulong ownerCut = (ulong)((UInt128)alphaOut * e.Hyper.SubnetOwnerCut / 65535);
             ulong rest = alphaOut - ownerCut;
             ulong server = rest / 2;
             double price = PoolMath.Price(e.PoolTao + tao, e.PoolAlpha - bought);
-            double age = block - Math.Min(block, e.RegisteredAt);
+            double age = e.Started ? block - Math.Min(block, e.EmissionStartBlock) : 0; // blocks since start_call
             double a = MovingAlpha * age / (age + PriceHalvingBlocks);
             ulong sinceStep = Math.Min(e.BlocksSinceLastStep + 1, e.Hyper.Tempo + 1);
             e.PoolTao += tao;
@@ -169,22 +169,30 @@ public static class ChainRuntime
         return starts;
     }
 
-    /// <summary>Shares of the block's TAO by moving price (equal when every price is 0); rounding dust to the first subnet.</summary>
+    /// <summary>
+    /// Shares of the block's TAO by moving price among the started subnets (equal when every price is 0; subtensor's
+    /// <c>get_subnets_to_emit_to</c> leaves out a subnet before its <c>start_call</c>); rounding dust to the first started
+    /// subnet. With none started nothing is minted.
+    /// </summary>
     private static ulong[] SplitByPrice(ulong emission, List<SubnetEconomy> subnets)
     {
         var shares = new ulong[subnets.Count];
-        if (subnets.Count == 0) return shares;
+        int first = subnets.FindIndex(static s => s.Started);
+        if (first < 0) return shares;
         double total = 0;
-        foreach (var s in subnets) total += s.MovingPrice;
+        int started = 0;
+        foreach (var s in subnets)
+            if (s.Started) { total += s.MovingPrice; started++; }
         ulong given = 0;
         for (int k = 0; k < subnets.Count; k++)
         {
-            double share = total > 0 ? subnets[k].MovingPrice / total : 1.0 / subnets.Count;
+            if (!subnets[k].Started) continue;
+            double share = total > 0 ? subnets[k].MovingPrice / total : 1.0 / started;
             shares[k] = (ulong)Math.Floor(emission * share);
             given += shares[k];
         }
         if (given > emission) throw new InvalidOperationException("TAO emission split exceeds the block emission");
-        shares[0] += emission - given;
+        shares[first] += emission - given;
         return shares;
     }
 
@@ -199,8 +207,9 @@ public static class ChainRuntime
     }
 
     /// <summary>
-    /// Lands an epoch's outcome (spec §6): miners' server emission and validators' dividends are staked as alpha (the
-    /// validator's take to its own coldkey, the rest to its nominators pro rata, rounding dust to the validator);
+    /// Lands an epoch's outcome (spec §6): miners' server emission and validators' dividends are staked as alpha (a child
+    /// hotkey's dividend split with its parents first, <see cref="ChildKeys.Distribution"/>; then each validator's take to
+    /// its own coldkey, the rest to its nominators pro rata, rounding dust to the validator);
     /// incentive to the owner's hotkeys is burned; the owner cut is staked to the owner hotkey; emission the epoch could
     /// not pay out is carried to the next one. The emission is the one fixed when the epoch started.
     /// </summary>
@@ -222,8 +231,10 @@ public static class ChainRuntime
         }
         ulong raoEmission = raoServer + raoValidator;
 
-        // Read at once the hotkeys whose dividends are split among nominators; miners' incentive is credited unread.
-        await plan.PrefetchHotkeysAsync(o.Hotkeys.Where((_, uid) => o.ValidatorEmission[uid] > 0));
+        // Read at once the hotkeys whose dividends are split among nominators (a child's parents too); miners' incentive is credited unread.
+        var splits = o.Childkeys.IsDefaultOrEmpty ? null : o.Childkeys.ToDictionary(c => c.Hotkey, StringComparer.Ordinal);
+        await plan.PrefetchHotkeysAsync(o.Hotkeys.Where((_, uid) => o.ValidatorEmission[uid] > 0)
+            .Concat(splits?.Values.SelectMany(c => c.Parents.Select(p => p.Parent)) ?? []).Distinct(StringComparer.Ordinal));
         var credits = new StakeCredits(netuid);
         ulong server = 0, validator = 0, burned = 0;
         string prefix = $"{netuid}|";
@@ -239,8 +250,23 @@ public static class ChainRuntime
             ulong dividend = o.ValidatorEmission[uid];
             if (dividend == 0) continue;
             validator += dividend;
+            if (splits?.GetValueOrDefault(hotkeyAddress) is { } split)
+            {
+                // The child's dividend is shared with its parents first (spec §6), each part then paid as a validator's.
+                string? childOwner = (await plan.HotkeyAsync(hotkeyAddress)).Owner ?? coldkey;
+                var owners = new Dictionary<string, string?>(StringComparer.Ordinal);
+                foreach (var parent in split.Parents) owners[parent.Parent] = (await plan.HotkeyAsync(parent.Parent)).Owner;
+                foreach (var (recipient, alpha) in ChildKeys.Distribution(split, dividend, parent => owners[parent] == childOwner))
+                    if (alpha > 0) await PayDividendAsync(recipient, recipient == hotkeyAddress ? coldkey : null, alpha);
+            }
+            else await PayDividendAsync(hotkeyAddress, coldkey, dividend);
+        }
+
+        // A validator's dividend: its take to its owner, the rest to its nominators pro rata by alpha, rounding dust to the owner.
+        async ValueTask PayDividendAsync(string hotkeyAddress, string? coldkey, ulong dividend)
+        {
             var hotkey = await plan.HotkeyAsync(hotkeyAddress);
-            string owner = hotkey.Owner ?? coldkey;
+            string owner = hotkey.Owner ?? coldkey ?? throw new InvalidOperationException($"subnet {netuid}: hotkey {hotkeyAddress} has no owner");
             ulong take = (ulong)((UInt128)dividend * hotkey.Take / 65535);
             ulong rest = dividend - take;
             nominators.Clear();

@@ -60,6 +60,32 @@ public static class Codes
     public const string DelegateTakeTooLow = nameof(DelegateTakeTooLow);
     /// <summary>The take was changed less than <see cref="ChainRules.TakeRateLimit"/> blocks ago; increases must wait.</summary>
     public const string DelegateTxRateLimitExceeded = nameof(DelegateTxRateLimitExceeded);
+    // The subnet lifecycle (issue 10 part 4), as subtensor names them.
+    /// <summary><c>start_call</c> on a subnet already started.</summary>
+    public const string FirstEmissionBlockNumberAlreadySet = nameof(FirstEmissionBlockNumberAlreadySet);
+    /// <summary><c>start_call</c> before the start delay has passed (subtensor's spelling).</summary>
+    public const string NeedWaitingMoreBlocksToStarCall = nameof(NeedWaitingMoreBlocksToStarCall);
+    /// <summary>A subnet identity field is over its byte limit or carries a control character.</summary>
+    public const string InvalidIdentity = nameof(InvalidIdentity);
+    /// <summary>A rate-limited call (the owner hotkey change, set_children) came before its limit passed.</summary>
+    public const string TxRateLimitExceeded = nameof(TxRateLimitExceeded);
+    // Childkeys (issue 10 part 2), as subtensor names them.
+    /// <summary><c>set_children</c> names a child twice.</summary>
+    public const string DuplicateChild = nameof(DuplicateChild);
+    /// <summary><c>set_children</c> names the parent itself as a child.</summary>
+    public const string InvalidChild = nameof(InvalidChild);
+    /// <summary><c>set_children</c> with more than five children.</summary>
+    public const string TooManyChildren = nameof(TooManyChildren);
+    /// <summary>The children's proportions sum to more than u64::MAX.</summary>
+    public const string ProportionOverflow = nameof(ProportionOverflow);
+    /// <summary>A child is already a parent of the hotkey (relations must not loop).</summary>
+    public const string ChildParentInconsistency = nameof(ChildParentInconsistency);
+    /// <summary>The parent's stake is below the stake threshold (the owner hotkey is exempt).</summary>
+    public const string NotEnoughStakeToSetChildkeys = nameof(NotEnoughStakeToSetChildkeys);
+    /// <summary>A childkey take outside [min, max] (0–18%).</summary>
+    public const string InvalidChildkeyTake = nameof(InvalidChildkeyTake);
+    /// <summary>A childkey take increase before its rate limit passed.</summary>
+    public const string TxChildkeyTakeRateLimitExceeded = nameof(TxChildkeyTakeRateLimitExceeded);
     /// <summary>Storage cannot be written right now; nothing was applied. Retry later (HTTP 503 with Retry-After).</summary>
     public const string StorageUnavailable = nameof(StorageUnavailable);
 

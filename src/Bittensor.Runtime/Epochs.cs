@@ -45,13 +45,15 @@ public sealed record EpochRequest
     [Id(15)] public required string[] Coldkeys { get; init; }
     /// <summary>On a commit-reveal subnet, per UID the block of its first unexpired commit (the engine's mask input); else null.</summary>
     [Id(16)] public ulong[]? CommitBlocks { get; init; }
+    /// <summary>Per UID with parents, what its dividends' split with them needs (empty on a subnet without childkeys).</summary>
+    [Id(17)] public ImmutableArray<ChildkeySplit> Childkeys { get; init; } = [];
 
     public int N => Stake.Length;
 
     /// <summary>Weight and bond entries together (the size of the inputs).</summary>
     public long Entries => WeightColumns.LongLength + BondColumns.LongLength;
 
-    /// <summary>The engine's view (spec §1): stake = alpha staked on each UID's hotkey (tao_weight = 0).</summary>
+    /// <summary>The engine's view (spec §1): stake = alpha staked on each UID's hotkey after lending to children and inheriting from parents (tao_weight = 0).</summary>
     public (EpochParameters, EpochInput) ToEngine()
     {
         var h = Start.Hyper;
@@ -117,9 +119,11 @@ public sealed record EpochRequest
             b += neuron.BondColumns.Length;
             bStarts[i + 1] = b;
         }
+        var childkeys = Inherit(s, start, hotkeys, stake);
         return new EpochRequest
         {
             Start = start,
+            Childkeys = childkeys,
             AsOfSeq = s.LastSeq,
             OwnerUid = owner >= 0 ? owner : null,
             Stake = stake,
@@ -134,6 +138,38 @@ public sealed record EpochRequest
             // The epoch index has advanced when the epoch runs (drain_pending before the epoch): it is Index + 1.
             CommitBlocks = start.Hyper.CommitRevealWeightsEnabled ? CommitReveal.CommitBlocks(s, start.Index + 1, start.Hyper.CommitRevealPeriod, start.TimelockedCommitBlocks) : null,
         };
+    }
+
+    /// <summary>
+    /// Replaces each UID's alpha by its inherited stake weight under the childkeys in force when the epoch's block began
+    /// (subtensor applies pending children after the block's epochs), and returns the dividend splits of the UIDs with parents.
+    /// </summary>
+    private static ImmutableArray<ChildkeySplit> Inherit(SubnetState s, EpochStart start, string[] hotkeys, ulong[] stake)
+    {
+        var relations = ChildKeys.Effective(s, start.Block == 0 ? 0 : start.Block - 1);
+        if (relations.IsEmpty) return [];
+        var parents = new Dictionary<string, List<ChildLink>>(StringComparer.Ordinal);
+        foreach (var (parent, children) in relations.OrderBy(r => r.Key, StringComparer.Ordinal))
+            foreach (var child in children)
+            {
+                if (!parents.TryGetValue(child.Hotkey, out var list)) parents[child.Hotkey] = list = [];
+                list.Add(new ChildLink(child.Proportion, parent));
+            }
+        var splits = ImmutableArray.CreateBuilder<ChildkeySplit>();
+        for (int i = 0; i < hotkeys.Length; i++)
+        {
+            string hotkey = hotkeys[i];
+            ulong alpha = stake[i];
+            ImmutableArray<ulong> lent = relations.TryGetValue(hotkey, out var children) ? [.. children.Select(c => c.Proportion)] : [];
+            ImmutableArray<ParentStake> from = parents.TryGetValue(hotkey, out var list)
+                ? [.. list.Select(p => new ParentStake(p.Hotkey, p.Proportion, s.StakedHotkeys.GetValueOrDefault(p.Hotkey)))]
+                : [];
+            if (lent.IsEmpty && from.IsEmpty) continue;
+            stake[i] = ChildKeys.Inherited(alpha, lent, from.Select(p => (p.Proportion, p.Alpha)));
+            if (!from.IsEmpty)
+                splits.Add(new ChildkeySplit { Hotkey = hotkey, Alpha = alpha, ChildProportions = lent, Take = s.ChildkeyTakes.GetValueOrDefault(hotkey), Parents = from });
+        }
+        return splits.ToImmutable();
     }
 }
 
@@ -155,6 +191,8 @@ public sealed record EpochOutcome
     [Id(11)] public required ImmutableArray<ulong> ServerEmission { get; init; }
     [Id(12)] public required ImmutableArray<ulong> ValidatorEmission { get; init; }
     [Id(13)] public required ImmutableArray<ulong> Emission { get; init; }
+    /// <summary>The dividend splits of UIDs with parents, as the epoch's inputs took them.</summary>
+    [Id(14)] public ImmutableArray<ChildkeySplit> Childkeys { get; init; } = [];
 
     public static EpochOutcome From(EpochRequest request, EpochResult r) => new()
     {
@@ -172,5 +210,6 @@ public sealed record EpochOutcome
         ServerEmission = [.. r.ServerEmission],
         ValidatorEmission = [.. r.ValidatorEmission],
         Emission = [.. r.Emission],
+        Childkeys = request.Childkeys.IsDefault ? [] : request.Childkeys,
     };
 }

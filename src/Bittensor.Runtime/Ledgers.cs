@@ -43,6 +43,8 @@ public static class SubnetLedger
                 s.RegisteredAt = c.Block;
                 s.Hyper = c.Hyper;
                 s.CurrentBlock = c.Block;
+                s.StakedHotkeys = Staked(s.StakedHotkeys.Clear(), c.OwnerHotkey, (long)c.OwnerStake);
+                s.StakersIndexed = true;
                 s.Neurons.Add(new Neuron
                 {
                     Hotkey = c.OwnerHotkey, Coldkey = c.OwnerColdkey, BlockAtRegistration = c.Block, LastUpdate = c.Block,
@@ -101,10 +103,52 @@ public static class SubnetLedger
                 s.Dirty.Add(committer.WeightColumns.Length > 0 ? SubnetParts.Weights(c.Uid) : SubnetParts.Meta(c.Uid));
                 break;
             case NeuronStake m:
+                s.StakedHotkeys = Staked(s.StakedHotkeys, m.Hotkey, m.Alpha);
                 int uid = s.UidOf(m.Hotkey);
                 if (uid < 0) break;
                 s.Neurons[uid].Stake = checked((ulong)((long)s.Neurons[uid].Stake + m.Alpha));
                 s.Dirty.Add(SubnetParts.Meta(uid));
+                break;
+            case DissolveSubnet:
+                // Every stored part goes: the pages, rows and commits of each UID; then the roster is as if never created.
+                for (int i = 0; i < s.Neurons.Count; i++)
+                {
+                    s.Dirty.Add(SubnetParts.Meta(i));
+                    s.Dirty.Add(SubnetParts.Weights(i));
+                    s.Dirty.Add(SubnetParts.Bonds(i));
+                    s.Dirty.Add(SubnetParts.Commits(i));
+                }
+                s.Exists = false;
+                s.OwnerColdkey = s.OwnerHotkey = "";
+                s.RegisteredAt = s.CurrentBlock = s.LastMechanismStepBlock = s.EpochIndex = 0;
+                s.Hyper = new SubnetHyperparameters();
+                s.Neurons.Clear();
+                s.Epochs.Clear();
+                s.StakedHotkeys = s.StakedHotkeys.Clear();
+                s.StakersIndexed = false;
+                s.Children = s.Children.Clear();
+                s.PendingChildren = s.PendingChildren.Clear();
+                s.ChildkeyTakes = s.ChildkeyTakes.Clear();
+                s.ChildrenSetAt = s.ChildrenSetAt.Clear();
+                s.ChildkeyTakeSetAt = s.ChildkeyTakeSetAt.Clear();
+                s.RosterChanged();
+                break;
+            case ScheduleChildren c:
+                ChildKeys.ApplyDue(s, c.Block);
+                s.ChildrenSetAt = s.ChildrenSetAt.SetItem(c.Hotkey, c.Block);
+                if (c.CooldownBlock is ulong cooldown) s.PendingChildren = s.PendingChildren.SetItem(c.Hotkey, new PendingChildren(c.Children, cooldown));
+                else
+                {
+                    s.PendingChildren = s.PendingChildren.Remove(c.Hotkey);
+                    s.Children = ChildKeys.Persist(s.Children, c.Hotkey, c.Children);
+                }
+                break;
+            case SetChildkeyTake t:
+                s.ChildkeyTakes = t.Take == 0 ? s.ChildkeyTakes.Remove(t.Hotkey) : s.ChildkeyTakes.SetItem(t.Hotkey, t.Take);
+                s.ChildkeyTakeSetAt = s.ChildkeyTakeSetAt.SetItem(t.Hotkey, t.Block);
+                break;
+            case SetOwnerHotkey o:
+                s.OwnerHotkey = o.Hotkey;
                 break;
             case ReplaceHyperparameters h:
                 s.Hyper = h.Hyper;
@@ -132,6 +176,7 @@ public static class SubnetLedger
                 }
                 foreach (var (hotkey, alpha) in e.Staked)
                 {
+                    s.StakedHotkeys = Staked(s.StakedHotkeys, hotkey, (long)alpha);
                     int staked = s.UidOf(hotkey);
                     if (staked >= 0) s.Neurons[staked].Stake = checked(s.Neurons[staked].Stake + alpha);
                 }
@@ -144,6 +189,14 @@ public static class SubnetLedger
             default:
                 throw new InvalidOperationException($"unknown subnet command {command.GetType().Name}");
         }
+    }
+
+    /// <summary>The index of staked hotkeys after <paramref name="alpha"/> more (or less) on <paramref name="hotkey"/>; a hotkey at 0 leaves it.</summary>
+    private static ImmutableDictionary<string, ulong> Staked(ImmutableDictionary<string, ulong> index, string hotkey, long alpha)
+    {
+        if (alpha == 0) return index;
+        ulong next = checked((ulong)((long)index.GetValueOrDefault(hotkey) + alpha));
+        return next == 0 ? index.Remove(hotkey) : index.SetItem(hotkey, next);
     }
 
     /// <summary>Stores an epoch's new bonds (rows of (column, value)) for the neurons that were registered at <paramref name="asOfSeq"/>.</summary>

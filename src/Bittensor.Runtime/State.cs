@@ -93,10 +93,31 @@ public sealed class SubnetEconomy
     [Id(22)] public EpochInFlight? InFlight { get; set; }
 
     /// <summary>
+    /// The block of the owner's <c>start_call</c> (subtensor's <c>FirstEmissionBlockNumber</c> − 1); null for a subnet that
+    /// waits for it, and for one started at creation (then its moving price counts from <see cref="RegisteredAt"/>).
+    /// </summary>
+    [Id(23)] public ulong? StartCallBlock { get; set; }
+
+    /// <summary>Created but not started: no TAO or alpha emission until the owner calls <c>start_call</c> (false for a subnet stored before start_call existed).</summary>
+    [Id(26)] public bool AwaitingStartCall { get; set; }
+
+    /// <summary>The owner's identity for the subnet (<c>set_subnet_identity</c>), or null when none was set.</summary>
+    [Id(24)] public SubnetIdentity? Identity { get; set; }
+
+    /// <summary>Block of the last owner hotkey change (0: never), for its rate limit (<c>sudo_set_sn_owner_hotkey</c>).</summary>
+    [Id(25)] public ulong OwnerHotkeySetAt { get; set; }
+
+    /// <summary>Whether the subnet takes part in emission (subtensor: <c>FirstEmissionBlockNumber</c> is set).</summary>
+    public bool Started => !AwaitingStartCall;
+
+    /// <summary>The block the moving price counts from: the start call, else the creation.</summary>
+    public ulong EmissionStartBlock => StartCallBlock ?? RegisteredAt;
+
+    /// <summary>
     /// Timelocked weight commits not yet revealed (subtensor's <c>TimelockedWeightCommits</c>), in commit order; the block
     /// step decrypts and applies them (see <see cref="TimelockReveal"/>).
     /// </summary>
-    [Id(23)]
+    [Id(27)]
     public ImmutableArray<TimelockedCommit> Timelocked
     {
         get => _timelocked.IsDefault ? [] : _timelocked; // a state stored before timelocked commits has none
@@ -290,6 +311,23 @@ public sealed class SubnetState : IVersionedState
     [Id(11)] public ulong EpochIndex { get; set; }
     /// <summary>Block of the last batch applied to this subnet (0: never, or stored before it was recorded).</summary>
     [Id(12)] public ulong ChangedAt { get; set; }
+    /// <summary>
+    /// Alpha staked in this subnet per hotkey, registered or not (every stake change reaches the subnet as a
+    /// <see cref="NeuronStake"/>): the stakers a dissolution pays out. Replaced, never changed in place (copies share it).
+    /// </summary>
+    [Id(13)] public ImmutableDictionary<string, ulong> StakedHotkeys { get; set; } = ImmutableDictionary.Create<string, ulong>(StringComparer.Ordinal);
+    /// <summary>Whether <see cref="StakedHotkeys"/> has counted every stake since creation (false for a subnet stored before it existed: such a subnet is never dissolved).</summary>
+    [Id(14)] public bool StakersIndexed { get; set; }
+    /// <summary>Childkeys in force: each parent's children (proportion, hotkey), in hotkey order (subtensor's <c>ChildKeys</c>; parents are derived).</summary>
+    [Id(15)] public ImmutableDictionary<string, ImmutableArray<ChildLink>> Children { get; set; } = ImmutableDictionary.Create<string, ImmutableArray<ChildLink>>(StringComparer.Ordinal);
+    /// <summary>Children scheduled by <c>set_children</c>, per parent, waiting for their cooldown (subtensor's <c>PendingChildKeys</c>).</summary>
+    [Id(16)] public ImmutableDictionary<string, PendingChildren> PendingChildren { get; set; } = ImmutableDictionary.Create<string, PendingChildren>(StringComparer.Ordinal);
+    /// <summary>Childkey take per hotkey in this subnet, in parts of 65 535 (absent: 0).</summary>
+    [Id(17)] public ImmutableDictionary<string, ushort> ChildkeyTakes { get; set; } = ImmutableDictionary.Create<string, ushort>(StringComparer.Ordinal);
+    /// <summary>Block of each hotkey's last <c>set_children</c> here (its rate limit).</summary>
+    [Id(18)] public ImmutableDictionary<string, ulong> ChildrenSetAt { get; set; } = ImmutableDictionary.Create<string, ulong>(StringComparer.Ordinal);
+    /// <summary>Block of each hotkey's last <c>set_childkey_take</c> here (the rate limit of increases).</summary>
+    [Id(19)] public ImmutableDictionary<string, ulong> ChildkeyTakeSetAt { get; set; } = ImmutableDictionary.Create<string, ulong>(StringComparer.Ordinal);
 
     [NonSerialized] private Dictionary<string, int>? _uids;
     [NonSerialized] private HashSet<string>? _dirty;

@@ -39,6 +39,7 @@ public static class StateHash
                 e.AlphaIssued, e.AlphaStaked, e.ProtocolAlpha, e.AlphaBurned, e.PendingServer, e.PendingValidator, e.PendingOwnerCut, e.Burn,
                 e.LastEpochBlock, e.PendingEpochAt, e.BlocksSinceLastStep, e.EpochIndex, e.N, e.InFlight,
                 string.Join(',', e.HyperparameterSetAt.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}")));
+            Line("lifecycle", e.AwaitingStartCall, e.StartCallBlock, e.OwnerHotkeySetAt, e.Identity);
             if (!e.Timelocked.IsEmpty)
                 Line("timelocked", e.Timelocked.Select(c => $"{c.Who}@{c.Epoch}/{c.Block}/{c.RevealRound}/{Convert.ToHexStringLower(SHA256.HashData(c.Commit))}"));
         }
@@ -55,6 +56,9 @@ public static class StateHash
                 Line("commits", n.Commits.Select(c => $"{c.Hash}@{c.Epoch}/{c.Block}"));
             }
             foreach (var e in s.Epochs) Line("epoch", e);
+            foreach (var (parent, children) in s.Children.OrderBy(c => c.Key, StringComparer.Ordinal)) Line("children", parent, children.Select(c => $"{c.Proportion}:{c.Hotkey}"));
+            foreach (var (parent, p) in s.PendingChildren.OrderBy(c => c.Key, StringComparer.Ordinal)) Line("pending", parent, p.CooldownBlock, p.Children.Select(c => $"{c.Proportion}:{c.Hotkey}"));
+            foreach (var (hotkey, take) in s.ChildkeyTakes.OrderBy(c => c.Key, StringComparer.Ordinal)) Line("childkey-take", hotkey, take);
         }
         foreach (var (address, a) in accounts.Where(a => a.Value.Balance > 0 || a.Value.Hotkeys.Count > 0).OrderBy(a => a.Key, StringComparer.Ordinal))
             Line("account", address, a.Balance, a.Hotkeys);

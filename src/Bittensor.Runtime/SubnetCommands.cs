@@ -38,6 +38,26 @@ public sealed record NeuronStake([property: Id(0)] string Hotkey, [property: Id(
 [GenerateSerializer, Immutable, Alias("Bittensor.Runtime.ReplaceHyperparameters")]
 public sealed record ReplaceHyperparameters([property: Id(0)] SubnetHyperparameters Hyper) : SubnetCommand;
 
+/// <summary>The subnet is dissolved (at the subnet cap, for a new one): its roster, rows, commits and history go.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.Runtime.DissolveSubnet")]
+public sealed record DissolveSubnet : SubnetCommand;
+
+/// <summary>The subnet's owner hotkey changes (the owner UID of its epochs follows it).</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.Runtime.SetOwnerHotkey")]
+public sealed record SetOwnerHotkey([property: Id(0)] string Hotkey) : SubnetCommand;
+
+/// <summary>
+/// <c>set_children</c>: the parent's new children, applied after <paramref name="CooldownBlock"/> (null: at once, on a
+/// subnet not started yet); pending sets due at <paramref name="Block"/> are applied first.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.Runtime.ScheduleChildren")]
+public sealed record ScheduleChildren([property: Id(0)] string Hotkey, [property: Id(1)] ImmutableArray<ChildLink> Children,
+    [property: Id(2)] ulong Block, [property: Id(3)] ulong? CooldownBlock) : SubnetCommand;
+
+/// <summary><c>set_childkey_take</c>: the hotkey's childkey take in this subnet, set at <paramref name="Block"/>.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.Runtime.SetChildkeyTake")]
+public sealed record SetChildkeyTake([property: Id(0)] string Hotkey, [property: Id(1)] ushort Take, [property: Id(2)] ulong Block) : SubnetCommand;
+
 [GenerateSerializer, Immutable, Alias("Bittensor.Runtime.SetAxon")]
 public sealed record SetAxon([property: Id(0)] string Hotkey, [property: Id(1)] AxonInfo Axon) : SubnetCommand;
 

@@ -59,6 +59,8 @@ public sealed class LiveSimAgreementTests
             ["Chain:AdminFreezeWindow"] = Invariant(rules.AdminFreezeWindow),
             ["Chain:OwnerHyperparameterRateLimitTempos"] = Invariant(rules.OwnerHyperparameterRateLimitTempos),
             ["Chain:GenesisIssuance"] = Invariant(sim.GenesisIssuance),
+            ["Chain:StartSubnetsAtCreation"] = rules.StartSubnetsAtCreation ? "true" : "false", // the simulation calls start_call
+            ["Chain:PendingChildKeyCooldown"] = Invariant(rules.PendingChildKeyCooldown),
         };
         foreach (var (address, balance) in sim.GenesisBalances) settings[$"Chain:GenesisBalances:{address}"] = Invariant(balance);
         await using var live = new SiloFactory(settings);

@@ -107,6 +107,8 @@ public sealed class RestApiTests : IClassFixture<RestApiTests.Fixture>
     [InlineData("/api/subnets/1/quote?side=sell&amount=-5", 400, "InvalidAmount")]
     [InlineData("/api/subnets/1/quote?side=buy&amount=18446744073709551616", 400, "InvalidAmount")]
     [InlineData("/api/subnets/1/quote?side=buy", 400, "InvalidAmount")]
+    [InlineData("/api/subnets/999/children/5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY", 404, "SubnetNotFound")]
+    [InlineData("/api/subnets/1/children/not%20valid!", 400, "InvalidAddress")]
     [InlineData("/api/delegates?limit=0", 400, "InvalidLimit")]
     [InlineData("/api/delegates?limit=201", 400, "InvalidLimit")]
     [InlineData("/api/delegates?offset=-1", 400, "InvalidOffset")]

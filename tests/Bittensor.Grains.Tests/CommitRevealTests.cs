@@ -21,7 +21,7 @@ public sealed class CommitRevealTests
     private readonly InMemoryChain _chain = new(new ChainRules
     {
         Id = "test", Faucet = true, NewSubnetTempo = Tempo, MinLockCost = 100 * Tao.Rao,
-        OwnerRootParameters = true, AdminFreezeWindow = 0, OwnerHyperparameterRateLimitTempos = 0, // as the test cluster's settings
+        OwnerRootParameters = true, AdminFreezeWindow = 0, OwnerHyperparameterRateLimitTempos = 0, StartSubnetsAtCreation = true, // as the test cluster's settings
     }, ClusterFixture.Genesis);
     private readonly KeyPair _validator = KeyPair.Generate();
     private readonly string _owner = KeyPair.Generate().Address, _ownerHot = KeyPair.Generate().Address, _validatorCold = KeyPair.Generate().Address;

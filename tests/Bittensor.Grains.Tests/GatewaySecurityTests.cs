@@ -139,7 +139,7 @@ public sealed class GatewaySecurityTests : IAsyncLifetime
             "IAccountGrain.GetAsync", "IAccountGrain.GetAtAsync", "IBlockLog.GetBlockAsync", "IBlockLog.GetBlocksAsync", "IBlockLog.GetStatusAsync",
             "IBlockLog.ReadEventsAsync", "IBlockLog.StreamEventsAsync", "IChainGrain.GetInfoAsync", "IChainGrain.GetStatsAsync", "IChainGrain.GetSubnetInfoAsync",
             "IChainGrain.GetSubnetsAsync", "IEpochRecordGrain.GetAsync", "IHotkeyGrain.GetAsync", "IHotkeyGrain.GetAtAsync", "IMinerGrain.DispatchAsync",
-            "IMinerGrain.GetSubscriptionNonceAsync", "IMinerGrain.SubscribeAsync", "ISubnetGrain.GetCommitsAsync", "ISubnetGrain.GetEpochsAsync",
+            "IMinerGrain.GetSubscriptionNonceAsync", "IMinerGrain.SubscribeAsync", "ISubnetGrain.GetChildkeysAsync", "ISubnetGrain.GetCommitsAsync", "ISubnetGrain.GetEpochsAsync",
             "ISubnetGrain.GetInfoAsync", "ISubnetGrain.GetMatrixAsync", "ISubnetGrain.GetMetagraphAsync", "ISubnetGrain.GetMetagraphAtAsync",
             "ISubnetGrain.GetWeightsAsync", "ITransactionIndex.GetAsync",
             "ITransactionsGrain.PreflightAsync", "ITransactionsGrain.SubmitAsync",

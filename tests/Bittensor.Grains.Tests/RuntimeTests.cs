@@ -8,8 +8,8 @@ public sealed class ExtrinsicRegistryTests
     {
         Assert.Equal(
             ["add_stake", "add_stake_limit", "batch_reveal_weights", "burned_register", "commit_timelocked_weights", "commit_weights", "decrease_take", "faucet", "increase_take",
-             "move_stake", "register_network", "remove_stake", "remove_stake_limit", "reveal_weights", "serve_axon", "set_hyperparameter", "set_take",
-             "set_weights", "swap_stake", "swap_stake_limit", "transfer", "transfer_stake", "unstake_all", "unstake_all_alpha"],
+             "move_stake", "register_network", "remove_stake", "remove_stake_limit", "reveal_weights", "serve_axon", "set_childkey_take", "set_children",
+             "set_hyperparameter", "set_subnet_identity", "set_take", "set_weights", "start_call", "sudo_set_sn_owner_hotkey", "swap_stake", "swap_stake_limit", "transfer", "transfer_stake", "unstake_all", "unstake_all_alpha"],
             Calls.Names);
         Assert.All(Calls.All, e => Assert.Same(e, Calls.Named(e.Name)));
         Assert.Null(Calls.Named("sudo"));
@@ -35,7 +35,7 @@ public sealed class RuntimeTwinTests : IAsyncLifetime
         var memory = new InMemoryChain(new ChainRules
         {
             Id = "test", Faucet = true, NewSubnetTempo = 10, MinLockCost = 100 * Tao.Rao,
-            OwnerRootParameters = true, AdminFreezeWindow = 0, OwnerHyperparameterRateLimitTempos = 0, // as the test cluster's settings
+            OwnerRootParameters = true, AdminFreezeWindow = 0, OwnerHyperparameterRateLimitTempos = 0, StartSubnetsAtCreation = true, PendingChildKeyCooldown = 5, // as the test cluster's settings
         }, ClusterFixture.Genesis);
         string owner = net.Key("owner"), ownerHot = net.Key("owner-hot");
         const ushort netuid = 1;
@@ -74,6 +74,9 @@ public sealed class RuntimeTwinTests : IAsyncLifetime
             await Both(new AddStake { Signer = validators[i].Cold, Hotkey = validators[i].Hot, Netuid = netuid, Amount = (ulong)(40 + 30 * i) * Tao.Rao });
         await Both(new Faucet { Signer = net.Key("nominator"), Amount = 50 * Tao.Rao });
         await Both(new AddStake { Signer = net.Key("nominator"), Hotkey = validators[1].Hot, Netuid = netuid, Amount = 25 * Tao.Rao });
+        // Childkeys: validator 0 lends half its stake weight to validator 1, which keeps 5% of what that part earns.
+        await Both(new SetChildren { Signer = validators[0].Cold, Hotkey = validators[0].Hot, Netuid = netuid, Children = [new ChildLink(ulong.MaxValue / 2, validators[1].Hot)] });
+        await Both(new SetChildkeyTakeOperation { Signer = validators[1].Cold, Hotkey = validators[1].Hot, Netuid = netuid, Take = 3_277 });
         await Blocks(12); // an epoch hands out validator permits
         var uids = miners.Select(m => (ushort)memory.Subnet(netuid)!.UidOf(m.Hot)).ToArray();
         for (int v = 0; v < validators.Length; v++)

@@ -16,7 +16,7 @@ public sealed class StakeMovementTests
     /// <summary>Two subnets (both locked 100 TAO at block 0, so pools of 100/100 TAO/alpha), Alice registered and staked 100 TAO on subnet 1, Bob registered on subnet 2.</summary>
     private static async Task<InMemoryChain> Chain(ChainRules? rules = null)
     {
-        var chain = new InMemoryChain(rules ?? new ChainRules { Id = "test", Faucet = true, MinLockCost = 100 * Tao.Rao }, TestChain.GenesisIssuance);
+        var chain = new InMemoryChain(rules ?? new ChainRules { Id = "test", Faucet = true, StartSubnetsAtCreation = true, MinLockCost = 100 * Tao.Rao }, TestChain.GenesisIssuance);
         await Ok(chain, new Faucet { Signer = Owner, Amount = 1_000 * Tao.Rao });
         await Ok(chain, new RegisterNetwork { Signer = Owner, Hotkey = OwnerHot });
         await Ok(chain, new RegisterNetwork { Signer = Owner, Hotkey = OwnerHot });
@@ -30,7 +30,7 @@ public sealed class StakeMovementTests
         return chain;
     }
 
-    private static async Task<OpResult> Ok(InMemoryChain chain, Operation op)
+    internal static async Task<OpResult> Ok(InMemoryChain chain, Operation op)
     {
         var r = await chain.ExecuteAsync(op);
         Assert.True(r.Ok, $"{op.GetType().Name}: {r.Code}: {r.Message}");
@@ -38,27 +38,42 @@ public sealed class StakeMovementTests
         return r;
     }
 
-    /// <summary>Conservation to the rao, and every neuron's stake equal to its hotkey's stake in the subnet.</summary>
-    private static void AssertConsistent(InMemoryChain chain)
+    /// <summary>
+    /// Conservation to the rao, and every neuron's stake equal to its hotkey's stake in the subnet; so is the subnet's index
+    /// of staked hotkeys, registered or not (what a dissolution pays and parents lend from).
+    /// </summary>
+    internal static void AssertConsistent(InMemoryChain chain)
     {
         Assert.True(chain.Conserved(), $"conservation at block {chain.State.Block}");
         foreach (ushort netuid in chain.State.Subnets.Keys)
-            foreach (var n in chain.Subnet(netuid)!.Neurons)
+        {
+            var s = chain.Subnet(netuid)!;
+            foreach (var n in s.Neurons)
                 Assert.Equal(chain.Hotkey(n.Hotkey).StakeIn(netuid), n.Stake);
+            var staked = chain.Hotkeys.Select(h => (h, chain.Hotkey(h).StakeIn(netuid))).Where(x => x.Item2 > 0).OrderBy(x => x.h, StringComparer.Ordinal);
+            Assert.Equal(staked, s.StakedHotkeys.Select(kv => (kv.Key, kv.Value)).OrderBy(x => x.Key, StringComparer.Ordinal));
+        }
     }
 
     /// <summary>Everything a call could change, as comparable JSON.</summary>
-    private static string Snapshot(InMemoryChain chain) => JsonSerializer.Serialize(new object[]
+    internal static string Snapshot(InMemoryChain chain) => JsonSerializer.Serialize(new object[]
     {
         chain.State.Subnets.OrderBy(s => s.Key).Select(s => s.Value).ToList(),
         new[] { chain.State.FreeTotal, chain.State.TotalIssuance, chain.State.AccountCount, chain.State.HotkeyCount, (ulong)chain.State.Seq },
         chain.Accounts.Order(StringComparer.Ordinal).Select(a => (a, chain.Account(a).Balance, chain.Account(a).Nonce)).Select(t => t.ToString()).ToList(),
         chain.Hotkeys.Order(StringComparer.Ordinal).Select(h => KeyLedger.View(h, chain.Hotkey(h))).Select(v => JsonSerializer.Serialize(v)).ToList(),
-        chain.State.Subnets.Keys.Order().Select(n => chain.Subnet(n)!.Neurons.Select(x => x.Stake).ToList()).ToList(),
+        chain.State.Subnets.Keys.Order().Select(n => chain.Subnet(n)!.Neurons.Select(x => $"{x.Hotkey}:{x.Stake}").ToList()).ToList(),
+        chain.State.Subnets.Keys.Order().Select(n => chain.Subnet(n)!.OwnerHotkey).ToList(),
+        chain.State.Subnets.Keys.Order().Select(n => chain.Subnet(n)!).Select(s => JsonSerializer.Serialize(new object[]
+        {
+            s.Children.OrderBy(c => c.Key, StringComparer.Ordinal).ToList(), s.PendingChildren.OrderBy(c => c.Key, StringComparer.Ordinal).ToList(),
+            s.ChildkeyTakes.OrderBy(c => c.Key, StringComparer.Ordinal).ToList(), s.ChildrenSetAt.OrderBy(c => c.Key, StringComparer.Ordinal).ToList(),
+            s.ChildkeyTakeSetAt.OrderBy(c => c.Key, StringComparer.Ordinal).ToList(),
+        })).ToList(),
         chain.Hotkeys.Order(StringComparer.Ordinal).Select(h => chain.Hotkey(h).TakeChangedAt).ToList(),
     });
 
-    private static async Task<OpResult> Rejected(InMemoryChain chain, Operation op, string code)
+    internal static async Task<OpResult> Rejected(InMemoryChain chain, Operation op, string code)
     {
         string before = Snapshot(chain);
         int events = chain.Events.Count;
@@ -112,7 +127,7 @@ public sealed class StakeMovementTests
     [Fact]
     public async Task MoveStake_RejectsANewNominatorBeyondTheBound_TooManyNominators()
     {
-        var chain = await Chain(new ChainRules { Id = "test", Faucet = true, MinLockCost = 100 * Tao.Rao, MaxNominatorsPerHotkey = 1 });
+        var chain = await Chain(new ChainRules { Id = "test", Faucet = true, StartSubnetsAtCreation = true, MinLockCost = 100 * Tao.Rao, MaxNominatorsPerHotkey = 1 });
         await Ok(chain, new AddStake { Signer = Bob, Hotkey = BobHot, Netuid = Two, Amount = 10 * Tao.Rao });
         await Rejected(chain, Move(AliceHot, BobHot, One, Two, 10 * Tao.Rao), Codes.TooManyNominators);
     }
@@ -283,7 +298,7 @@ public sealed class StakeMovementTests
     [Fact]
     public async Task Take_IncreasesAreRateLimited_DelegateTxRateLimitExceeded_DecreasesAreImmediate()
     {
-        var chain = await Chain(new ChainRules { Id = "test", Faucet = true, MinLockCost = 100 * Tao.Rao, TakeRateLimit = 5 });
+        var chain = await Chain(new ChainRules { Id = "test", Faucet = true, StartSubnetsAtCreation = true, MinLockCost = 100 * Tao.Rao, TakeRateLimit = 5 });
         await chain.ProduceBlockAsync(); // a change at block 0 counts as none, as subtensor's LastTxBlockDelegateTake = 0 does
         await Ok(chain, new DecreaseTake { Signer = Alice, Hotkey = AliceHot, Take = 5_000 });
         Assert.Equal((ushort)5_000, chain.Hotkey(AliceHot).Take);
@@ -306,7 +321,7 @@ public sealed class StakeMovementTests
         await Rejected(chain, new SetTake { Signer = Alice, Hotkey = AliceHot, Take = HotkeyState.DefaultTake }, Codes.DelegateTakeTooLow);
         await Rejected(chain, new DecreaseTake { Signer = Bob, Hotkey = AliceHot, Take = 1 }, Codes.NotOwner);
         await Rejected(chain, new DecreaseTake { Signer = Bob, Hotkey = "nobody-hot", Take = 1 }, Codes.HotkeyNotFound);
-        var floor = await Chain(new ChainRules { Id = "test", Faucet = true, MinLockCost = 100 * Tao.Rao, MinTake = 1_000 });
+        var floor = await Chain(new ChainRules { Id = "test", Faucet = true, StartSubnetsAtCreation = true, MinLockCost = 100 * Tao.Rao, MinTake = 1_000 });
         await Rejected(floor, new DecreaseTake { Signer = Alice, Hotkey = AliceHot, Take = 999 }, Codes.DelegateTakeTooLow);
     }
 
@@ -318,7 +333,7 @@ public sealed class StakeMovementTests
     [InlineData(3)]
     public async Task RandomSequencesOfStakeCalls_NeverCreateOrDestroyARao(int seed)
     {
-        var chain = await Chain(new ChainRules { Id = "test", Faucet = true, MinLockCost = 100 * Tao.Rao, NewSubnetTempo = 10, TakeRateLimit = 3 });
+        var chain = await Chain(new ChainRules { Id = "test", Faucet = true, StartSubnetsAtCreation = true, MinLockCost = 100 * Tao.Rao, NewSubnetTempo = 10, TakeRateLimit = 3 });
         var rng = new Random(seed);
         string[] coldkeys = [Alice, Bob, Carol, Owner];
         string[] hotkeys = [AliceHot, BobHot, OwnerHot, "nobody-hot"];

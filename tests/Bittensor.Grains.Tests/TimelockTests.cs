@@ -22,7 +22,7 @@ public sealed class TimelockTests
     private static readonly ChainRules Rules = new()
     {
         Id = "test", Faucet = true, NewSubnetTempo = Tempo, MinLockCost = 100 * Tao.Rao,
-        OwnerRootParameters = true, AdminFreezeWindow = 0, OwnerHyperparameterRateLimitTempos = 0, // as the test cluster's settings
+        OwnerRootParameters = true, AdminFreezeWindow = 0, OwnerHyperparameterRateLimitTempos = 0, StartSubnetsAtCreation = true, PendingChildKeyCooldown = 5, // as the test cluster's settings
     };
 
     private readonly InMemoryChain _chain = new(Rules, ClusterFixture.Genesis);

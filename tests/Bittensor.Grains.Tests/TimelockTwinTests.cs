@@ -21,7 +21,7 @@ public sealed class TimelockTwinTests : IAsyncLifetime
         var rules = new ChainRules
         {
             Id = "test", Faucet = true, NewSubnetTempo = 10, MinLockCost = 100 * Tao.Rao,
-            OwnerRootParameters = true, AdminFreezeWindow = 0, OwnerHyperparameterRateLimitTempos = 0, // as the test cluster's settings
+            OwnerRootParameters = true, AdminFreezeWindow = 0, OwnerHyperparameterRateLimitTempos = 0, StartSubnetsAtCreation = true, PendingChildKeyCooldown = 5, // as the test cluster's settings
         };
         var memory = new InMemoryChain(rules, ClusterFixture.Genesis);
         var beacon = HashChainBeacon.For(rules);

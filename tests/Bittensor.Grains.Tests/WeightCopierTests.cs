@@ -52,7 +52,7 @@ public sealed class WeightCopierTests(ITestOutputHelper output)
         var chain = new InMemoryChain(new ChainRules
         {
             Id = "copier", Faucet = true, NewSubnetTempo = Tempo, MinLockCost = 100 * Tao.Rao,
-            OwnerRootParameters = true, AdminFreezeWindow = 0, OwnerHyperparameterRateLimitTempos = 0,
+            OwnerRootParameters = true, AdminFreezeWindow = 0, OwnerHyperparameterRateLimitTempos = 0, StartSubnetsAtCreation = true,
         }, ClusterFixture.Genesis) { RecordEvents = false };
         var run = new Run
         {

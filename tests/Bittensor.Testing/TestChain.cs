@@ -42,6 +42,10 @@ public static class TestChain
             ["Chain:OwnerRootParameters"] = "true",
             ["Chain:AdminFreezeWindow"] = "0",
             ["Chain:OwnerHyperparameterRateLimitTempos"] = "0",
+            // Subnets emit from creation (SubnetLifecycleTests check start_call with the real rule).
+            ["Chain:StartSubnetsAtCreation"] = "true",
+            // Children apply 5 blocks after set_children (subtensor: 7,200), so tests see them in force.
+            ["Chain:PendingChildKeyCooldown"] = "5",
         };
         foreach (var (key, value) in overrides ?? []) settings[key] = value;
         return settings;

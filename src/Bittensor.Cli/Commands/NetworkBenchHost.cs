@@ -69,7 +69,7 @@ internal sealed class NetworkBenchHost : IAsyncDisposable
                 $"--Orleans:ClusterId=bench-{Guid.NewGuid():N}",
                 "--Chain:Id=bittensor-bench", "--Chain:Faucet=true",
                 // A test network: its owners set tempo, validators and the weights rate limit themselves, at any block.
-                "--Chain:OwnerRootParameters=true", "--Chain:AdminFreezeWindow=0", "--Chain:OwnerHyperparameterRateLimitTempos=0",
+                "--Chain:OwnerRootParameters=true", "--Chain:AdminFreezeWindow=0", "--Chain:OwnerHyperparameterRateLimitTempos=0", "--Chain:StartSubnetsAtCreation=true",
                 string.Create(inv, $"--Chain:BlockTime={settings.BlockTime:c}"),
                 string.Create(inv, $"--Chain:NewSubnetTempo={settings.Tempo}"),
                 string.Create(inv, $"--Chain:MaxSubnets={settings.MaxSubnets}"),

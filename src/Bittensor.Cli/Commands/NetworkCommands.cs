@@ -22,6 +22,7 @@ internal sealed partial class NetworkCommands(CliHost host)
         ["wallet"] = "Wallets: an encrypted coldkey and hotkeys; balances, transfers, the faucet",
         ["subnets"] = "Subnets: list, inspect, create, register a neuron, hyperparameters",
         ["stake"] = "Stake TAO on a hotkey in a subnet (alpha), unstake, move, transfer, swap, list",
+        ["stake child"] = "Childkeys: lend a hotkey's stake weight on a subnet to child hotkeys, and a child's take",
         ["weights"] = "A validator's weights",
         ["axon"] = "A miner's axon",
         ["chain"] = "The chain: block, issuance, emission, halving; blocks, events, and a live event stream",
@@ -42,6 +43,9 @@ internal sealed partial class NetworkCommands(CliHost host)
         ["subnets metagraph"] = ("A subnet's neurons: stake, incentive, dividends, consensus, trust, emission, axons", ["netuid"]),
         ["subnets hyperparameters"] = ("A subnet's hyperparameters", ["netuid"]),
         ["subnets set"] = ("Set a hyperparameter of a subnet the wallet owns", ["netuid", "name", "value"]),
+        ["subnets start"] = ("Start the emission of a subnet the wallet owns (start_call; once, after the start delay)", ["netuid"]),
+        ["subnets identity"] = ("Set the identity of a subnet the wallet owns (each field optional; empty when left out)",
+            ["netuid", "subnet-name", "github-repo", "subnet-contact", "subnet-url", "discord", "description", "logo-url", "additional"]),
         ["subnets whatif"] = ("Fork the subnet's live state and run its next epochs as they come and with hyperparameter overrides; per UID incentive, dividends, emission and stake before and after (changes nothing)",
             ["netuid", "set", "epochs"]),
         ["stake add"] = ("Stake TAO on a hotkey in a subnet (buys alpha from the subnet's pool)", ["netuid", "amount", "hotkey-address", "limit-price"]),
@@ -53,6 +57,11 @@ internal sealed partial class NetworkCommands(CliHost host)
             ["origin-netuid", "dest-netuid", "dest", "amount", "hotkey-address"]),
         ["stake swap"] = ("Move the wallet's stake on a hotkey from one subnet to another (sells on one pool, buys on the other)",
             ["origin-netuid", "dest-netuid", "amount", "hotkey-address", "limit-price"]),
+        ["stake child get"] = ("A hotkey's children, parents, pending children and childkey take on a subnet (the wallet's hotkey, or --hotkey-address)", ["netuid", "hotkey-address"]),
+        ["stake child set"] = ("Lend parts of the wallet hotkey's stake weight on a subnet to at most 5 child hotkeys (applies after a cooldown of 7,200 blocks once the subnet started)",
+            ["netuid", "children", "proportions", "hotkey-address"]),
+        ["stake child revoke"] = ("Remove every child of the wallet's hotkey on a subnet (after the same cooldown)", ["netuid", "hotkey-address"]),
+        ["stake child take"] = ("Show, or with --take set (0..0.18), the part of its parents' dividends the hotkey keeps as a child on a subnet", ["netuid", "take", "hotkey-address"]),
         ["stake unstake-all"] = ("Unstake everything the wallet stakes on a hotkey, in every subnet, for TAO", ["hotkey-address"]),
         ["weights set"] = ("Set the wallet hotkey's weights in a subnet (validators); on a commit-reveal subnet, commit them and reveal them when the reveal epoch comes",
             ["netuid", "uids", "weights", "version-key"]),
@@ -117,6 +126,8 @@ internal sealed partial class NetworkCommands(CliHost host)
                 "subnets hyperparameters" => await Show((await _client.GetAsync($"/api/subnets/{Netuid()}")).GetProperty("hyperparameters"), Hyperparameters),
                 "subnets whatif" => await Show(await _client.PostAsync($"/api/subnets/{Netuid()}/whatif", WhatIfBody()), WhatIfTable),
                 "subnets set" => await Submit(Coldkey(), "set_hyperparameter", new JsonObject { ["netuid"] = Netuid(), ["name"] = _args.Require("name"), ["value"] = _args.Require("value") }),
+                "subnets start" => await Submit(Coldkey(), "start_call", new JsonObject { ["netuid"] = Netuid() }),
+                "subnets identity" => await Submit(Coldkey(), "set_subnet_identity", IdentityArgs()),
                 "stake add" => await Submit(Coldkey(), Limited("add_stake"), StakeArgs()),
                 "stake remove" => await Submit(Coldkey(), Limited("remove_stake"), StakeArgs()),
                 "stake move" => await Submit(Coldkey(), "move_stake", MoveArgs(new JsonObject
@@ -131,6 +142,15 @@ internal sealed partial class NetworkCommands(CliHost host)
                 "stake swap" => await Submit(Coldkey(), Limited("swap_stake"), MoveArgs(new JsonObject { ["hotkey"] = StakeHotkey() }, swap: true)),
                 "stake unstake-all" => await Submit(Coldkey(), _args.Flag("alpha-only") ? "unstake_all_alpha" : "unstake_all", new JsonObject { ["hotkey"] = StakeHotkey() }),
                 "stake list" => await StakeList(),
+                "stake child get" => await Show(await _client.GetAsync($"/api/subnets/{Netuid()}/children/{StakeHotkey()}"), Childkeys),
+                "stake child set" => await Submit(Coldkey(), "set_children", new JsonObject { ["hotkey"] = StakeHotkey(), ["netuid"] = Netuid(), ["children"] = ChildrenArg() }),
+                "stake child revoke" => await Submit(Coldkey(), "set_children", new JsonObject { ["hotkey"] = StakeHotkey(), ["netuid"] = Netuid(), ["children"] = new JsonArray() }),
+                "stake child take" => _args.Get("take") is null
+                    ? await Show(await _client.GetAsync($"/api/subnets/{Netuid()}/children/{StakeHotkey()}"), Childkeys)
+                    : await Submit(Coldkey(), "set_childkey_take", new JsonObject
+                    {
+                        ["hotkey"] = StakeHotkey(), ["netuid"] = Netuid(), ["take"] = (int)Math.Round(_args.Double("take", 0, 0, 0.18) * 65535),
+                    }),
                 "weights set" => await WeightsSet(),
                 "weights commit" => await WeightsCommit(),
                 "weights reveal" => await WeightsReveal(),
@@ -247,6 +267,58 @@ internal sealed partial class NetworkCommands(CliHost host)
         foreach (var r in rows.OrderBy(r => r.Netuid)) table.AddRow(Cell(r.Netuid), Cell(r.Hotkey), Cell(TaoAmount.Format(r.Alpha)));
         host.Tables.Write(table);
         return 0;
+    }
+
+    /// <summary>set_subnet_identity's arguments: the netuid and every field given (option names are the call's, dashed).</summary>
+    private JsonObject IdentityArgs()
+    {
+        var args = new JsonObject { ["netuid"] = Netuid() };
+        foreach (var (field, _) in SubnetIdentity.Limits)
+            if (_args.Get(field.Replace('_', '-')) is { } value) args[field] = value;
+        return args;
+    }
+
+    /// <summary>
+    /// set_children's children from <c>--children</c> (comma-separated SS58 hotkeys) and <c>--proportions</c> (the same
+    /// number of fractions, each in 0..1, summing to at most 1), each proportion as parts of u64::MAX.
+    /// </summary>
+    private JsonArray ChildrenArg()
+    {
+        string[] children = _args.Require("children").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        string[] parts = _args.Require("proportions").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (children.Length != parts.Length) throw new UsageException($"--children names {children.Length} hotkeys but --proportions gives {parts.Length} proportions");
+        var array = new JsonArray();
+        decimal sum = 0;
+        for (int k = 0; k < children.Length; k++)
+        {
+            if (!decimal.TryParse(parts[k], NumberStyles.Float, CultureInfo.InvariantCulture, out decimal p) || p < 0 || p > 1)
+                throw new UsageException($"--proportions: '{parts[k]}' is not a fraction in 0..1");
+            sum += p;
+            array.Add(new JsonArray((ulong)Math.Round(p * ulong.MaxValue, MidpointRounding.ToZero), Ss58Required(children[k], "children")));
+        }
+        if (sum > 1) throw new UsageException($"--proportions sum to {sum}; at most 1");
+        return array;
+    }
+
+    private void Childkeys(JsonElement c)
+    {
+        static string Percent(ulong proportion) => $"{(proportion / (double)ulong.MaxValue * 100).ToString("0.####", CultureInfo.InvariantCulture)}%";
+        host.Tables.Write(new Spectre.Console.Text($"hotkey {c.GetProperty("hotkey").GetString()} on subnet {c.GetProperty("netuid")}: childkey take "
+            + $"{(c.GetProperty("childkeyTake").GetUInt16() / 655.35).ToString("0.##", CultureInfo.InvariantCulture)}%"));
+        var table = Columns("relation", "hotkey", "proportion:r", "u64:r");
+        foreach (var (relation, name) in new[] { ("child", "children"), ("parent", "parents") })
+            foreach (var link in c.GetProperty(name).EnumerateArray())
+            {
+                ulong p = link.GetProperty("proportion").GetUInt64();
+                table.AddRow(Cell(relation), Cell(link.GetProperty("hotkey").GetString()!), Cell(Percent(p)), Cell(p));
+            }
+        if (c.GetProperty("pending") is { ValueKind: JsonValueKind.Object } pending)
+            foreach (var link in pending.GetProperty("children").EnumerateArray())
+            {
+                ulong p = link.GetProperty("proportion").GetUInt64();
+                table.AddRow(Cell($"pending child (from block {pending.GetProperty("cooldownBlock").GetUInt64() + 1})"), Cell(link.GetProperty("hotkey").GetString()!), Cell(Percent(p)), Cell(p));
+            }
+        host.Tables.Write(table);
     }
 
     private async Task<int> GetTake()

@@ -240,6 +240,12 @@ public readonly struct CallArgs(JsonElement args)
         }
     }
 
+    /// <summary>Optional text of at most <paramref name="maxChars"/> characters, empty allowed; "" when absent or null.</summary>
+    public string OptionalText(string name, int maxChars) =>
+        !TryGet(name, out var v) || v.ValueKind == JsonValueKind.Null ? ""
+            : v.ValueKind == JsonValueKind.String && Text(v) is { } s && s.Length <= maxChars ? s
+            : throw new CallFormatException(name, $"must be a string of at most {maxChars} characters");
+
     public string? OptionalString(string name) =>
         TryGet(name, out var v) && v.ValueKind != JsonValueKind.Null ? String(name) : null;
 
@@ -257,6 +263,25 @@ public readonly struct CallArgs(JsonElement args)
     {
         string s = String(name);
         return Ss58.IsValid(s) ? s : throw new CallFormatException(name, "is not an SS58 address (prefix 42)");
+    }
+
+    /// <summary>An array of at most <paramref name="max"/> pairs <c>[proportion (u64), hotkey (SS58)]</c> (set_children's children).</summary>
+    public ImmutableArray<(ulong Proportion, string Hotkey)> ProportionPairs(string name, int max)
+    {
+        var v = Field(name);
+        string rule = $"must be an array of at most {max} pairs [proportion (u64 parts of u64::MAX), hotkey (SS58)]";
+        if (v.ValueKind != JsonValueKind.Array || v.GetArrayLength() > max) throw new CallFormatException(name, rule);
+        var b = ImmutableArray.CreateBuilder<(ulong, string)>(v.GetArrayLength());
+        int i = 0;
+        foreach (var e in v.EnumerateArray())
+        {
+            string at = $"{name}[{i++}]";
+            if (e.ValueKind != JsonValueKind.Array || e.GetArrayLength() != 2) throw new CallFormatException(at, rule);
+            if (e[0].ValueKind != JsonValueKind.Number || !e[0].TryGetUInt64(out ulong proportion)) throw new CallFormatException(at, "the proportion must be an integer in 0..18446744073709551615");
+            if (e[1].ValueKind != JsonValueKind.String || Text(e[1]) is not { } hotkey || !Ss58.IsValid(hotkey)) throw new CallFormatException(at, "the child must be an SS58 address (prefix 42)");
+            b.Add((proportion, hotkey));
+        }
+        return b.MoveToImmutable();
     }
 
     internal static string Invariant(ulong v) => v.ToString(CultureInfo.InvariantCulture);

@@ -4,7 +4,11 @@ using Bittensor.Runtime.Extrinsics;
 
 namespace Bittensor
 {
-    /// <summary>Creates a subnet owned by the signer (coldkey) with <see cref="Hotkey"/> as owner hotkey; pays the lock cost.</summary>
+    /// <summary>
+    /// Creates a subnet owned by the signer (coldkey) with <see cref="Hotkey"/> as owner hotkey; pays the lock cost. At the
+    /// subnet cap it dissolves the non-immune subnet with the lowest moving price first (<see cref="SubnetDissolution"/>)
+    /// and takes its netuid.
+    /// </summary>
     [GenerateSerializer, Immutable, Alias("Bittensor.RegisterNetwork")]
     public sealed record RegisterNetwork : Operation
     {
@@ -25,7 +29,13 @@ namespace Bittensor.Runtime.Extrinsics
         {
             var chain = plan.Chain;
             if (!ValidAddress(r.Hotkey)) return Fail(plan, Codes.InvalidAddress, "hotkey is not a valid address");
-            if (chain.Subnets.Count >= plan.Rules.MaxSubnets) return Fail(plan, Codes.TooManySubnets, $"the network already has the maximum of {plan.Rules.MaxSubnets} subnets");
+            ushort? dissolve = null;
+            if (chain.Subnets.Count >= plan.Rules.MaxSubnets)
+            {
+                dissolve = await SubnetDissolution.CandidateAsync(plan);
+                if (dissolve is null)
+                    return Fail(plan, Codes.TooManySubnets, $"the network already has the maximum of {plan.Rules.MaxSubnets} subnets and none may be dissolved (each is within its {plan.Rules.NetworkImmunityPeriod}-block network immunity)");
+            }
             var hotkey = await plan.HotkeyAsync(r.Hotkey);
             if (hotkey.Owner is { } owner && owner != r.Signer) return Fail(plan, Codes.HotkeyOwnedByAnother, "the hotkey belongs to another coldkey");
             ulong block = chain.Block;
@@ -33,7 +43,9 @@ namespace Bittensor.Runtime.Extrinsics
             var account = await plan.AccountAsync(r.Signer);
             if (account.Balance < cost) return Fail(plan, Codes.InsufficientBalance, $"the lock cost is {cost} rao; balance is {account.Balance} rao");
             if (BurnedRegisterCall.HotkeyLimit(plan, account, r.Hotkey) is { } limit) return limit;
-            ushort netuid = 1;
+            // At the cap the subnet with the lowest moving price goes, its stakers paid from its pool, and its netuid is reused.
+            if (dissolve is ushort gone) await SubnetDissolution.DissolveAsync(plan, gone);
+            ushort netuid = dissolve ?? 1;
             while (chain.Subnets.ContainsKey(netuid)) netuid++;
             var hyper = new SubnetHyperparameters { Tempo = plan.Rules.NewSubnetTempo };
             await plan.AccountAsync(r.Signer, new AccountChange(-(long)cost, AddHotkey: r.Hotkey));
@@ -42,6 +54,7 @@ namespace Bittensor.Runtime.Extrinsics
                 Netuid = netuid, OwnerColdkey = r.Signer, OwnerHotkey = r.Hotkey, RegisteredAt = block, Hyper = hyper, Lock = cost,
                 PoolTao = cost, PoolAlpha = cost, AlphaIssued = cost, Burn = BurnMath.Clamp(Tao.Rao, hyper), N = 1,
                 LastEpochBlock = Bittensor.Consensus.EpochSchedule.InitialLastEpochBlock(netuid, hyper.Tempo, block),
+                AwaitingStartCall = !plan.Rules.StartSubnetsAtCreation,
             };
             await plan.SubnetAsync(netuid, new CreateSubnet(netuid, r.Signer, r.Hotkey, block, hyper, plan.Seq, hotkey.StakeIn(netuid)));
             await plan.HotkeyAsync(r.Hotkey, new HotkeyChange { Owner = r.Signer, Registered = (netuid, 0) });

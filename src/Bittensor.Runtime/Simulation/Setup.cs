@@ -30,7 +30,7 @@ internal static class Setup
     }
 
     /// <summary>
-    /// Creates a subnet (at block 0 the lock does not double), pins its burn with min_burn = max_burn = <paramref name="burn"/>,
+    /// Creates and starts a subnet (at block 0 the lock does not double), pins its burn with min_burn = max_burn = <paramref name="burn"/>,
     /// keeps the weights rate limit within a tempo (validators set weights once an epoch at most) and makes room for
     /// <paramref name="uids"/> UIDs. Returns the netuid.
     /// </summary>
@@ -38,6 +38,7 @@ internal static class Setup
     {
         var created = await ExecuteAsync(chain, new RegisterNetwork { Signer = owner, Hotkey = ownerHotkey });
         ushort netuid = created.Netuid!.Value;
+        await ExecuteAsync(chain, new StartCall { Signer = owner, Netuid = netuid });
         var defaults = new SubnetHyperparameters();
         ulong rateLimit = Math.Min(defaults.WeightsRateLimit, chain.Rules.NewSubnetTempo);
         await Hyperparameter(chain, netuid, "min_burn", burn);
