@@ -24,6 +24,12 @@ public sealed record ChainInfo
     /// any block in <c>[Block − HistoryBlocks, Block]</c> (<c>Chain:HistoryBlocks</c>).
     /// </summary>
     [Id(12)] public ulong HistoryBlocks { get; init; }
+    /// <summary>Transaction fee in rao per 10⁹ units of call weight (0: no fees); a call's fee is <c>Fees.Of</c>.</summary>
+    [Id(13)] public ulong WeightFee { get; init; }
+    /// <summary>Σ transaction fees burned so far, rao.</summary>
+    [Id(14)] public ulong FeesBurned { get; init; }
+    /// <summary>The sudo key (<c>Chain:Sudo</c>), public as on subtensor; null: none.</summary>
+    [Id(15)] public string? Sudo { get; init; }
 }
 
 /// <summary>Block production figures since the chain grain activated.</summary>
@@ -179,6 +185,8 @@ public sealed record TaoAudit
     [Id(4)] public required ulong Recycled { get; init; }
     [Id(5)] public required ulong Accounted { get; init; }
     [Id(6)] public required bool Ok { get; init; }
+    /// <summary>Σ transaction fees burned (already taken out of <see cref="Issuance"/> and of the free balances), rao.</summary>
+    [Id(7)] public ulong FeesBurned { get; init; }
 }
 
 /// <summary>alpha issued − burned = pool alpha + Σ staked + pending + protocol-owned; staking mirrors agree with hotkeys.</summary>

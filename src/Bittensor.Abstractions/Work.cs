@@ -69,17 +69,20 @@ public sealed record TransactionOutcome
     [Id(5)] public ushort? Netuid { get; init; }
     [Id(6)] public ushort? Uid { get; init; }
     [Id(7)] public ulong? Amount { get; init; }
+    /// <summary>The transaction fee paid (burned), rao; 0 when refused (a refused transaction pays nothing).</summary>
+    [Id(8)] public ulong Fee { get; init; }
 
     public bool Ok => Status == 200;
 }
 
-/// <summary>A preflight: every rule a call would break now, and the block from which it would pass.</summary>
+/// <summary>A preflight: every rule a call would break now, the block from which it would pass, and the fee it would pay (rao).</summary>
 [GenerateSerializer, Immutable, Alias("Bittensor.PreflightReport")]
 public sealed record PreflightReport(
     [property: Id(0)] bool Ok,
     [property: Id(1)] ulong Block,
     [property: Id(2)] ulong? PassesFromBlock,
-    [property: Id(3)] System.Collections.Immutable.ImmutableArray<RuleFailure> Failures);
+    [property: Id(3)] System.Collections.Immutable.ImmutableArray<RuleFailure> Failures,
+    [property: Id(4)] ulong Fee = 0);
 
 /// <summary>
 /// Signed transactions for any client (REST or Orleans): the signature is verified over the payload's UTF-8 bytes
@@ -111,13 +114,15 @@ public sealed record TransactionStatus
     [Id(8)] public ushort? Netuid { get; init; }
     [Id(9)] public ushort? Uid { get; init; }
     [Id(10)] public ulong? Amount { get; init; }
+    /// <summary>The fee an applied transaction paid, rao.</summary>
+    [Id(11)] public ulong Fee { get; init; }
 }
 
 /// <summary>
 /// Recent transactions by hash, for <c>GET /api/transactions/{hash}</c> (key: the hash's first two hex digits after
-/// <c>0x</c>, 256 shards). Kept in memory, the latest <c>TransactionIndexGrain.Capacity</c> per shard: an index, not a
-/// record — the outcome of an applied transaction is kept in its signer's account, and resubmitting the same
-/// transaction always answers it.
+/// <c>0x</c>, 256 shards). Stored (it survives silo restarts), the latest <c>TransactionIndexGrain.Capacity</c> per shard:
+/// an index, not a record — the outcome of an applied transaction is kept in its signer's account, and resubmitting the
+/// same transaction always answers it.
 /// </summary>
 [Alias("Bittensor.ITransactionIndex")]
 public interface ITransactionIndex : IGrainWithStringKey

@@ -40,7 +40,8 @@ public static class ChainApi
     {
         var c = await grains.GetGrain<IChainGrain>(IChainGrain.Key).GetInfoAsync();
         return TypedResults.Ok(new ChainDto(c.ChainId, c.Block, c.TotalIssuance, c.BlockEmission, c.NextHalvingIssuance, c.Halvings,
-            c.Subnets, c.NetworkLockCost, c.BlockTime.TotalSeconds, c.Faucet, c.GenesisReserve, c.GenesisHash, c.HistoryBlocks));
+            c.Subnets, c.NetworkLockCost, c.BlockTime.TotalSeconds, c.Faucet, c.GenesisReserve, c.GenesisHash, c.HistoryBlocks,
+            c.WeightFee, c.FeesBurned));
     }
 
     public static async Task<Ok<ChainStats>> GetStats(IGrainFactory grains) =>

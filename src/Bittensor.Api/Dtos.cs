@@ -3,10 +3,10 @@ using System.Text.Json.Serialization;
 
 namespace Bittensor.Api;
 
-/// <summary>GET /api/chain.</summary>
+/// <summary>GET /api/chain: <c>weightFee</c> is the fee rate (rao per 10⁹ units of call weight, 0: no fees), <c>feesBurned</c> Σ fees burned.</summary>
 public sealed record ChainDto(string ChainId, ulong Block, ulong TotalIssuance, ulong BlockEmission, ulong NextHalvingIssuance,
     int Halvings, int Subnets, ulong NetworkLockCost, double BlockTimeSeconds, bool Faucet, ulong GenesisReserve,
-    string GenesisHash, ulong HistoryBlocks);
+    string GenesisHash, ulong HistoryBlocks, ulong WeightFee, ulong FeesBurned);
 
 /// <summary>The pool of a subnet and its price (TAO per alpha).</summary>
 public sealed record PoolDto(ulong Tao, ulong Alpha, double Price, double MovingPrice);

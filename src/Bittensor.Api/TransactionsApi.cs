@@ -45,7 +45,7 @@ public static class TransactionsApi
         {
             hash = status.Hash, status = status.State, block = status.Block, signer = status.Signer, nonce = status.Nonce, call = status.Call,
             code = status.Code, message = status.Message,
-            result = status.State == TransactionStatus.Applied ? new { netuid = status.Netuid, uid = status.Uid, amount = status.Amount } : null,
+            result = status.State == TransactionStatus.Applied ? new { netuid = status.Netuid, uid = status.Uid, amount = status.Amount, fee = status.Fee } : null,
         });
     }
 
@@ -63,6 +63,7 @@ public static class TransactionsApi
         return TypedResults.Ok(new
         {
             block = outcome.Block,
+            fee = outcome.Fee,
             result = new { netuid = outcome.Netuid, uid = outcome.Uid, amount = outcome.Amount },
         });
     }
@@ -78,6 +79,7 @@ public static class TransactionsApi
             ok = report.Ok,
             block = report.Block,
             passesFromBlock = report.PassesFromBlock,
+            fee = report.Fee,
             failures = report.Failures.Select(f => new { code = f.Code, message = f.Message, passesFromBlock = f.PassesFromBlock }),
         });
     }

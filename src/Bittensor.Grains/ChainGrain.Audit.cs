@@ -29,7 +29,7 @@ public sealed partial class ChainGrain
         var tao = new TaoAudit
         {
             Issuance = st.TotalIssuance, Free = free, Pools = pools, Reserve = st.GenesisReserve,
-            Recycled = st.Recycled, Accounted = accounted, Ok = accounted == st.TotalIssuance && free == st.FreeTotal,
+            Recycled = st.Recycled, Accounted = accounted, Ok = accounted == st.TotalIssuance && free == st.FreeTotal, FeesBurned = st.FeesBurned,
         };
 
         var audits = ImmutableArray.CreateBuilder<SubnetAudit>();

@@ -118,6 +118,9 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
             // A chain stored before genesis hashes existed is named by its settings alone (no salt was drawn for it).
             GenesisHash = st.GenesisHash ?? ChainRuntime.GenesisHash(O.Id, O.GenesisIssuance, O.GenesisBalances, []),
             HistoryBlocks = O.HistoryBlocks,
+            WeightFee = O.WeightFee,
+            FeesBurned = st.FeesBurned,
+            Sudo = O.Sudo,
         };
         return new Published(info, st.Subnets.ToImmutableDictionary(kv => kv.Key, kv => Info(kv.Value)), [.. st.Subnets.Keys.Order()]);
     }

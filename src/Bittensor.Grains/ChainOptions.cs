@@ -112,6 +112,17 @@ public sealed class ChainOptions
 
     /// <summary>Blocks between a childkey take change and the next increase (subtensor: 216,000).</summary>
     public ulong ChildkeyTakeRateLimit { get; set; } = 216_000;
+    /// <summary>Blocks between two subnet creations on the network (subtensor's <c>NetworkRateLimit</c>: 7,200); 0: no limit.</summary>
+    public ulong NetworkRateLimit { get; set; } = 7200;
+
+    /// <summary><c>serving_rate_limit</c> of new subnets: blocks between two serves of one hotkey's axon (subtensor: 50); 0: no limit.</summary>
+    public ulong ServingRateLimit { get; set; } = 50;
+
+    /// <summary>
+    /// Transaction fee in rao per 10⁹ units of call weight (subtensor's <c>LinearWeightToFee</c>: 500,000, about 0.0016 TAO for
+    /// an add_stake); 0: no fees. The fee is burned.
+    /// </summary>
+    public ulong WeightFee { get; set; } = Fees.SubtensorWeightFee;
 
     /// <summary>Whether the clock starts by itself when the silo starts.</summary>
     public bool AutoStart { get; set; } = true;
@@ -174,6 +185,7 @@ public sealed class ChainOptions
         StartCallDelay = StartCallDelay, StartSubnetsAtCreation = StartSubnetsAtCreation, OwnerHotkeyRateLimit = OwnerHotkeyRateLimit,
         NetworkImmunityPeriod = NetworkImmunityPeriod,
         PendingChildKeyCooldown = PendingChildKeyCooldown, SetChildrenRateLimit = SetChildrenRateLimit, ChildkeyTakeRateLimit = ChildkeyTakeRateLimit,
+        NetworkRateLimit = NetworkRateLimit, ServingRateLimit = ServingRateLimit, WeightFee = WeightFee,
         BeaconSeed = BeaconSeed, BeaconRounds = BeaconRounds, BeaconRoundBlocks = BeaconRoundBlocks, MaxRevealRoundsAhead = MaxRevealRoundsAhead,
     };
 

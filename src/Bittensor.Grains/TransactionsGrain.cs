@@ -45,7 +45,7 @@ public sealed class TransactionsGrain : Grain, ITransactionsGrain
         op = op with { Hash = hash, ValidUntil = parsed.ValidUntil };
         var result = await ExecuteAsync(op, (state, outcome) => Index(state, outcome, op, parsed.Call));
         if (!result.Ok) return Fail(StatusOf(result.Code!), result.Code!, result.Message!, result.NextAllowedBlock, result.Block);
-        return new TransactionOutcome { Status = 200, Block = result.Block, Netuid = result.Netuid, Uid = result.Uid, Amount = result.Amount };
+        return new TransactionOutcome { Status = 200, Block = result.Block, Netuid = result.Netuid, Uid = result.Uid, Amount = result.Amount, Fee = result.Fee };
     }
 
     /// <summary>
@@ -86,6 +86,7 @@ public sealed class TransactionsGrain : Grain, ITransactionsGrain
         {
             Hash = op.Hash!, Signer = op.Signer, Nonce = op.Nonce ?? 0, Call = call, State = state, Block = result.Block,
             Code = failed ? result.Code : null, Message = failed ? result.Message : null, Netuid = result.Netuid, Uid = result.Uid, Amount = result.Amount,
+            Fee = result.Ok ? result.Fee : 0,
         });
     }
 
@@ -100,6 +101,7 @@ public sealed class TransactionsGrain : Grain, ITransactionsGrain
     {
         var failures = new List<RuleFailure>();
         var info = await Chain.GetInfoAsync();
+        ulong fee = 0;
         if (!Ss58.IsValid(signer)) return Report([new RuleFailure("UnknownSigner", "the signer is not an SS58 address (prefix 42)")], info.Block);
         byte[] bytes = Encoding.UTF8.GetBytes(payload ?? "");
         if (signature is not null && (!IsSignatureText(signature) || !KeyPair.Verify(signer, bytes, Convert.FromHexString(signature.AsSpan(2)))))
@@ -111,20 +113,24 @@ public sealed class TransactionsGrain : Grain, ITransactionsGrain
         {
             var op = Calls.Parse(parsed.Call, parsed.Args, signer, parsed.Nonce);
             if (op is null) failures.Add(new RuleFailure("UnknownCall", $"unknown call '{parsed.Call}'"));
-            else failures.AddRange(await Chain.PreflightAsync(op with { ValidUntil = parsed.ValidUntil }));
+            else
+            {
+                fee = Fees.Of(op, info.WeightFee, info.Sudo);
+                failures.AddRange(await Chain.PreflightAsync(op with { ValidUntil = parsed.ValidUntil }));
+            }
         }
         catch (CallFormatException e)
         {
             failures.Add(new RuleFailure("InvalidArgs", e.Message));
         }
-        return Report(failures, info.Block);
+        return Report(failures, info.Block, fee);
     }
 
-    private static PreflightReport Report(List<RuleFailure> failures, ulong block)
+    private static PreflightReport Report(List<RuleFailure> failures, ulong block, ulong fee = 0)
     {
         ulong? passesFrom = failures.Count == 0 ? block
             : failures.All(f => f.PassesFromBlock is not null) ? failures.Max(f => f.PassesFromBlock) : null;
-        return new PreflightReport(failures.Count == 0, block, passesFrom, [.. failures]);
+        return new PreflightReport(failures.Count == 0, block, passesFrom, [.. failures], fee);
     }
 
     private static (Parsed?, string?) ParsePayload(byte[] bytes)

@@ -83,6 +83,23 @@ public sealed record ChainRules
 
     /// <summary>Highest childkey take (subtensor's runtime <c>InitialMaxChildKeyTake</c>: 11 796, 18%).</summary>
     public ushort MaxChildkeyTake { get; init; } = 11_796;
+    /// <summary>
+    /// Blocks between two subnet creations on the whole network (subtensor's <c>NetworkRateLimit</c>: 7,200 in the runtime,
+    /// 28,800 on mainnet after a migration); 0: no limit. A creation sooner is refused <c>NetworkTxRateLimitExceeded</c>.
+    /// </summary>
+    public ulong NetworkRateLimit { get; init; } = 7200;
+
+    /// <summary>
+    /// <c>serving_rate_limit</c> of new subnets: blocks between two <c>serve_axon</c> of one hotkey on one subnet (subtensor's
+    /// <c>ServingRateLimit</c>, 50; owners change it per subnet). A serve sooner is refused <c>ServingRateLimitExceeded</c>.
+    /// </summary>
+    public ulong ServingRateLimit { get; init; } = 50;
+
+    /// <summary>
+    /// Transaction fee per unit of weight, in rao per 10⁹ units (subtensor's <c>LinearWeightToFee</c>: 500,000, i.e. 0.0005 rao
+    /// per picosecond of ref_time); 0: no fees. See <see cref="Fees"/>.
+    /// </summary>
+    public ulong WeightFee { get; init; } = Fees.SubtensorWeightFee;
 
     /// <summary>
     /// Seed of the in-cluster randomness beacon (<see cref="HashChainBeacon"/>) to whose rounds timelocked weights are

@@ -47,19 +47,38 @@ public static class ChainRuntime
         ArgumentNullException.ThrowIfNull(operation);
         if (!Addresses.IsWellFormed(operation.Signer)) return OpResult.Fail(Codes.InvalidAddress, "the signer is not a valid address", plan.Chain.Block);
         if (await ReceiptAsync(plan, operation) is { } receipt)
-            return new OpResult { Ok = true, Block = receipt.Block, Netuid = receipt.Netuid, Uid = receipt.Uid, Amount = receipt.Amount, Resubmitted = true };
+            return new OpResult { Ok = true, Block = receipt.Block, Netuid = receipt.Netuid, Uid = receipt.Uid, Amount = receipt.Amount, Fee = receipt.Fee, Resubmitted = true };
         if (MortalityFailure(plan, operation) is { } mortality) return OpResult.Fail(mortality.Code, mortality.Message, plan.Chain.Block);
         if (await NonceFailureAsync(plan, operation) is { } nonce) return OpResult.Fail(nonce.Code, nonce.Message, plan.Chain.Block);
         var extrinsic = Extrinsics.Calls.For(operation);
+        ulong fee = Fees.Of(operation, plan.Rules);
+        if (await ChargeFeeAsync(plan, operation.Signer, fee) is { } unpaid) return OpResult.Fail(unpaid.Code, unpaid.Message, plan.Chain.Block);
         var result = await extrinsic.PlanAsync(plan, operation);
-        if (!result.Ok) return result;
+        if (!result.Ok) return result; // the plan is dropped: a refused transaction pays no fee
+        result = result with { Fee = fee };
         plan.Extrinsic = new ExtrinsicRecord { Hash = operation.Hash, Signer = operation.Signer, Call = extrinsic.Name, Ok = true };
         if (operation.Nonce is ulong used)
         {
-            var kept = operation.Hash is { } hash ? new TransactionReceipt(used, hash, plan.Chain.Block, result.Netuid, result.Uid, result.Amount) : null;
+            var kept = operation.Hash is { } hash ? new TransactionReceipt(used, hash, plan.Chain.Block, result.Netuid, result.Uid, result.Amount, fee) : null;
             await plan.AccountAsync(operation.Signer, new AccountChange(0, BumpNonce: true, Receipt: kept));
         }
         return result;
+    }
+
+    /// <summary>
+    /// Takes the fee from the signer's free balance before the call runs (as subtensor withdraws it before dispatch, so the
+    /// call sees the balance after the fee) and burns it: the issuance goes down by the same amount. Null when paid.
+    /// </summary>
+    private static async ValueTask<RuleFailure?> ChargeFeeAsync(ChainPlan plan, string signer, ulong fee)
+    {
+        if (fee == 0) return null;
+        ulong balance = (await plan.AccountAsync(signer)).Balance;
+        if (balance < fee) return new RuleFailure(Codes.CannotPayFee, $"the transaction fee is {fee} rao; the signer's free balance is {balance} rao");
+        await plan.AccountAsync(signer, new AccountChange(-(long)fee));
+        plan.Chain.TotalIssuance -= fee;
+        plan.Chain.FeesBurned += fee;
+        plan.Emit(new ChainEvent { Kind = EventKinds.TransactionFeePaid, Coldkey = signer, Tao = fee });
+        return null;
     }
 
     /// <summary>
@@ -95,7 +114,10 @@ public static class ChainRuntime
         var failures = ImmutableArray.CreateBuilder<RuleFailure>();
         if (MortalityFailure(plan, operation) is { } mortality) failures.Add(mortality);
         if (await NonceFailureAsync(plan, operation) is { } nonce) failures.Add(nonce);
-        failures.AddRange(await Extrinsics.Calls.For(operation).PreflightAsync(plan, operation));
+        var call = Extrinsics.Calls.For(operation);
+        // The call's rules are checked against the balance after the fee, as the transaction would be.
+        if (await ChargeFeeAsync(plan, operation.Signer, Fees.Of(operation, plan.Rules)) is { } unpaid) failures.Add(unpaid);
+        failures.AddRange(await call.PreflightAsync(plan, operation));
         return failures.ToImmutable();
     }
 

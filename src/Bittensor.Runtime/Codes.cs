@@ -86,6 +86,15 @@ public static class Codes
     public const string InvalidChildkeyTake = nameof(InvalidChildkeyTake);
     /// <summary>A childkey take increase before its rate limit passed.</summary>
     public const string TxChildkeyTakeRateLimitExceeded = nameof(TxChildkeyTakeRateLimitExceeded);
+    /// <summary>A subnet was created less than <see cref="ChainRules.NetworkRateLimit"/> blocks ago (subtensor's error name); the refusal names the block from which creation passes.</summary>
+    public const string NetworkTxRateLimitExceeded = nameof(NetworkTxRateLimitExceeded);
+    /// <summary>The hotkey served its axon on the subnet less than <c>serving_rate_limit</c> blocks ago (subtensor's error name).</summary>
+    public const string ServingRateLimitExceeded = nameof(ServingRateLimitExceeded);
+    /// <summary>
+    /// The signer's free balance does not cover the transaction fee (Substrate's <c>InvalidTransaction::Payment</c>): the
+    /// transaction is refused before the call runs and changes nothing. HTTP 402.
+    /// </summary>
+    public const string CannotPayFee = nameof(CannotPayFee);
     /// <summary>Storage cannot be written right now; nothing was applied. Retry later (HTTP 503 with Retry-After).</summary>
     public const string StorageUnavailable = nameof(StorageUnavailable);
 
@@ -127,11 +136,12 @@ public static class Codes
     /// <summary>No transaction with this hash is known (never seen, or too old for the index).</summary>
     public const string UnknownTransaction = nameof(UnknownTransaction);
 
-    /// <summary>HTTP status of a rejection: 409 nonce and chain, 410 expired, 404 unknown transaction, 403 authority, 401 signature, 503 storage, 400 every other rule.</summary>
+    /// <summary>HTTP status of a rejection: 409 nonce and chain, 410 expired, 402 fee, 404 unknown transaction, 403 authority, 401 signature, 503 storage, 400 every other rule.</summary>
     public static int HttpStatus(string code) => code switch
     {
         StaleNonce or FutureNonce or WrongChain => 409,
         TransactionExpired => 410,
+        CannotPayFee => 402,
         UnknownTransaction => 404,
         NotOwner or RootOnlyHyperparameter or HotkeyOwnedByAnother or FaucetDisabled => 403,
         UnknownSigner or BadSignature => 401,

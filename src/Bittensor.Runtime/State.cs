@@ -33,6 +33,10 @@ public sealed class ChainState
     [Id(15)] public string? GenesisHash { get; set; }
     /// <summary>Events ever journaled: the last event id (ids are 1, 2, 3… in the order the chain applied them).</summary>
     [Id(30)] public ulong EventCount { get; set; }
+    /// <summary>Block of the last subnet creation (null: none yet), for <see cref="ChainRules.NetworkRateLimit"/>.</summary>
+    [Id(16)] public ulong? LastNetworkBlock { get; set; }
+    /// <summary>Σ transaction fees burned (taken from free balances and from the issuance; see <see cref="Fees"/>), rao.</summary>
+    [Id(17)] public ulong FeesBurned { get; set; }
 
     /// <summary>The subnets in netuid order (the order every block visits them).</summary>
     public IEnumerable<SubnetEconomy> Ordered => OrderedList();

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Bittensor.Keys;
+using Bittensor.Runtime;
 
 namespace Bittensor.Workers;
 
@@ -20,6 +21,16 @@ public sealed class ChainClient(IGrainFactory grains)
         var outcome = await grains.GetGrain<ITransactionsGrain>(0).SubmitAsync(tx.Signer, tx.Payload, tx.Signature);
         if (!outcome.Ok && throwOnReject) throw new TransactionRejectedException(outcome);
         return outcome;
+    }
+
+    /// <summary>
+    /// Serves the hotkey's axon. A worker restarted within the subnet's <c>serving_rate_limit</c> finds its axon served
+    /// already: that refusal (<c>ServingRateLimitExceeded</c>) is not an error; any other is thrown.
+    /// </summary>
+    public async Task ServeAxonAsync(KeyPair hotkey, JsonObject args)
+    {
+        var outcome = await SubmitAsync(hotkey, "serve_axon", args, throwOnReject: false);
+        if (!outcome.Ok && outcome.Code != Codes.ServingRateLimitExceeded) throw new TransactionRejectedException(outcome);
     }
 
     /// <summary>Signs a challenge as its validator.</summary>

@@ -37,7 +37,7 @@ public sealed partial class MinerWorker(IGrainFactory grains, KeyPair coldkey, K
         var view = await grains.GetGrain<IHotkeyGrain>(hotkey.Address).GetAsync();
         if (!view.Registrations.ContainsKey(netuid))
             await _chain.SubmitAsync(coldkey, "burned_register", new JsonObject { ["netuid"] = netuid, ["hotkey"] = hotkey.Address });
-        await _chain.SubmitAsync(hotkey, "serve_axon", new JsonObject { ["netuid"] = netuid, ["ip"] = "127.0.0.1", ["port"] = 8091, ["name"] = name });
+        await _chain.ServeAxonAsync(hotkey, new JsonObject { ["netuid"] = netuid, ["ip"] = "127.0.0.1", ["port"] = 8091, ["name"] = name });
     }
 
     /// <summary>(Re)subscribes to the miner grain.</summary>

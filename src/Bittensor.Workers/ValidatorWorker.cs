@@ -52,7 +52,7 @@ public sealed partial class ValidatorWorker(IGrainFactory grains, KeyPair coldke
             await _chain.SubmitAsync(coldkey, "burned_register", new JsonObject { ["netuid"] = netuid, ["hotkey"] = hotkey.Address });
         if (stakeTao > 0)
             await _chain.SubmitAsync(coldkey, "add_stake", new JsonObject { ["hotkey"] = hotkey.Address, ["netuid"] = netuid, ["amount"] = stakeTao * Tao.Rao });
-        await _chain.SubmitAsync(hotkey, "serve_axon", new JsonObject { ["netuid"] = netuid, ["ip"] = "127.0.0.1", ["port"] = 8092, ["name"] = name });
+        await _chain.ServeAxonAsync(hotkey, new JsonObject { ["netuid"] = netuid, ["ip"] = "127.0.0.1", ["port"] = 8092, ["name"] = name });
     }
 
     /// <summary>One round: challenge every other neuron concurrently and fold the scores into the moving averages.</summary>

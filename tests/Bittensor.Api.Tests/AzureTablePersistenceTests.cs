@@ -1,5 +1,9 @@
+using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Bittensor.Keys;
 
 namespace Bittensor.Api.Tests;
 
@@ -9,12 +13,7 @@ public sealed class AzureTablePersistenceTests(AzuriteFixture azurite) : IClassF
     [Fact]
     public async Task State_SurvivesASiloRestart()
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Storage:Kind"] = "AzureTable",
-            ["Storage:ConnectionString"] = azurite.ConnectionString,
-            ["Orleans:ClusterId"] = "persistence-test",
-        };
+        var settings = Settings("persistence-test");
         string before;
         ushort netuid;
         await using (var first = new SiloFactory(settings))
@@ -56,6 +55,66 @@ public sealed class AzureTablePersistenceTests(AzuriteFixture azurite) : IClassF
         Assert.Equal(parent.GetProperty("hash").GetString(), head.GetProperty("parentHash").GetString());
         Assert.NotNull(parent.GetProperty("hash").GetString());
     }
+
+    /// <summary>
+    /// <c>GET /api/transactions/{hash}</c> answers applied, rejected and expired transactions, each with its block, after the
+    /// silo restarts: the index is stored through the grain storage, not kept in memory.
+    /// </summary>
+    [Fact]
+    public async Task TransactionIndex_SurvivesASiloRestart()
+    {
+        var settings = Settings("txindex-restart-test");
+        var alice = KeyPair.Generate();
+        var bob = KeyPair.Generate().Address;
+        var before = new Dictionary<string, string>();
+        await using (var first = new SiloFactory(settings))
+        {
+            var http = first.CreateClient();
+            await first.Chain.ProduceBlocksAsync(3);
+            var target = await Targets.OfAsync(http);
+            ulong block = (await http.GetFromJsonAsync<JsonElement>("/api/chain")).GetProperty("block").GetUInt64();
+            SignedTransaction Sign(ulong nonce, string call, JsonObject args, ulong? validUntil = null) =>
+                SignedTransaction.Create(alice, validUntil is { } v ? target with { ValidUntil = v } : target, nonce, call, args);
+            var txs = new (SignedTransaction Tx, string State)[]
+            {
+                (Sign(0, "faucet", new JsonObject { ["amount"] = 10 * Tao.Rao }), "applied"),
+                (Sign(1, "transfer", new JsonObject { ["dest"] = bob, ["amount"] = Tao.Rao }), "applied"),
+                (Sign(2, "transfer", new JsonObject { ["dest"] = bob, ["amount"] = 1_000 * Tao.Rao }), "rejected"),
+                (Sign(2, "transfer", new JsonObject { ["dest"] = bob, ["amount"] = 1 }, validUntil: block - 1), "expired"),
+            };
+            foreach (var (tx, _) in txs) await http.PostAsync("/api/transactions", new StringContent(tx.ToJson(), Encoding.UTF8, "application/json"));
+            foreach (var (tx, state) in txs)
+            {
+                string body = "";
+                await Eventually.UntilAsync(async () =>
+                {
+                    var response = await http.GetAsync($"/api/transactions/{tx.Hash}");
+                    body = await response.Content.ReadAsStringAsync();
+                    return response.StatusCode == HttpStatusCode.OK && JsonDocument.Parse(body).RootElement.GetProperty("status").GetString() == state;
+                }, $"{tx.Hash} {state}");
+                before[tx.Hash] = body;
+            }
+        }
+
+        await using var second = new SiloFactory(settings);
+        var again = second.CreateClient();
+        foreach (var (hash, body) in before)
+        {
+            var response = await again.GetAsync($"/api/transactions/{hash}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(body, await response.Content.ReadAsStringAsync());
+        }
+        Assert.Contains(before.Values, b => b.Contains("\"status\":\"expired\"", StringComparison.Ordinal) && b.Contains("TransactionExpired", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.NotFound, (await again.GetAsync("/api/transactions/0x" + new string('b', 64))).StatusCode);
+    }
+
+    /// <summary>A silo on Azurite's tables, in a cluster of its own.</summary>
+    private Dictionary<string, string?> Settings(string clusterId) => new()
+    {
+        ["Storage:Kind"] = "AzureTable",
+        ["Storage:ConnectionString"] = azurite.ConnectionString,
+        ["Orleans:ClusterId"] = clusterId,
+    };
 
     private static async Task<string> Describe(HttpClient http, ushort netuid)
     {

@@ -58,6 +58,9 @@ public sealed class LiveSimAgreementTests
             ["Chain:OwnerRootParameters"] = "false",
             ["Chain:AdminFreezeWindow"] = Invariant(rules.AdminFreezeWindow),
             ["Chain:OwnerHyperparameterRateLimitTempos"] = Invariant(rules.OwnerHyperparameterRateLimitTempos),
+            ["Chain:NetworkRateLimit"] = Invariant(rules.NetworkRateLimit),
+            ["Chain:ServingRateLimit"] = Invariant(rules.ServingRateLimit), // each new subnet's serving_rate_limit: part of the hashed hyperparameters
+            ["Chain:WeightFee"] = Invariant(rules.WeightFee),
             ["Chain:GenesisIssuance"] = Invariant(sim.GenesisIssuance),
             ["Chain:StartSubnetsAtCreation"] = rules.StartSubnetsAtCreation ? "true" : "false", // the simulation calls start_call
             ["Chain:PendingChildKeyCooldown"] = Invariant(rules.PendingChildKeyCooldown),

@@ -2,9 +2,11 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text;
 using Azure.Data.Tables;
 using Bittensor.Api.Tests;
 using Bittensor.Grains.Storage;
+using Bittensor.Keys;
 using Bittensor.Testing;
 
 namespace Bittensor.Cloud.Tests;
@@ -145,7 +147,10 @@ public sealed class StateFixtureTests
         }
     }
 
-    /// <summary>A subnet with an owner, a staked validator with a take, two miners with axons, weights, a transfer, epochs and an unstake.</summary>
+    /// <summary>
+    /// A subnet with an owner, a staked validator with a take, two miners with axons, weights, a transfer, epochs, an unstake
+    /// and a signed transaction over REST (so the transaction index is stored).
+    /// </summary>
     private static async Task<ushort> ScriptedNetworkAsync(SiloFactory silo)
     {
         await silo.Ok(new Faucet { Signer = "owner", Amount = 1_000 * Tao.Rao });
@@ -167,6 +172,11 @@ public sealed class StateFixtureTests
         await silo.Ok(new SetWeights { Signer = "validator-hot", Netuid = netuid, Uids = [.. uids], Weights = [40_000, 20_000] });
         await silo.Chain.ProduceBlocksAsync(25);
         await silo.Ok(new RemoveStake { Signer = "validator", Hotkey = "validator-hot", Netuid = netuid, Amount = Tao.Rao });
+        var http = silo.CreateClient();
+        var signed = SignedTransaction.Create(KeyPair.FromSeed(new byte[32]), await Targets.OfAsync(http), 0, "faucet", new JsonObject { ["amount"] = Tao.Rao });
+        var response = await http.PostAsync("/api/transactions", new StringContent(signed.ToJson(), Encoding.UTF8, "application/json"));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        await Eventually.UntilAsync(async () => (await http.GetAsync($"/api/transactions/{signed.Hash}")).IsSuccessStatusCode, "the signed faucet indexed");
         await silo.Chain.ProduceBlocksAsync(3);
         return netuid;
     }

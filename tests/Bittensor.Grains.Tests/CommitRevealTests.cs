@@ -22,6 +22,7 @@ public sealed class CommitRevealTests
     {
         Id = "test", Faucet = true, NewSubnetTempo = Tempo, MinLockCost = 100 * Tao.Rao,
         OwnerRootParameters = true, AdminFreezeWindow = 0, OwnerHyperparameterRateLimitTempos = 0, StartSubnetsAtCreation = true, // as the test cluster's settings
+        NetworkRateLimit = 0, ServingRateLimit = 0, WeightFee = 0,
     }, ClusterFixture.Genesis);
     private readonly KeyPair _validator = KeyPair.Generate();
     private readonly string _owner = KeyPair.Generate().Address, _ownerHot = KeyPair.Generate().Address, _validatorCold = KeyPair.Generate().Address;

@@ -12,7 +12,7 @@ public sealed class HyperparameterRulesTests
 
     private static async Task<InMemoryChain> ChainWithSubnetAsync(ulong tempo = 360)
     {
-        var chain = new InMemoryChain(new ChainRules { Id = "rules", Faucet = true, StartSubnetsAtCreation = true, NewSubnetTempo = tempo, MinLockCost = 100 * Tao.Rao, Sudo = Sudo }, 1_000_000 * Tao.Rao);
+        var chain = new InMemoryChain(new ChainRules { Id = "rules", Faucet = true, StartSubnetsAtCreation = true, NewSubnetTempo = tempo, MinLockCost = 100 * Tao.Rao, Sudo = Sudo, WeightFee = 0 }, 1_000_000 * Tao.Rao);
         Assert.True((await chain.ExecuteAsync(new Faucet { Signer = Owner, Amount = 1_000 * Tao.Rao })).Ok);
         Assert.True((await chain.ExecuteAsync(new RegisterNetwork { Signer = Owner, Hotkey = "owner-hot" })).Ok);
         return chain;

@@ -36,6 +36,7 @@ public sealed class RuntimeTwinTests : IAsyncLifetime
         {
             Id = "test", Faucet = true, NewSubnetTempo = 10, MinLockCost = 100 * Tao.Rao,
             OwnerRootParameters = true, AdminFreezeWindow = 0, OwnerHyperparameterRateLimitTempos = 0, StartSubnetsAtCreation = true, PendingChildKeyCooldown = 5, // as the test cluster's settings
+            NetworkRateLimit = 0, ServingRateLimit = 0, WeightFee = 0,
         }, ClusterFixture.Genesis);
         string owner = net.Key("owner"), ownerHot = net.Key("owner-hot");
         const ushort netuid = 1;

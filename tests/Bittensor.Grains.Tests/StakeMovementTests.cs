@@ -16,7 +16,7 @@ public sealed class StakeMovementTests
     /// <summary>Two subnets (both locked 100 TAO at block 0, so pools of 100/100 TAO/alpha), Alice registered and staked 100 TAO on subnet 1, Bob registered on subnet 2.</summary>
     private static async Task<InMemoryChain> Chain(ChainRules? rules = null)
     {
-        var chain = new InMemoryChain(rules ?? new ChainRules { Id = "test", Faucet = true, StartSubnetsAtCreation = true, MinLockCost = 100 * Tao.Rao }, TestChain.GenesisIssuance);
+        var chain = new InMemoryChain(rules ?? new ChainRules { Id = "test", Faucet = true, StartSubnetsAtCreation = true, MinLockCost = 100 * Tao.Rao, NetworkRateLimit = 0, WeightFee = 0 }, TestChain.GenesisIssuance);
         await Ok(chain, new Faucet { Signer = Owner, Amount = 1_000 * Tao.Rao });
         await Ok(chain, new RegisterNetwork { Signer = Owner, Hotkey = OwnerHot });
         await Ok(chain, new RegisterNetwork { Signer = Owner, Hotkey = OwnerHot });
@@ -127,7 +127,7 @@ public sealed class StakeMovementTests
     [Fact]
     public async Task MoveStake_RejectsANewNominatorBeyondTheBound_TooManyNominators()
     {
-        var chain = await Chain(new ChainRules { Id = "test", Faucet = true, StartSubnetsAtCreation = true, MinLockCost = 100 * Tao.Rao, MaxNominatorsPerHotkey = 1 });
+        var chain = await Chain(new ChainRules { Id = "test", Faucet = true, StartSubnetsAtCreation = true, MinLockCost = 100 * Tao.Rao, NetworkRateLimit = 0, WeightFee = 0, MaxNominatorsPerHotkey = 1 });
         await Ok(chain, new AddStake { Signer = Bob, Hotkey = BobHot, Netuid = Two, Amount = 10 * Tao.Rao });
         await Rejected(chain, Move(AliceHot, BobHot, One, Two, 10 * Tao.Rao), Codes.TooManyNominators);
     }
@@ -298,7 +298,7 @@ public sealed class StakeMovementTests
     [Fact]
     public async Task Take_IncreasesAreRateLimited_DelegateTxRateLimitExceeded_DecreasesAreImmediate()
     {
-        var chain = await Chain(new ChainRules { Id = "test", Faucet = true, StartSubnetsAtCreation = true, MinLockCost = 100 * Tao.Rao, TakeRateLimit = 5 });
+        var chain = await Chain(new ChainRules { Id = "test", Faucet = true, StartSubnetsAtCreation = true, MinLockCost = 100 * Tao.Rao, NetworkRateLimit = 0, WeightFee = 0, TakeRateLimit = 5 });
         await chain.ProduceBlockAsync(); // a change at block 0 counts as none, as subtensor's LastTxBlockDelegateTake = 0 does
         await Ok(chain, new DecreaseTake { Signer = Alice, Hotkey = AliceHot, Take = 5_000 });
         Assert.Equal((ushort)5_000, chain.Hotkey(AliceHot).Take);
@@ -321,7 +321,7 @@ public sealed class StakeMovementTests
         await Rejected(chain, new SetTake { Signer = Alice, Hotkey = AliceHot, Take = HotkeyState.DefaultTake }, Codes.DelegateTakeTooLow);
         await Rejected(chain, new DecreaseTake { Signer = Bob, Hotkey = AliceHot, Take = 1 }, Codes.NotOwner);
         await Rejected(chain, new DecreaseTake { Signer = Bob, Hotkey = "nobody-hot", Take = 1 }, Codes.HotkeyNotFound);
-        var floor = await Chain(new ChainRules { Id = "test", Faucet = true, StartSubnetsAtCreation = true, MinLockCost = 100 * Tao.Rao, MinTake = 1_000 });
+        var floor = await Chain(new ChainRules { Id = "test", Faucet = true, StartSubnetsAtCreation = true, MinLockCost = 100 * Tao.Rao, NetworkRateLimit = 0, WeightFee = 0, MinTake = 1_000 });
         await Rejected(floor, new DecreaseTake { Signer = Alice, Hotkey = AliceHot, Take = 999 }, Codes.DelegateTakeTooLow);
     }
 
@@ -333,7 +333,7 @@ public sealed class StakeMovementTests
     [InlineData(3)]
     public async Task RandomSequencesOfStakeCalls_NeverCreateOrDestroyARao(int seed)
     {
-        var chain = await Chain(new ChainRules { Id = "test", Faucet = true, StartSubnetsAtCreation = true, MinLockCost = 100 * Tao.Rao, NewSubnetTempo = 10, TakeRateLimit = 3 });
+        var chain = await Chain(new ChainRules { Id = "test", Faucet = true, StartSubnetsAtCreation = true, MinLockCost = 100 * Tao.Rao, NetworkRateLimit = 0, WeightFee = 0, NewSubnetTempo = 10, TakeRateLimit = 3 });
         var rng = new Random(seed);
         string[] coldkeys = [Alice, Bob, Carol, Owner];
         string[] hotkeys = [AliceHot, BobHot, OwnerHot, "nobody-hot"];

@@ -23,6 +23,7 @@ public sealed class TimelockTests
     {
         Id = "test", Faucet = true, NewSubnetTempo = Tempo, MinLockCost = 100 * Tao.Rao,
         OwnerRootParameters = true, AdminFreezeWindow = 0, OwnerHyperparameterRateLimitTempos = 0, StartSubnetsAtCreation = true, PendingChildKeyCooldown = 5, // as the test cluster's settings
+            NetworkRateLimit = 0, ServingRateLimit = 0, WeightFee = 0,
     };
 
     private readonly InMemoryChain _chain = new(Rules, ClusterFixture.Genesis);

@@ -22,6 +22,7 @@ public sealed class TimelockTwinTests : IAsyncLifetime
         {
             Id = "test", Faucet = true, NewSubnetTempo = 10, MinLockCost = 100 * Tao.Rao,
             OwnerRootParameters = true, AdminFreezeWindow = 0, OwnerHyperparameterRateLimitTempos = 0, StartSubnetsAtCreation = true, PendingChildKeyCooldown = 5, // as the test cluster's settings
+            NetworkRateLimit = 0, ServingRateLimit = 0, WeightFee = 0,
         };
         var memory = new InMemoryChain(rules, ClusterFixture.Genesis);
         var beacon = HashChainBeacon.For(rules);

@@ -53,6 +53,7 @@ public sealed class WeightCopierTests(ITestOutputHelper output)
         {
             Id = "copier", Faucet = true, NewSubnetTempo = Tempo, MinLockCost = 100 * Tao.Rao,
             OwnerRootParameters = true, AdminFreezeWindow = 0, OwnerHyperparameterRateLimitTempos = 0, StartSubnetsAtCreation = true,
+            NetworkRateLimit = 0, ServingRateLimit = 0, WeightFee = 0, // as the test cluster's settings: the stakes split to the rao
         }, ClusterFixture.Genesis) { RecordEvents = false };
         var run = new Run
         {

@@ -46,6 +46,11 @@ public static class TestChain
             ["Chain:StartSubnetsAtCreation"] = "true",
             // Children apply 5 blocks after set_children (subtensor: 7,200), so tests see them in force.
             ["Chain:PendingChildKeyCooldown"] = "5",
+            // Tests create subnets and serve axons block after block, and most assert balances to the rao: subtensor's network
+            // and serving rate limits and fees are off here (SubtensorRateLimitTests and FeeTests run with them on).
+            ["Chain:NetworkRateLimit"] = "0",
+            ["Chain:ServingRateLimit"] = "0",
+            ["Chain:WeightFee"] = "0",
         };
         foreach (var (key, value) in overrides ?? []) settings[key] = value;
         return settings;

@@ -70,6 +70,8 @@ internal sealed class NetworkBenchHost : IAsyncDisposable
                 "--Chain:Id=bittensor-bench", "--Chain:Faucet=true",
                 // A test network: its owners set tempo, validators and the weights rate limit themselves, at any block.
                 "--Chain:OwnerRootParameters=true", "--Chain:AdminFreezeWindow=0", "--Chain:OwnerHyperparameterRateLimitTempos=0", "--Chain:StartSubnetsAtCreation=true",
+                // It creates its subnets and serves its axons in a burst: subtensor's network and serving rate limits are off.
+                "--Chain:NetworkRateLimit=0", "--Chain:ServingRateLimit=0",
                 string.Create(inv, $"--Chain:BlockTime={settings.BlockTime:c}"),
                 string.Create(inv, $"--Chain:NewSubnetTempo={settings.Tempo}"),
                 string.Create(inv, $"--Chain:MaxSubnets={settings.MaxSubnets}"),

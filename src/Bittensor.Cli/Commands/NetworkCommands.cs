@@ -377,6 +377,7 @@ internal sealed partial class NetworkCommands(CliHost host)
         if (result.TryGetProperty("netuid", out var n) && n.ValueKind == JsonValueKind.Number) parts.Add($"netuid {n}");
         if (result.TryGetProperty("uid", out var u) && u.ValueKind == JsonValueKind.Number) parts.Add($"uid {u}");
         if (result.TryGetProperty("amount", out var a) && a.ValueKind == JsonValueKind.Number) parts.Add($"amount {TaoAmount.Format(a.GetUInt64())}");
+        if (response.TryGetProperty("fee", out var f) && f.ValueKind == JsonValueKind.Number && f.GetUInt64() > 0) parts.Add($"fee {TaoAmount.Format(f.GetUInt64())} TAO");
         _stdout.WriteLine(string.Join(", ", parts));
     }
 

@@ -66,7 +66,8 @@ public sealed record AccountChange(
 [GenerateSerializer, Immutable, Alias("Bittensor.TransactionReceipt")]
 public sealed record TransactionReceipt(
     [property: Id(0)] ulong Nonce, [property: Id(1)] string Hash, [property: Id(2)] ulong Block,
-    [property: Id(3)] ushort? Netuid = null, [property: Id(4)] ushort? Uid = null, [property: Id(5)] ulong? Amount = null);
+    [property: Id(3)] ushort? Netuid = null, [property: Id(4)] ushort? Uid = null, [property: Id(5)] ulong? Amount = null,
+    [property: Id(6)] ulong Fee = 0);
 
 /// <summary>A change to a hotkey, applied once (idempotent by operation sequence).</summary>
 [GenerateSerializer, Immutable, Alias("Bittensor.HotkeyChange")]

@@ -48,6 +48,9 @@ public sealed record OpResult
     /// <summary>True when this is the stored outcome of an earlier, identical transaction (nothing was applied again).</summary>
     [Id(8)] public bool Resubmitted { get; init; }
 
+    /// <summary>The transaction fee the signer paid (burned), rao; 0 for a call that pays none or with fees off.</summary>
+    [Id(9)] public ulong Fee { get; init; }
+
     public static OpResult Fail(string code, string message, ulong block, ulong? nextAllowed = null) =>
         new() { Ok = false, Code = code, Message = message, Block = block, NextAllowedBlock = nextAllowed };
 }

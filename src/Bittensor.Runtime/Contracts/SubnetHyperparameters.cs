@@ -47,6 +47,8 @@ public sealed record SubnetHyperparameters
     public const ulong MinCommitRevealPeriod = 1, MaxCommitRevealPeriod = 100;
     /// <summary>Whether <c>transfer_stake</c> may give this subnet's alpha to another coldkey (<c>TransferToggle</c>, default on).</summary>
     [Id(26)] public bool TransferAllowed { get; init; } = true;
+    /// <summary>Blocks between two <c>serve_axon</c> of one hotkey on this subnet (subtensor's <c>ServingRateLimit</c>, 50; owner-settable).</summary>
+    [Id(27)] public ulong ServingRateLimit { get; init; } = 50;
 
     /// <summary>Owner-settable hyperparameters by their snake_case name, with the rule each value must satisfy.</summary>
     public static IReadOnlyList<string> OwnerSettable { get; } =
@@ -55,7 +57,7 @@ public sealed record SubnetHyperparameters
         "min_allowed_weights", "immunity_period", "activity_cutoff_factor_milli", "yuma3", "liquid_alpha",
         "alpha_low", "alpha_high", "alpha_sigmoid_steepness", "weights_rate_limit", "weights_version_key",
         "min_burn", "max_burn", "registration_allowed", "task", "commit_reveal_weights_enabled", "commit_reveal_period",
-        "min_burn", "max_burn", "registration_allowed", "task", "transfer_allowed",
+        "min_burn", "max_burn", "registration_allowed", "task", "transfer_allowed", "serving_rate_limit",
     ];
 
     /// <summary>Returns the parameters with <paramref name="name"/> set, or the rule that <paramref name="value"/> breaks.</summary>
@@ -114,6 +116,8 @@ public sealed record SubnetHyperparameters
                 return (this with { MaxBurn = mxb }, null);
             case "registration_allowed":
                 return Bool(out var ra) ? (this with { RegistrationAllowed = ra }, null) : (null, "registration_allowed must be true or false");
+            case "serving_rate_limit":
+                return U64(out var srl) ? (this with { ServingRateLimit = srl }, null) : (null, "serving_rate_limit must be a non-negative integer (blocks)");
             case "transfer_allowed":
                 return Bool(out var ta) ? (this with { TransferAllowed = ta }, null) : (null, "transfer_allowed must be true or false");
             case "task":

@@ -31,12 +31,13 @@ public static class EventKinds
     public const string TakeDecreased = "TakeDecreased";
     public const string EpochCompleted = "EpochCompleted";
     public const string Halving = "Halving";
-    public const string ChildKeyTakeSet = "ChildKeyTakeSet";
     public const string SetChildren = "SetChildren";
     public const string SetChildrenScheduled = "SetChildrenScheduled";
-    public const string SubnetIdentitySet = "SubnetIdentitySet";
+    public const string TransactionFeePaid = "TransactionFeePaid";
     public const string FirstEmissionBlockNumberSet = "FirstEmissionBlockNumberSet";
+    public const string SubnetIdentitySet = "SubnetIdentitySet";
     public const string SubnetOwnerHotkeySet = "SubnetOwnerHotkeySet";
+    public const string ChildKeyTakeSet = "ChildKeyTakeSet";
 
     /// <summary>Every kind with the fields it sets (the reference for clients; <c>docs/events.md</c> is generated from the same list by hand).</summary>
     public static FrozenDictionary<string, string> All { get; } = new Dictionary<string, string>
@@ -58,17 +59,18 @@ public static class EventKinds
         [TimelockedWeightsRevealed] = "hotkey, netuid, uid (the chain decrypted and set the weights; a WeightsSet precedes it)",
         [AxonServed] = "hotkey, netuid, value (ip:port)",
         [NetworkAdded] = "coldkey (owner), hotkey (owner hotkey), netuid, tao (lock cost)",
-        [NetworkRemoved] = "coldkey (the owner), netuid, tao (paid back when a subnet is dissolved to make room at the cap)",
+        [NetworkRemoved] = "coldkey (owner), netuid, tao (the pool's TAO paid out to its stakers) — a subnet dissolved at the subnet cap",
+        [SetChildren] = "coldkey, hotkey (the parent), netuid, number (block the children took effect), value (the children's hotkeys, comma-separated)",
+        [SetChildrenScheduled] = "as SetChildren; number is the block from which they apply (after the pending cooldown)",
+        [TransactionFeePaid] = "coldkey (the signer), tao (the fee, burned)",
+        [FirstEmissionBlockNumberSet] = "coldkey (owner), netuid, number (first block with emission): start_call",
+        [SubnetIdentitySet] = "coldkey (owner), netuid",
+        [SubnetOwnerHotkeySet] = "coldkey (owner or sudo), hotkey (the new owner hotkey), netuid",
+        [ChildKeyTakeSet] = "coldkey, hotkey, netuid, number (take, u16 proportion of 65535)",
         [HyperparameterSet] = "coldkey (owner or sudo), netuid, name, value",
         [TakeIncreased] = "coldkey, hotkey, number (take, u16 proportion of 65535)",
         [TakeDecreased] = "coldkey, hotkey, number (take, u16 proportion of 65535)",
         [EpochCompleted] = "netuid, number (epoch index), epoch (emission totals in rao of alpha: raoEmission, serverEmission, validatorEmission, ownerCut, burned, carried)",
         [Halving] = "number (halvings so far), tao (block emission from now on, rao)",
-        [ChildKeyTakeSet] = "hotkey, netuid, number (childkey take, u16 proportion of 65535)",
-        [SetChildren] = "hotkey (parent), netuid, number (the block the children apply)",
-        [SetChildrenScheduled] = "hotkey (parent), netuid, number (the block the pending children apply)",
-        [SubnetIdentitySet] = "coldkey (owner), netuid",
-        [FirstEmissionBlockNumberSet] = "coldkey (owner), netuid, number (first emission block)",
-        [SubnetOwnerHotkeySet] = "hotkey (the new owner hotkey), netuid",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 }

@@ -24,6 +24,9 @@ namespace Bittensor.Runtime.Extrinsics
     {
         public override string Name => "add_stake";
 
+        /// <summary>subtensor's <c>weights.rs</c> <c>add_stake</c> (pays a fee).</summary>
+        public override ulong Weight => Fees.Weight(664_064_000, 32, 16);
+
         public override AddStake Parse(CallArgs a, string signer) => new()
         {
             Signer = signer, Hotkey = a.Address("hotkey"), Netuid = a.U16("netuid"), Amount = a.U64("amount"), LimitPrice = a.OptionalU64("limit_price"),

@@ -15,6 +15,9 @@ namespace Bittensor.Runtime.Extrinsics
     {
         public override string Name => "add_stake_limit";
 
+        /// <summary>subtensor's <c>weights.rs</c> <c>add_stake_limit</c> (pays a fee).</summary>
+        public override ulong Weight => Fees.Weight(853_005_000, 32, 16);
+
         public override AddStakeLimit Parse(CallArgs a, string signer)
         {
             var (hotkey, netuid, amount, limit, partial) = Read(a);

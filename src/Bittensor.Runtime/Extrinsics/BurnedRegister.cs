@@ -20,6 +20,9 @@ namespace Bittensor.Runtime.Extrinsics
     {
         public override string Name => "burned_register";
 
+        /// <summary>subtensor's <c>weights.rs</c> <c>burned_register</c> (pays a fee).</summary>
+        public override ulong Weight => Fees.Weight(336_815_000, 34, 29);
+
         public override BurnedRegister Parse(CallArgs a, string signer) => new() { Signer = signer, Netuid = a.U16("netuid"), Hotkey = a.Address("hotkey") };
 
         public override async ValueTask<OpResult> PlanAsync(ChainPlan plan, BurnedRegister b)

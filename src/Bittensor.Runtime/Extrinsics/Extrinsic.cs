@@ -25,6 +25,12 @@ public interface IExtrinsic
 
     Type OperationType { get; }
 
+    /// <summary>
+    /// The call's dispatch weight for its fee (subtensor's benchmarked <c>weights.rs</c>: ref_time with reads and writes; see
+    /// <see cref="Fees"/>), or 0 for a call subtensor marks <c>Pays::No</c>.
+    /// </summary>
+    ulong Weight { get; }
+
     /// <summary>The operation from a payload's <c>args</c> object, or <see cref="CallFormatException"/> naming the field.</summary>
     Operation Parse(JsonElement args, string signer);
 
@@ -41,6 +47,9 @@ public abstract class Extrinsic<T> : IExtrinsic where T : Operation
     public abstract string Name { get; }
 
     public Type OperationType => typeof(T);
+
+    /// <summary>0 unless the call pays a fee (as on subtensor, where most calls but weights, serving and take changes do).</summary>
+    public virtual ulong Weight => 0;
 
     public abstract T Parse(CallArgs args, string signer);
 

@@ -27,6 +27,9 @@ namespace Bittensor.Runtime.Extrinsics
     {
         public override string Name => "move_stake";
 
+        /// <summary>subtensor's <c>weights.rs</c> <c>move_stake</c> (pays a fee).</summary>
+        public override ulong Weight => Fees.Weight(216_061_000, 19, 7);
+
         public override MoveStake Parse(CallArgs a, string signer) => new()
         {
             Signer = signer, OriginHotkey = a.Address("origin_hotkey"), DestinationHotkey = a.Address("destination_hotkey"),

@@ -23,12 +23,16 @@ namespace Bittensor.Runtime.Extrinsics
     {
         public override string Name => "register_network";
 
+        /// <summary>subtensor's <c>weights.rs</c> <c>register_network</c> (pays a fee).</summary>
+        public override ulong Weight => Fees.Weight(277_125_000, 40, 48);
+
         public override RegisterNetwork Parse(CallArgs a, string signer) => new() { Signer = signer, Hotkey = a.Address("hotkey") };
 
         public override async ValueTask<OpResult> PlanAsync(ChainPlan plan, RegisterNetwork r)
         {
             var chain = plan.Chain;
             if (!ValidAddress(r.Hotkey)) return Fail(plan, Codes.InvalidAddress, "hotkey is not a valid address");
+            if (RateLimited(plan) is { } limited) return limited;
             ushort? dissolve = null;
             if (chain.Subnets.Count >= plan.Rules.MaxSubnets)
             {
@@ -47,7 +51,7 @@ namespace Bittensor.Runtime.Extrinsics
             if (dissolve is ushort gone) await SubnetDissolution.DissolveAsync(plan, gone);
             ushort netuid = dissolve ?? 1;
             while (chain.Subnets.ContainsKey(netuid)) netuid++;
-            var hyper = new SubnetHyperparameters { Tempo = plan.Rules.NewSubnetTempo };
+            var hyper = new SubnetHyperparameters { Tempo = plan.Rules.NewSubnetTempo, ServingRateLimit = plan.Rules.ServingRateLimit };
             await plan.AccountAsync(r.Signer, new AccountChange(-(long)cost, AddHotkey: r.Hotkey));
             chain.Subnets[netuid] = new SubnetEconomy
             {
@@ -60,8 +64,22 @@ namespace Bittensor.Runtime.Extrinsics
             await plan.HotkeyAsync(r.Hotkey, new HotkeyChange { Owner = r.Signer, Registered = (netuid, 0) });
             chain.LastLockCost = cost;
             chain.LastLockBlock = block;
+            chain.LastNetworkBlock = block;
             plan.Emit(new ChainEvent { Kind = EventKinds.NetworkAdded, Coldkey = r.Signer, Hotkey = r.Hotkey, Netuid = netuid, Uid = 0, Tao = cost });
             return Done(plan, netuid: netuid, uid: 0, amount: cost);
+        }
+
+        /// <summary>
+        /// subtensor's <c>NetworkRateLimit</c> (<c>CheckRateLimits</c> on <c>register_network</c>): one creation on the whole
+        /// network per <see cref="ChainRules.NetworkRateLimit"/> blocks. subtensor counts a creation at block 0 as none; here
+        /// every creation counts.
+        /// </summary>
+        private static OpResult? RateLimited(ChainPlan plan)
+        {
+            ulong limit = plan.Rules.NetworkRateLimit, block = plan.Chain.Block;
+            if (limit == 0 || plan.Chain.LastNetworkBlock is not ulong last || block - Math.Min(block, last) >= limit) return null;
+            return Fail(plan, Codes.NetworkTxRateLimitExceeded,
+                $"a subnet was created at block {last}; the network allows one creation per {limit} blocks, the next from block {last + limit}", last + limit);
         }
     }
 }

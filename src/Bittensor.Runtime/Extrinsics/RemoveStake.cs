@@ -24,6 +24,9 @@ namespace Bittensor.Runtime.Extrinsics
     {
         public override string Name => "remove_stake";
 
+        /// <summary>subtensor's <c>weights.rs</c> <c>remove_stake</c> (pays a fee).</summary>
+        public override ulong Weight => Fees.Weight(569_198_000, 28, 13);
+
         public override RemoveStake Parse(CallArgs a, string signer) => new()
         {
             Signer = signer, Hotkey = a.Address("hotkey"), Netuid = a.U16("netuid"), Amount = a.U64("amount"), LimitPrice = a.OptionalU64("limit_price"),

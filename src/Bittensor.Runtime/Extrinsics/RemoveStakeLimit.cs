@@ -15,6 +15,9 @@ namespace Bittensor.Runtime.Extrinsics
     {
         public override string Name => "remove_stake_limit";
 
+        /// <summary>subtensor's <c>weights.rs</c> <c>remove_stake_limit</c> (pays a fee).</summary>
+        public override ulong Weight => Fees.Weight(740_696_000, 27, 13);
+
         public override RemoveStakeLimit Parse(CallArgs a, string signer)
         {
             var (hotkey, netuid, amount, limit, partial) = Read(a);

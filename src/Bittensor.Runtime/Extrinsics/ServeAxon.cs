@@ -40,7 +40,13 @@ namespace Bittensor.Runtime.Extrinsics
             if (!IPAddress.TryParse(a.Ip, out _)) return Fail(plan, Codes.InvalidIpAddress, $"'{a.Ip}' is not an IPv4 or IPv6 address");
             if (a.Port == 0) return Fail(plan, Codes.InvalidPort, "port must be 1..65535");
             if (a.Name is { Length: > 64 }) return Fail(plan, Codes.InvalidAddress, "name must be at most 64 characters");
-            var axon = new AxonInfo(a.Ip, a.Port, a.Protocol, a.Version, plan.Chain.Block, a.Name);
+            ulong block = plan.Chain.Block, limit = s.Hyper.ServingRateLimit;
+            // subtensor's axon_passes_rate_limit: a hotkey's first serve (block 0 there, none here) always passes.
+            if (limit > 0 && (await plan.HotkeyAsync(a.Signer)).Axons.TryGetValue(a.Netuid, out var served) && block - Math.Min(block, served.Block) < limit)
+                return Fail(plan, Codes.ServingRateLimitExceeded,
+                    $"the hotkey served its axon on subnet {a.Netuid} at block {served.Block}; serving_rate_limit is {limit} blocks, the next from block {served.Block + limit}",
+                    served.Block + limit);
+            var axon = new AxonInfo(a.Ip, a.Port, a.Protocol, a.Version, block, a.Name);
             await plan.HotkeyAsync(a.Signer, new HotkeyChange { Axon = (a.Netuid, axon) });
             await plan.SubnetAsync(a.Netuid, new SetAxon(a.Signer, axon));
             plan.Emit(new ChainEvent { Kind = EventKinds.AxonServed, Hotkey = a.Signer, Netuid = a.Netuid, Value = FormattableString.Invariant($"{a.Ip}:{a.Port}") });

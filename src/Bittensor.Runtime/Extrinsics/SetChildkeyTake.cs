@@ -41,7 +41,7 @@ namespace Bittensor.Runtime.Extrinsics
             if (t.Take > current && last != 0 && block - last < limit)
                 return Fail(plan, Codes.TxChildkeyTakeRateLimitExceeded, $"{t.Hotkey}'s childkey take changed at block {last}; it may rise again from block {last + limit}", last + limit);
             await plan.SubnetAsync(t.Netuid, new SetChildkeyTake(t.Hotkey, t.Take, block));
-            plan.Emit(new ChainEvent { Kind = EventKinds.ChildKeyTakeSet, Hotkey = t.Hotkey, Netuid = t.Netuid, Number = t.Take });
+            plan.Emit(new ChainEvent { Kind = EventKinds.ChildKeyTakeSet, Coldkey = t.Signer, Hotkey = t.Hotkey, Netuid = t.Netuid, Number = t.Take });
             return Done(plan, netuid: t.Netuid, amount: t.Take);
         }
     }

@@ -60,7 +60,7 @@ namespace Bittensor.Runtime.Extrinsics
             }
             ulong? cooldown = e.Started ? block + plan.Rules.PendingChildKeyCooldown : null;
             await plan.SubnetAsync(c.Netuid, new ScheduleChildren(c.Hotkey, c.Children, block, cooldown));
-            plan.Emit(new ChainEvent { Kind = cooldown is null ? EventKinds.SetChildren : EventKinds.SetChildrenScheduled, Hotkey = c.Hotkey, Netuid = c.Netuid, Number = cooldown ?? block });
+            plan.Emit(new ChainEvent { Kind = cooldown is null ? EventKinds.SetChildren : EventKinds.SetChildrenScheduled, Coldkey = c.Signer, Hotkey = c.Hotkey, Netuid = c.Netuid, Number = cooldown ?? block, Value = string.Join(",", c.Children.Select(ch => ch.Hotkey)) });
             return Done(plan, netuid: c.Netuid, amount: cooldown ?? block);
         }
 

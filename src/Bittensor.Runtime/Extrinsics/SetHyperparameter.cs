@@ -26,6 +26,9 @@ namespace Bittensor.Runtime.Extrinsics
     {
         public override string Name => "set_hyperparameter";
 
+        /// <summary>admin-utils' <c>sudo_set_serving_rate_limit</c>, the weight of its owner-settable <c>sudo_set_*</c> calls (pays a fee).</summary>
+        public override ulong Weight => Fees.Weight(28_633_000, 4, 1);
+
         public override SetHyperparameter Parse(CallArgs a, string signer) => new() { Signer = signer, Netuid = a.U16("netuid"), Name = a.String("name"), Value = a.Scalar("value") };
 
         public override async ValueTask<OpResult> PlanAsync(ChainPlan plan, SetHyperparameter h)

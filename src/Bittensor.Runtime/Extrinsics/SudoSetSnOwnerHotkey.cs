@@ -45,7 +45,7 @@ namespace Bittensor.Runtime.Extrinsics
             e.OwnerHotkey = o.Hotkey;
             e.OwnerHotkeySetAt = block;
             await plan.SubnetAsync(o.Netuid, new SetOwnerHotkey(o.Hotkey));
-            plan.Emit(new ChainEvent { Kind = EventKinds.SubnetOwnerHotkeySet, Hotkey = o.Hotkey, Netuid = o.Netuid });
+            plan.Emit(new ChainEvent { Kind = EventKinds.SubnetOwnerHotkeySet, Coldkey = o.Signer, Hotkey = o.Hotkey, Netuid = o.Netuid });
             return Done(plan, netuid: o.Netuid);
         }
     }

@@ -22,6 +22,9 @@ namespace Bittensor.Runtime.Extrinsics
     {
         public override string Name => "swap_stake";
 
+        /// <summary>subtensor's <c>weights.rs</c> <c>swap_stake</c> (pays a fee).</summary>
+        public override ulong Weight => Fees.Weight(742_019_000, 47, 24);
+
         public override SwapStake Parse(CallArgs a, string signer) => new()
         {
             Signer = signer, Hotkey = a.Address("hotkey"), OriginNetuid = a.U16("origin_netuid"), DestinationNetuid = a.U16("destination_netuid"),

@@ -27,6 +27,9 @@ namespace Bittensor.Runtime.Extrinsics
     {
         public override string Name => "swap_stake_limit";
 
+        /// <summary>subtensor's <c>weights.rs</c> <c>swap_stake_limit</c> (pays a fee).</summary>
+        public override ulong Weight => Fees.Weight(944_515_000, 47, 24);
+
         public override SwapStakeLimit Parse(CallArgs a, string signer) => new()
         {
             Signer = signer, Hotkey = a.Address("hotkey"), OriginNetuid = a.U16("origin_netuid"), DestinationNetuid = a.U16("destination_netuid"),

@@ -20,6 +20,12 @@ namespace Bittensor.Runtime.Extrinsics
     {
         public override string Name => "transfer";
 
+        /// <summary>
+        /// <c>pallet_balances</c>' <c>transfer_keep_alive</c> benchmark (polkadot-sdk, outside the subtensor tree): about 38 µs,
+        /// one read and one write (pays a fee).
+        /// </summary>
+        public override ulong Weight => Fees.Weight(37_942_000, 1, 1);
+
         public override Transfer Parse(CallArgs a, string signer) => new() { Signer = signer, Dest = a.Address("dest"), Amount = a.U64("amount") };
 
         public override async ValueTask<OpResult> PlanAsync(ChainPlan plan, Transfer t)

@@ -26,6 +26,9 @@ namespace Bittensor.Runtime.Extrinsics
     {
         public override string Name => "transfer_stake";
 
+        /// <summary>subtensor's <c>weights.rs</c> <c>transfer_stake</c> (pays a fee).</summary>
+        public override ulong Weight => Fees.Weight(258_541_000, 19, 6);
+
         public override TransferStake Parse(CallArgs a, string signer) => new()
         {
             Signer = signer, DestinationColdkey = a.Address("destination_coldkey"), Hotkey = a.Address("hotkey"),

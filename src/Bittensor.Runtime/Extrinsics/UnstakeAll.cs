@@ -19,6 +19,9 @@ namespace Bittensor.Runtime.Extrinsics
     {
         public override string Name => "unstake_all";
 
+        /// <summary>subtensor's <c>weights.rs</c> <c>unstake_all</c> (pays a fee).</summary>
+        public override ulong Weight => Fees.Weight(26_830_000, 6, 0);
+
         public override UnstakeAll Parse(CallArgs a, string signer) => new() { Signer = signer, Hotkey = a.Address("hotkey") };
 
         public override ValueTask<OpResult> PlanAsync(ChainPlan plan, UnstakeAll u) => PlanAsync(plan, u.Signer, u.Hotkey, EventKinds.StakeRemoved);

@@ -22,6 +22,9 @@ namespace Bittensor.Runtime.Extrinsics
     {
         public override string Name => "unstake_all_alpha";
 
+        /// <summary>subtensor's <c>weights.rs</c> <c>unstake_all_alpha</c> (pays a fee).</summary>
+        public override ulong Weight => Fees.Weight(700_873_000, 43, 25);
+
         public override UnstakeAllAlpha Parse(CallArgs a, string signer) => new() { Signer = signer, Hotkey = a.Address("hotkey") };
 
         // Root (netuid 0) is not a subnet here, so every subnet is an alpha subnet and no TAO goes back on root.

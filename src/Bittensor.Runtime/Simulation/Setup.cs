@@ -19,6 +19,9 @@ internal static class Setup
         NewSubnetTempo = tempo,
         MinLockCost = lockCost,
         MaxSubnets = Math.Max(new ChainRules().MaxSubnets, subnets),
+        // The simulation creates every subnet at block 0 (a set-up, not a result) and measures emission, not fees.
+        NetworkRateLimit = 0,
+        WeightFee = 0,
     };
 
     /// <summary>Applies an operation the simulation relies on; a refusal is a bug in the set-up, not a result.</summary>
