@@ -14,6 +14,7 @@ public sealed class AzureTablePersistenceTests(AzuriteFixture azurite) : IClassF
     public async Task State_SurvivesASiloRestart()
     {
         var settings = Settings("persistence-test");
+        var beacon = Runtime.HashChainBeacon.For(new Runtime.ChainRules()); // built once per process, before the silo runs
         string before;
         ushort netuid;
         await using (var first = new SiloFactory(settings))
@@ -27,7 +28,6 @@ public sealed class AzureTablePersistenceTests(AzuriteFixture azurite) : IClassF
             await first.Ok(new SetHyperparameter { Signer = "alice", Netuid = netuid, Name = "commit_reveal_weights_enabled", Value = "true" });
             await first.Ok(new CommitWeights { Signer = "alice-hot", Netuid = netuid, CommitHash = Bittensor.Keys.WeightCommitHash.Compute("alice-hot", netuid, [0], [1], [7], 0) });
             // A timelocked commit is queued on the subnet's economy in the chain's state (the state hash covers it).
-            var beacon = Runtime.HashChainBeacon.For(new Runtime.ChainRules());
             ulong round = 40;
             await first.Ok(new CommitTimelockedWeights
             {
