@@ -29,6 +29,7 @@ public static class ApiExtensions
         app.MapTransactionsApi();
         app.MapSimulationApi();
         app.MapClusterApi();
+        app.MapBeaconApi();
         return app;
     }
 }

@@ -75,6 +75,8 @@ internal static class CliCommands
         ["limit-price"] = "worst price accepted, TAO per alpha",
         ["stake swap limit-price"] = "lowest origin/destination price ratio accepted after the swap (e.g. 0.95)",
         ["allow-partial"] = "with --limit-price: fill as much as the limit allows instead of refusing",
+        ["timelock"] = "seal the weights to a future round of the chain's beacon (commit_timelocked_weights, commit-reveal v4); the chain decrypts and sets them in their reveal epoch",
+        ["reveal-round"] = "with --timelock: the beacon round to seal to (default: the round published a few blocks into the reveal epoch)",
         ["alpha-only"] = "unstake_all_alpha: every subnet but root (root does not exist yet here, so the same as without)",
         ["origin-netuid"] = "the subnet the stake is on now",
         ["dest-netuid"] = "the subnet to move it to (default: the origin subnet)",

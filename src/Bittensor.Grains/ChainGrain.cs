@@ -320,6 +320,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
         try
         {
             var starts = ChainRuntime.StepBlock(plan);
+            await TimelockReveal.RunAsync(plan, starts); // weights revealed now are inputs of the next block's epochs
             foreach (var e in _state.Subnets.Values.Where(e => e.InFlight is not null).OrderBy(e => e.Netuid))
             {
                 var f = e.InFlight!;

@@ -61,6 +61,23 @@ public sealed class ChainOptions
     /// </summary>
     public bool Testnet { get; set; }
 
+    /// <summary>
+    /// Seed of the in-cluster randomness beacon that timelocked weights (<c>commit_timelocked_weights</c>) are sealed to.
+    /// Whoever knows it can read every timelocked commit before its round: a real deployment sets a secret one.
+    /// </summary>
+    public string BeaconSeed { get; set; } = new ChainRules().BeaconSeed;
+
+    /// <summary>Rounds in the beacon's hash chain (its life is this many rounds).</summary>
+    [Range(1, 1 << 26)]
+    public ulong BeaconRounds { get; set; } = new ChainRules().BeaconRounds;
+
+    /// <summary>Blocks per beacon round.</summary>
+    [Range(1, 1_000_000)]
+    public ulong BeaconRoundBlocks { get; set; } = 1;
+
+    /// <summary>How many rounds past the latest published one a timelocked commit may aim.</summary>
+    public ulong MaxRevealRoundsAhead { get; set; } = new ChainRules().MaxRevealRoundsAhead;
+
     /// <summary>The chain's root key (SS58): sets every hyperparameter, including the root-only ones, with no rate limit.</summary>
     public string? Sudo { get; set; }
 
@@ -169,6 +186,7 @@ public sealed class ChainOptions
         NetworkImmunityPeriod = NetworkImmunityPeriod,
         PendingChildKeyCooldown = PendingChildKeyCooldown, SetChildrenRateLimit = SetChildrenRateLimit, ChildkeyTakeRateLimit = ChildkeyTakeRateLimit,
         NetworkRateLimit = NetworkRateLimit, ServingRateLimit = ServingRateLimit, WeightFee = WeightFee,
+        BeaconSeed = BeaconSeed, BeaconRounds = BeaconRounds, BeaconRoundBlocks = BeaconRoundBlocks, MaxRevealRoundsAhead = MaxRevealRoundsAhead,
     };
 
     /// <summary>Checks what data annotations cannot.</summary>

@@ -99,7 +99,8 @@ public static class WeightCommitHash
         s.Write(two);
     }
 
-    private static void WriteVec(Stream s, ReadOnlySpan<ushort> items)
+    /// <summary>A SCALE <c>Vec&lt;u16&gt;</c>: the compact length, then each item as 2 bytes little-endian.</summary>
+    internal static void WriteVec(Stream s, ReadOnlySpan<ushort> items)
     {
         s.Write(CompactLength((uint)items.Length));
         foreach (ushort item in items) WriteU16(s, item);

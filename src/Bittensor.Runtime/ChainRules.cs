@@ -100,4 +100,19 @@ public sealed record ChainRules
     /// per picosecond of ref_time); 0: no fees. See <see cref="Fees"/>.
     /// </summary>
     public ulong WeightFee { get; init; } = Fees.SubtensorWeightFee;
+
+    /// <summary>
+    /// Seed of the in-cluster randomness beacon (<see cref="HashChainBeacon"/>) to whose rounds timelocked weights are
+    /// encrypted. Whoever knows it can read every timelocked commit early: an operator sets a secret one.
+    /// </summary>
+    public string BeaconSeed { get; init; } = "bittensor-orleans development beacon";
+
+    /// <summary>Rounds of the beacon's hash chain (its lifetime is this many times <see cref="BeaconRoundBlocks"/> blocks).</summary>
+    public ulong BeaconRounds { get; init; } = 1 << 20;
+
+    /// <summary>Blocks per beacon round: round r is published at block r · BeaconRoundBlocks.</summary>
+    public ulong BeaconRoundBlocks { get; init; } = 1;
+
+    /// <summary>How far ahead of the latest published round a timelocked commit may aim, in rounds.</summary>
+    public ulong MaxRevealRoundsAhead { get; init; } = 100_000;
 }

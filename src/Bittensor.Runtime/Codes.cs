@@ -113,6 +113,12 @@ public static class Codes
     public const string ExpiredWeightCommit = nameof(ExpiredWeightCommit);
     /// <summary>The reveal comes before the commit's reveal epoch (commit epoch + <c>commit_reveal_period</c>).</summary>
     public const string RevealTooEarly = nameof(RevealTooEarly);
+    /// <summary>commit_timelocked_weights with a <c>commit_reveal_version</c> other than the chain's (<see cref="TimelockReveal.CommitRevealVersion"/>).</summary>
+    public const string IncorrectCommitRevealVersion = nameof(IncorrectCommitRevealVersion);
+    /// <summary>A timelocked commit's <c>reveal_round</c> is already published, or further ahead than the chain accepts.</summary>
+    public const string InvalidRevealRound = nameof(InvalidRevealRound);
+    /// <summary>A timelocked commit that is not a ciphertext the chain can read (size, format byte, round in its header).</summary>
+    public const string MalformedTimelockedCommit = nameof(MalformedTimelockedCommit);
     /// <summary>The parallel lists of a batch call differ in length.</summary>
     public const string InputLengthsUnequal = nameof(InputLengthsUnequal);
 

@@ -57,5 +57,30 @@ public static class CommitReveal
         return blocks;
     }
 
+    /// <summary>
+    /// <see cref="CommitBlocks(IReadOnlyList{Neuron}, ulong, ulong)"/> with the timelocked commits too: per UID the earlier of its
+    /// first unexpired hash commit and its earliest unexpired timelocked commit (<paramref name="timelocked"/>, by hotkey).
+    /// </summary>
+    public static ulong[] CommitBlocks(SubnetState s, ulong currentEpoch, ulong period, IReadOnlyDictionary<string, ulong>? timelocked)
+    {
+        var blocks = CommitBlocks(s.Neurons, currentEpoch, period);
+        foreach (var (hotkey, block) in timelocked ?? ImmutableDictionary<string, ulong>.Empty)
+            if (s.UidOf(hotkey) is var uid and >= 0) blocks[uid] = Math.Min(blocks[uid], block);
+        return blocks;
+    }
+
+    /// <summary>Per hotkey, the block of its earliest timelocked commit on <paramref name="e"/> unexpired in <paramref name="currentEpoch"/>; null when none.</summary>
+    public static ImmutableDictionary<string, ulong>? TimelockedCommitBlocks(SubnetEconomy e, ulong currentEpoch)
+    {
+        ImmutableDictionary<string, ulong>.Builder? blocks = null;
+        foreach (var c in e.Timelocked)
+        {
+            if (IsExpired(c.Epoch, currentEpoch, e.Hyper.CommitRevealPeriod)) continue;
+            blocks ??= ImmutableDictionary.CreateBuilder<string, ulong>(StringComparer.Ordinal);
+            blocks[c.Who] = blocks.TryGetValue(c.Who, out ulong b) ? Math.Min(b, c.Block) : c.Block;
+        }
+        return blocks?.ToImmutable();
+    }
+
     private static ulong SatAdd(ulong a, ulong b) => a > ulong.MaxValue - b ? ulong.MaxValue : a + b;
 }

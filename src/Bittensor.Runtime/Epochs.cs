@@ -13,6 +13,11 @@ public sealed record EpochStart
     [Id(3)] public required SubnetHyperparameters Hyper { get; init; }
     /// <summary>Alpha the epoch distributes to miners and validators (pending server + validator emission).</summary>
     [Id(4)] public required ulong RaoEmission { get; init; }
+    /// <summary>
+    /// Per hotkey, the block of its earliest unexpired timelocked commit when the epoch starts (after the block's reveals),
+    /// for the commit-reveal mask (spec yuma §3.5 step 5, CR-v4); null when there is none.
+    /// </summary>
+    [Id(5)] public ImmutableDictionary<string, ulong>? TimelockedCommitBlocks { get; init; }
 }
 
 /// <summary>
@@ -131,7 +136,7 @@ public sealed record EpochRequest
             Hotkeys = hotkeys,
             Coldkeys = coldkeys,
             // The epoch index has advanced when the epoch runs (drain_pending before the epoch): it is Index + 1.
-            CommitBlocks = start.Hyper.CommitRevealWeightsEnabled ? CommitReveal.CommitBlocks(s.Neurons, start.Index + 1, start.Hyper.CommitRevealPeriod) : null,
+            CommitBlocks = start.Hyper.CommitRevealWeightsEnabled ? CommitReveal.CommitBlocks(s, start.Index + 1, start.Hyper.CommitRevealPeriod, start.TimelockedCommitBlocks) : null,
         };
     }
 

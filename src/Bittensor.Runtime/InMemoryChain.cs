@@ -111,6 +111,7 @@ public sealed class InMemoryChain : IStateSource
     {
         var plan = new ChainPlan(State.Clone(), new Isolated(this), Rules);
         var starts = ChainRuntime.StepBlock(plan);
+        await TimelockReveal.RunAsync(plan, starts); // weights revealed now are inputs of the next block's epochs
         // Every epoch's inputs are the roster as it stands (landing changes only the plan's copies), so the epochs of one
         // block are computed side by side and landed in order.
         var requests = starts.Select(start => EpochRequest.From(_subnets[start.Netuid], start)).ToArray();

@@ -117,6 +117,19 @@ public sealed class SubnetEconomy
     /// <summary>The block the moving price counts from: the start call, else the creation.</summary>
     public ulong EmissionStartBlock => StartCallBlock ?? RegisteredAt;
 
+    /// <summary>
+    /// Timelocked weight commits not yet revealed (subtensor's <c>TimelockedWeightCommits</c>), in commit order; the block
+    /// step decrypts and applies them (see <see cref="TimelockReveal"/>).
+    /// </summary>
+    [Id(27)]
+    public ImmutableArray<TimelockedCommit> Timelocked
+    {
+        get => _timelocked.IsDefault ? [] : _timelocked; // a state stored before timelocked commits has none
+        set => _timelocked = value;
+    }
+
+    [NonSerialized] private ImmutableArray<TimelockedCommit> _timelocked = [];
+
     /// <summary>Alpha minted but not yet distributed (pending plus an epoch in flight).</summary>
     public ulong PendingTotal => PendingServer + PendingValidator + PendingOwnerCut + (InFlight is { } f ? f.Server + f.Validator + f.OwnerCut : 0);
 
@@ -130,6 +143,16 @@ public sealed class SubnetEconomy
         return copy;
     }
 }
+
+/// <summary>
+/// A timelocked weight commit: the hotkey <see cref="Who"/> committed <see cref="Commit"/> (a <see cref="Keys.TimelockCipher"/>
+/// ciphertext) at <see cref="Block"/> in the subnet's epoch <see cref="Epoch"/>, to be decrypted with beacon round
+/// <see cref="RevealRound"/>.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.Runtime.TimelockedCommit")]
+public sealed record TimelockedCommit(
+    [property: Id(0)] string Who, [property: Id(1)] ulong Epoch, [property: Id(2)] ulong Block, [property: Id(3)] byte[] Commit,
+    [property: Id(4)] ulong RevealRound);
 
 /// <summary>An epoch started at <see cref="Block"/> whose outcome has not landed yet; its emission is set aside.</summary>
 [GenerateSerializer, Immutable, Alias("Bittensor.Runtime.EpochInFlight")]

@@ -7,7 +7,7 @@ namespace Bittensor.Runtime;
 /// <summary>
 /// A SHA-256 over what the chain holds, in a canonical order, so that two chains that went through the same blocks and
 /// calls can be compared in one string (the live network and a simulation): the clock, supply and every subnet's economy,
-/// every roster (each neuron's keys, stake, outputs, weight and bond rows, unrevealed commits) and its epoch summaries,
+/// its pending timelocked commits, every roster (each neuron's keys, stake, outputs, weight and bond rows, unrevealed commits) and its epoch summaries,
 /// every account's balance and hotkeys, every hotkey's owner, registrations, stakes, take and axons. Bookkeeping that
 /// says how the state was stored rather than what it is (sequence numbers, the journal, index flags, receipts, the
 /// genesis salt) is left out.
@@ -40,6 +40,8 @@ public static class StateHash
                 e.LastEpochBlock, e.PendingEpochAt, e.BlocksSinceLastStep, e.EpochIndex, e.N, e.InFlight,
                 string.Join(',', e.HyperparameterSetAt.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}")));
             Line("lifecycle", e.AwaitingStartCall, e.StartCallBlock, e.OwnerHotkeySetAt, e.Identity);
+            if (!e.Timelocked.IsEmpty)
+                Line("timelocked", e.Timelocked.Select(c => $"{c.Who}@{c.Epoch}/{c.Block}/{c.RevealRound}/{Convert.ToHexStringLower(SHA256.HashData(c.Commit))}"));
         }
         foreach (var s in rosters.Where(s => s.Exists).OrderBy(s => s.Netuid))
         {

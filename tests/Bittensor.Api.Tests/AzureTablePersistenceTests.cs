@@ -14,6 +14,7 @@ public sealed class AzureTablePersistenceTests(AzuriteFixture azurite) : IClassF
     public async Task State_SurvivesASiloRestart()
     {
         var settings = Settings("persistence-test");
+        var beacon = Runtime.HashChainBeacon.For(new Runtime.ChainRules()); // built once per process, before the silo runs
         string before;
         ushort netuid;
         await using (var first = new SiloFactory(settings))
@@ -26,6 +27,13 @@ public sealed class AzureTablePersistenceTests(AzuriteFixture azurite) : IClassF
             await first.Ok(new SetHyperparameter { Signer = "alice", Netuid = netuid, Name = "weights_rate_limit", Value = "0" });
             await first.Ok(new SetHyperparameter { Signer = "alice", Netuid = netuid, Name = "commit_reveal_weights_enabled", Value = "true" });
             await first.Ok(new CommitWeights { Signer = "alice-hot", Netuid = netuid, CommitHash = Bittensor.Keys.WeightCommitHash.Compute("alice-hot", netuid, [0], [1], [7], 0) });
+            // A timelocked commit is queued on the subnet's economy in the chain's state (the state hash covers it).
+            ulong round = 40;
+            await first.Ok(new CommitTimelockedWeights
+            {
+                Signer = "alice-hot", Netuid = netuid, RevealRound = round, CommitRevealVersion = Runtime.TimelockReveal.CommitRevealVersion,
+                Commit = Bittensor.Keys.TimelockCipher.Encrypt(beacon.PublicKey(round), round, Bittensor.Keys.TimelockPayload.For("alice-hot", [0], [1], 0).Encode()),
+            });
             var http = first.CreateClient();
             before = await Describe(http, netuid);
             Assert.Contains("\"balance\":7000000000", before);
@@ -122,6 +130,7 @@ public sealed class AzureTablePersistenceTests(AzuriteFixture azurite) : IClassF
             await Get(http, $"/api/subnets/{netuid}/epochs?limit=5"),
             await Get(http, $"/api/subnets/{netuid}/metagraph"),
             await Get(http, $"/api/subnets/{netuid}/commits/alice-hot"),
+            await Get(http, "/api/chain/state-hash"),
             // The block log: headers with their hashes, extrinsics, events (stored in pages beside the chain's state).
             await Get(http, "/api/blocks?from=0&limit=100"),
             await Get(http, "/api/events?limit=1000"),

@@ -218,6 +218,42 @@ public sealed class TransactionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TimelockedCommit_OverRest_SealedToTheBeaconsRound_IsSetByTheChainWhenTheRoundIsOut()
+    {
+        ushort netuid = await BuildSubnet();
+        await Send(_owner, "set_hyperparameter", new JsonObject { ["netuid"] = netuid, ["name"] = "commit_reveal_weights_enabled", ["value"] = true });
+        var now = await _http.GetFromJsonAsync<JsonElement>("/api/beacon");
+        ulong latest = now.GetProperty("latestRound").GetUInt64();
+        Assert.True(Runtime.HashChainBeacon.Verify(now.GetProperty("anchor").GetString()!, latest, Convert.FromHexString(now.GetProperty("latestSecret").GetString()!)));
+        Assert.Equal(HttpStatusCode.BadRequest, (await _http.GetAsync($"/api/beacon?round={now.GetProperty("lastRound").GetUInt64() + 1}")).StatusCode);
+
+        var clock = await _http.GetFromJsonAsync<JsonElement>($"/api/subnets/{netuid}/commits/{_validatorHot.Address}");
+        ulong round = clock.GetProperty("nextEpochBlock").GetUInt64() + 3; // a few blocks into the reveal epoch (one block per round)
+        var beacon = await _http.GetFromJsonAsync<JsonElement>($"/api/beacon?round={round}");
+        Assert.Equal(round, beacon.GetProperty("roundPublishedAt").GetUInt64());
+        byte[] sealedWeights = TimelockCipher.Encrypt(Convert.FromHexString(beacon.GetProperty("publicKey").GetString()!), round,
+            TimelockPayload.For(_validatorHot.Address, [2], [40000], 0).Encode());
+        JsonObject Args(byte[] commit, ushort version) => new()
+        {
+            ["netuid"] = netuid, ["commit"] = "0x" + Convert.ToHexStringLower(commit), ["reveal_round"] = round, ["commit_reveal_version"] = version,
+        };
+        await Rejected((await Sign(_validatorHot, "commit_timelocked_weights", Args(sealedWeights, 3))).ToJson(), 400, "IncorrectCommitRevealVersion");
+        await Rejected((await Sign(_validatorHot, "commit_timelocked_weights", Args(sealedWeights[..40], 4))).ToJson(), 400, "MalformedTimelockedCommit");
+        var committed = await Send(_validatorHot, "commit_timelocked_weights", Args(sealedWeights, 4));
+        ulong commitBlock = committed.GetProperty("block").GetUInt64();
+
+        async Task<JsonElement> Validator() => (await _http.GetFromJsonAsync<JsonElement>($"/api/subnets/{netuid}/metagraph"))
+            .GetProperty("neurons").EnumerateArray().Single(n => n.GetProperty("hotkey").GetString() == _validatorHot.Address);
+        async Task<ulong> Block() => (await _http.GetFromJsonAsync<JsonElement>("/api/chain")).GetProperty("block").GetUInt64();
+        while (await Block() < round - 1) await _factory.Chain.ProduceBlocksAsync(1);
+        Assert.DoesNotContain(await _factory.Grains.GetGrain<ISubnetGrain>(netuid).GetWeightsAsync(), r => r.Hotkey == _validatorHot.Address && r.Uids.Length > 0);
+        await _factory.Chain.ProduceBlocksAsync(1);
+        var row = Assert.Single(await _factory.Grains.GetGrain<ISubnetGrain>(netuid).GetWeightsAsync(), r => r.Hotkey == _validatorHot.Address);
+        Assert.Equal([(ushort)2], row.Uids);
+        Assert.Equal(commitBlock, (await Validator()).GetProperty("last_update").GetUInt64()); // set by the commit
+    }
+
+    [Fact]
     public async Task CommitReveal_OverRest_CommitsAHashAndRevealsTheWeightsInTheRevealEpoch()
     {
         ushort netuid = await BuildSubnet();

@@ -154,4 +154,25 @@ public sealed class CliWalletTests : IAsyncLifetime
         var row = Assert.Single(await subnet.GetWeightsAsync(), r => r.Hotkey == validator);
         Assert.Equal([(ushort)2], row.Uids);
     }
+
+    [Fact]
+    public async Task WeightsCommitTimelock_SealsToTheBeacon_AndTheChainSetsTheWeightsWhenTheRoundIsOut()
+    {
+        var (netuid, _, validator) = await SubnetAsync();
+        await Json("subnets", "set", "--wallet", "owner", "--netuid", $"{netuid}", "--name", "commit_reveal_weights_enabled", "--value", "true");
+        var (past, _, pastError) = await Run("weights", "commit", "--timelock", "--reveal-round", "1", "--wallet", "val", "--netuid", $"{netuid}",
+            "--uids", "2", "--weights", "7", "--json");
+        Assert.Equal(1, past);
+        Assert.Contains("InvalidRevealRound", pastError);
+
+        var committed = await Json("weights", "commit", "--timelock", "--wallet", "val", "--netuid", $"{netuid}", "--uids", "2", "--weights", "7");
+        ulong publishedAt = committed.GetProperty("roundPublishedAt").GetUInt64();
+        var subnet = _factory.Grains.GetGrain<ISubnetGrain>(netuid);
+        Assert.True((await _factory.Chain.GetInfoAsync()).Block < publishedAt);
+        while ((await _factory.Chain.GetInfoAsync()).Block < publishedAt - 1) await _factory.Chain.ProduceBlocksAsync(1);
+        Assert.DoesNotContain(await subnet.GetWeightsAsync(), r => r.Hotkey == validator && r.Uids.Length > 0);
+        await _factory.Chain.ProduceBlocksAsync(1);
+        var row = Assert.Single(await subnet.GetWeightsAsync(), r => r.Hotkey == validator);
+        Assert.Equal([(ushort)2], row.Uids);
+    }
 }

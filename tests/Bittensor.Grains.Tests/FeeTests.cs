@@ -37,7 +37,7 @@ public sealed class FeeTests
             ["start_call"] = 244_727, ["sudo_set_sn_owner_hotkey"] = 200_343, ["swap_stake"] = 2_221_009, ["swap_stake_limit"] = 2_322_257, ["transfer"] = 143_971,
             ["transfer_stake"] = 729_270, ["unstake_all"] = 150_915, ["unstake_all_alpha"] = 2_200_436,
             // Pays::No on subtensor: weights, serving, take changes, the faucet.
-            ["batch_reveal_weights"] = 0, ["commit_weights"] = 0, ["decrease_take"] = 0, ["faucet"] = 0, ["increase_take"] = 0,
+            ["batch_reveal_weights"] = 0, ["commit_timelocked_weights"] = 0, ["commit_weights"] = 0, ["decrease_take"] = 0, ["faucet"] = 0, ["increase_take"] = 0,
             ["reveal_weights"] = 0, ["serve_axon"] = 0, ["set_take"] = 0, ["set_weights"] = 0,
         };
         Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), Calls.Names); // every call is priced here

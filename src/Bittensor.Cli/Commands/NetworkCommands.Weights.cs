@@ -37,6 +37,7 @@ internal sealed partial class NetworkCommands
 
     private async Task<int> WeightsCommit()
     {
+        if (_args.Flag("timelock")) return await WeightsCommitTimelocked();
         using var hotkey = Hotkey();
         var weights = Weights(await _client.GetAsync($"/api/subnets/{Netuid()}"));
         var commit = await CommitAsync(hotkey, weights);

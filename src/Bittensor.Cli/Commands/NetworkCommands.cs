@@ -65,7 +65,8 @@ internal sealed partial class NetworkCommands(CliHost host)
         ["stake unstake-all"] = ("Unstake everything the wallet stakes on a hotkey, in every subnet, for TAO", ["hotkey-address"]),
         ["weights set"] = ("Set the wallet hotkey's weights in a subnet (validators); on a commit-reveal subnet, commit them and reveal them when the reveal epoch comes",
             ["netuid", "uids", "weights", "version-key"]),
-        ["weights commit"] = ("Commit the hash of weights (commit-reveal); prints the salt that 'weights reveal' needs", ["netuid", "uids", "weights", "version-key", "salt"]),
+        ["weights commit"] = ("Commit the hash of weights (commit-reveal); prints the salt that 'weights reveal' needs. With --timelock, seal the weights to a " +
+            "round of the chain's beacon instead (commit_timelocked_weights): the chain reveals them itself", ["netuid", "uids", "weights", "version-key", "salt", "reveal-round"]),
         ["weights reveal"] = ("Reveal committed weights in their reveal epoch (the same uids, weights, salt and version key)", ["netuid", "uids", "weights", "version-key", "salt"]),
         ["axon serve"] = ("Announce the wallet hotkey's axon in a subnet (miners)", ["netuid", "ip", "port", "protocol", "version", "name"]),
         ["chain info"] = ("Block, issuance, block emission, the next halving, lock cost", []),
@@ -84,6 +85,7 @@ internal sealed partial class NetworkCommands(CliHost host)
         ["stake remove"] = ["allow-partial"],
         ["stake swap"] = ["allow-partial"],
         ["stake unstake-all"] = ["alpha-only"],
+        ["weights commit"] = ["timelock"],
     };
 
     private readonly TextWriter _stdout = host.Out;

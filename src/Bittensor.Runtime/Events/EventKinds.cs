@@ -21,6 +21,8 @@ public static class EventKinds
     public const string WeightsCommitted = "WeightsCommitted";
     public const string WeightsRevealed = "WeightsRevealed";
     public const string WeightsBatchRevealed = "WeightsBatchRevealed";
+    public const string TimelockedWeightsCommitted = "TimelockedWeightsCommitted";
+    public const string TimelockedWeightsRevealed = "TimelockedWeightsRevealed";
     public const string AxonServed = "AxonServed";
     public const string NetworkAdded = "NetworkAdded";
     public const string NetworkRemoved = "NetworkRemoved";
@@ -53,6 +55,8 @@ public static class EventKinds
         [WeightsCommitted] = "hotkey, netuid, uid, value (commit hash)",
         [WeightsRevealed] = "hotkey, netuid, uid",
         [WeightsBatchRevealed] = "hotkey, netuid, uid, number (reveals)",
+        [TimelockedWeightsCommitted] = "hotkey, netuid, uid, value (BLAKE2b-256 of the commit), number (reveal round)",
+        [TimelockedWeightsRevealed] = "hotkey, netuid, uid (the chain decrypted and set the weights; a WeightsSet precedes it)",
         [AxonServed] = "hotkey, netuid, value (ip:port)",
         [NetworkAdded] = "coldkey (owner), hotkey (owner hotkey), netuid, tao (lock cost)",
         [NetworkRemoved] = "coldkey (owner), netuid, tao (the pool's TAO paid out to its stakers) — a subnet dissolved at the subnet cap",

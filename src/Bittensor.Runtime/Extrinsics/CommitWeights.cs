@@ -42,13 +42,7 @@ namespace Bittensor.Runtime.Extrinsics
             int uid = s.UidOf(c.Signer);
             if (uid < 0) return Fail(plan, Codes.HotkeyNotRegistered, $"the hotkey is not registered on subnet {c.Netuid}");
             ulong block = plan.Chain.Block;
-            ulong last = s.Neurons[uid].LastUpdate;
-            if (last != 0 && block - Math.Min(block, last) < h.WeightsRateLimit)
-            {
-                ulong next = last + h.WeightsRateLimit;
-                return Fail(plan, Codes.CommittingWeightsTooFast,
-                    $"the neuron last committed or set weights at block {last}; the rate limit is {h.WeightsRateLimit} blocks (next allowed block {next})", next);
-            }
+            if (RateLimited(s, uid, block) is { } tooFast) return Fail(plan, tooFast);
             ulong epoch = CommitReveal.CurrentEpoch(e, block);
             var (live, _) = CommitReveal.Prune(s.Neurons[uid].Commits, epoch, h.CommitRevealPeriod);
             if (live.Length >= CommitReveal.MaxUnrevealedCommits)
@@ -57,6 +51,16 @@ namespace Bittensor.Runtime.Extrinsics
             await plan.SubnetAsync(c.Netuid, new StoreCommits((ushort)uid, live.Add(new WeightCommit(c.CommitHash, epoch, block)), block, SetsLastUpdate: true));
             plan.Emit(new ChainEvent { Kind = EventKinds.WeightsCommitted, Hotkey = c.Signer, Netuid = c.Netuid, Uid = (ushort)uid, Value = c.CommitHash });
             return Done(plan, netuid: c.Netuid, uid: (ushort)uid);
+        }
+
+        /// <summary><c>check_rate_limit</c> for a commit: the neuron's last update (its last commit) is fewer than <c>weights_rate_limit</c> blocks old.</summary>
+        internal static RuleFailure? RateLimited(SubnetState s, int uid, ulong block)
+        {
+            ulong last = s.Neurons[uid].LastUpdate, limit = s.Hyper.WeightsRateLimit;
+            if (last == 0 || block - Math.Min(block, last) >= limit) return null;
+            ulong next = last + limit;
+            return new RuleFailure(Codes.CommittingWeightsTooFast,
+                $"the neuron last committed or set weights at block {last}; the rate limit is {limit} blocks (next allowed block {next})", next);
         }
     }
 }
