@@ -108,12 +108,15 @@ public sealed class AzureTablePersistenceTests(AzuriteFixture azurite) : IClassF
         Assert.Equal(HttpStatusCode.NotFound, (await again.GetAsync("/api/transactions/0x" + new string('b', 64))).StatusCode);
     }
 
-    /// <summary>A silo on Azurite's tables, in a cluster of its own.</summary>
+    /// <summary>A silo on Azurite's tables, in a cluster and a service of its own.</summary>
     private Dictionary<string, string?> Settings(string clusterId) => new()
     {
         ["Storage:Kind"] = "AzureTable",
         ["Storage:ConnectionString"] = azurite.ConnectionString,
         ["Orleans:ClusterId"] = clusterId,
+        // Grain state is keyed by service id: each test gets its own chain (sharing one, the test that ran second found the
+        // other's blocks).
+        ["Orleans:ServiceId"] = clusterId,
     };
 
     private static async Task<string> Describe(HttpClient http, ushort netuid)
