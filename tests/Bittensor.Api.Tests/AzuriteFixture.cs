@@ -15,16 +15,32 @@ public class AzuriteFixture : IAsyncLifetime
     /// <summary>Azurite's storage arguments: in memory, or a data folder that survives a restart.</summary>
     protected virtual string[] StorageArgs => ["--inMemoryPersistence"];
 
-    public int Port { get; } = TestChain.FreePort();
+    /// <summary>Azurite's table port: a free one, chosen again if another process took it before Azurite could.</summary>
+    public int Port { get; private set; } = TestChain.FreePort();
 
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;";
 
-    public ValueTask InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         _root = Repository.Root;
-        return new ValueTask(StartAsync());
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await StartAsync();
+                return;
+            }
+            catch (PortTakenException) when (attempt < 5)
+            {
+                // Test projects run in parallel and each picks free ports: another process bound this one first.
+                if (_process is { HasExited: false } p) p.Kill(entireProcessTree: true);
+                Port = TestChain.FreePort();
+            }
+        }
     }
+
+    private sealed class PortTakenException(string message) : Exception(message);
 
     /// <summary>Starts Azurite on <see cref="Port"/> and waits until it accepts connections.</summary>
     public async Task StartAsync()
@@ -43,16 +59,23 @@ public class AzuriteFixture : IAsyncLifetime
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         var process = _process;
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         await Eventually.UntilAsync(async () =>
         {
-            if (process.HasExited) throw new InvalidOperationException($"Azurite exited with code {process.ExitCode}");
+            if (process.HasExited) throw new PortTakenException($"Azurite exited with code {process.ExitCode} (port {Port} taken?)");
             try
             {
-                using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", Port);
+                // Azurite answers with its Server header: a listener without it is another process on this port.
+                using var response = await http.GetAsync($"http://127.0.0.1:{Port}/devstoreaccount1/Tables");
+                if (!response.Headers.Server.ToString().Contains("Azurite", StringComparison.Ordinal))
+                    throw new PortTakenException($"another process answers on port {Port}");
                 return true;
             }
-            catch (SocketException)
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+            catch (TaskCanceledException)
             {
                 return false;
             }
