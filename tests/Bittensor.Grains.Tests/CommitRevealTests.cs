@@ -1,3 +1,4 @@
+using Bittensor.Testing;
 using System.Buffers.Binary;
 using System.Collections.Immutable;
 using System.Text;
@@ -18,12 +19,7 @@ public sealed class CommitRevealTests
     private const ushort Netuid = 1;
     private const ulong Tempo = 10;
 
-    private readonly InMemoryChain _chain = new(new ChainRules
-    {
-        Id = "test", Faucet = true, NewSubnetTempo = Tempo, MinLockCost = 100 * Tao.Rao,
-        OwnerRootParameters = true, AdminFreezeWindow = 0, OwnerHyperparameterRateLimitTempos = 0, StartSubnetsAtCreation = true, // as the test cluster's settings
-        NetworkRateLimit = 0, ServingRateLimit = 0, WeightFee = 0,
-    }, ClusterFixture.Genesis);
+    private readonly InMemoryChain _chain = new(TestChain.Rules with { NewSubnetTempo = Tempo }, ClusterFixture.Genesis);
     private readonly KeyPair _validator = KeyPair.Generate();
     private readonly string _owner = KeyPair.Generate().Address, _ownerHot = KeyPair.Generate().Address, _validatorCold = KeyPair.Generate().Address;
     private readonly string[] _miners = [.. Enumerable.Range(0, 3).Select(_ => KeyPair.Generate().Address)];

@@ -1,3 +1,5 @@
+using Bittensor.Testing;
+
 namespace Bittensor.Grains.Tests;
 
 /// <summary>Every extrinsic is registered by its call name, once.</summary>
@@ -32,12 +34,7 @@ public sealed class RuntimeTwinTests : IAsyncLifetime
     public async Task TheSameScript_GivesTheSameNetwork_InMemoryAndOnGrains()
     {
         var net = new Network(_fixture, "twin");
-        var memory = new InMemoryChain(new ChainRules
-        {
-            Id = "test", Faucet = true, NewSubnetTempo = 10, MinLockCost = 100 * Tao.Rao,
-            OwnerRootParameters = true, AdminFreezeWindow = 0, OwnerHyperparameterRateLimitTempos = 0, StartSubnetsAtCreation = true, PendingChildKeyCooldown = 5, // as the test cluster's settings
-            NetworkRateLimit = 0, ServingRateLimit = 0, WeightFee = 0,
-        }, ClusterFixture.Genesis);
+        var memory = new InMemoryChain(TestChain.Rules, ClusterFixture.Genesis);
         string owner = net.Key("owner"), ownerHot = net.Key("owner-hot");
         const ushort netuid = 1;
         var validators = Enumerable.Range(0, 3).Select(i => (Cold: net.Key($"v{i}"), Hot: net.Key($"v{i}-hot"))).ToArray();

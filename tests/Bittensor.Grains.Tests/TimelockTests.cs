@@ -1,3 +1,4 @@
+using Bittensor.Testing;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
@@ -19,12 +20,7 @@ public sealed class TimelockTests
     private const ushort Netuid = 1;
     private const ulong Tempo = 10;
 
-    private static readonly ChainRules Rules = new()
-    {
-        Id = "test", Faucet = true, NewSubnetTempo = Tempo, MinLockCost = 100 * Tao.Rao,
-        OwnerRootParameters = true, AdminFreezeWindow = 0, OwnerHyperparameterRateLimitTempos = 0, StartSubnetsAtCreation = true, PendingChildKeyCooldown = 5, // as the test cluster's settings
-            NetworkRateLimit = 0, ServingRateLimit = 0, WeightFee = 0,
-    };
+    private static readonly ChainRules Rules = TestChain.Rules with { NewSubnetTempo = Tempo };
 
     private readonly InMemoryChain _chain = new(Rules, ClusterFixture.Genesis);
     private readonly KeyPair _validator = KeyPair.Generate();

@@ -1,3 +1,4 @@
+using Bittensor.Testing;
 using Bittensor.Keys;
 
 namespace Bittensor.Grains.Tests;
@@ -18,12 +19,7 @@ public sealed class TimelockTwinTests : IAsyncLifetime
     public async Task TimelockedCommits_RevealAlike_InMemoryAndOnGrains()
     {
         var net = new Network(_fixture, "tlock");
-        var rules = new ChainRules
-        {
-            Id = "test", Faucet = true, NewSubnetTempo = 10, MinLockCost = 100 * Tao.Rao,
-            OwnerRootParameters = true, AdminFreezeWindow = 0, OwnerHyperparameterRateLimitTempos = 0, StartSubnetsAtCreation = true, PendingChildKeyCooldown = 5, // as the test cluster's settings
-            NetworkRateLimit = 0, ServingRateLimit = 0, WeightFee = 0,
-        };
+        var rules = TestChain.Rules;
         var memory = new InMemoryChain(rules, ClusterFixture.Genesis);
         var beacon = HashChainBeacon.For(rules);
         string owner = net.Key("owner"), ownerHot = net.Key("owner-hot");

@@ -1,3 +1,4 @@
+using Bittensor.Testing;
 using System.Collections.Immutable;
 using Bittensor.Keys;
 using Bittensor.Workers;
@@ -49,12 +50,7 @@ public sealed class WeightCopierTests(ITestOutputHelper output)
     /// </summary>
     private static async Task<Run> BuildAsync(bool commitReveal)
     {
-        var chain = new InMemoryChain(new ChainRules
-        {
-            Id = "copier", Faucet = true, NewSubnetTempo = Tempo, MinLockCost = 100 * Tao.Rao,
-            OwnerRootParameters = true, AdminFreezeWindow = 0, OwnerHyperparameterRateLimitTempos = 0, StartSubnetsAtCreation = true,
-            NetworkRateLimit = 0, ServingRateLimit = 0, WeightFee = 0, // as the test cluster's settings: the stakes split to the rao
-        }, ClusterFixture.Genesis) { RecordEvents = false };
+        var chain = new InMemoryChain(TestChain.Rules with { Id = "copier", NewSubnetTempo = Tempo }, ClusterFixture.Genesis) { RecordEvents = false };
         var run = new Run
         {
             Chain = chain, Honest = [KeyPair.Generate(), KeyPair.Generate()], Copier = KeyPair.Generate(),

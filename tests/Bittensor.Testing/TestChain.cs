@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Bittensor.Grains;
+using Bittensor.Runtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
@@ -23,6 +24,18 @@ public static class TestChain
 
     /// <summary>Genesis issuance of a test chain, rao.</summary>
     public const ulong GenesisIssuance = 1_000_000 * Tao.Rao;
+
+    /// <summary>
+    /// The test cluster's chain settings below as <see cref="ChainRules"/>: for the runtime's in-memory chains that twin it
+    /// (tempo 10, owners setting root parameters freely, subnets started at creation, children in force after 5 blocks, no
+    /// network or serving rate limits, no fees).
+    /// </summary>
+    public static ChainRules Rules { get; } = new()
+    {
+        Id = "test", Faucet = true, NewSubnetTempo = 10, MinLockCost = 100 * Tao.Rao,
+        OwnerRootParameters = true, AdminFreezeWindow = 0, OwnerHyperparameterRateLimitTempos = 0, StartSubnetsAtCreation = true,
+        PendingChildKeyCooldown = 5, NetworkRateLimit = 0, ServingRateLimit = 0, WeightFee = 0,
+    };
 
     /// <summary>The chain settings (section <c>Chain</c>) of a test chain named <paramref name="chainId"/>, then <paramref name="overrides"/>.</summary>
     public static Dictionary<string, string?> Settings(string chainId, IEnumerable<KeyValuePair<string, string?>>? overrides = null)
