@@ -174,7 +174,7 @@ public sealed record EpochRecord([property: Id(0)] ulong Index, [property: Id(1)
 [GenerateSerializer, Immutable, Alias("Bittensor.AuditReport")]
 public sealed record AuditReport([property: Id(0)] bool Ok, [property: Id(1)] TaoAudit Tao, [property: Id(2)] ImmutableArray<SubnetAudit> Subnets, [property: Id(3)] ulong Block);
 
-/// <summary>total issuance = Σ free balances + Σ pool TAO + genesis reserve + recycled.</summary>
+/// <summary>total issuance = Σ free balances + Σ pool TAO + root stake + genesis reserve + recycled.</summary>
 [GenerateSerializer, Immutable, Alias("Bittensor.TaoAudit")]
 public sealed record TaoAudit
 {
@@ -187,6 +187,10 @@ public sealed record TaoAudit
     [Id(6)] public required bool Ok { get; init; }
     /// <summary>Σ transaction fees burned (already taken out of <see cref="Issuance"/> and of the free balances), rao.</summary>
     [Id(7)] public ulong FeesBurned { get; init; }
+    /// <summary>Σ TAO staked on the root network as the chain counts it (part of <see cref="Accounted"/>), rao.</summary>
+    [Id(8)] public ulong Root { get; init; }
+    /// <summary>Σ root stake re-counted on every hotkey (must equal <see cref="Root"/>), rao.</summary>
+    [Id(9)] public ulong RootOnHotkeys { get; init; }
 }
 
 /// <summary>alpha issued − burned = pool alpha + Σ staked + pending + protocol-owned; staking mirrors agree with hotkeys.</summary>

@@ -14,6 +14,12 @@ public sealed class EpochInput
     /// <summary>Stake weight per UID in rao (alpha + tao_weight·root, inherited), length N.</summary>
     public required ulong[] Stake { get; init; }
 
+    /// <summary>
+    /// The fractional part of each stake in 2⁻³² rao, or null when every stake is whole (subtensor's stake weight is an
+    /// I64F64: <c>tao_weight·root_tao</c> has a fraction that takes part in the normalization and the threshold).
+    /// </summary>
+    public uint[]? StakeFraction { get; init; }
+
     /// <summary>Stored weights, N rows, max-upscaled u16 as written by set_weights. Columns ≥ N are ignored, as on chain.</summary>
     public required SparseMatrix Weights { get; init; }
 

@@ -25,19 +25,20 @@ internal sealed class EpochPrelude
         var active = new bool[n];
         for (int i = 0; i < n; i++) active[i] = !(SatAdd(lastUpdate[i], cutoff) < x.Block);
 
-        // Threshold (owner exempt), then S_i = floor(stake_i·2^32 / Σ): I64F64 normalization truncated to I32F32.
-        var filtered = new ulong[n];
-        UInt128 sum = 0;
+        // Threshold (owner exempt), then S_i = floor(stake_i·2^32 / Σ): I64F64 normalization truncated to I32F32. A stake
+        // is held in 2^-32 rao (its fraction from tao_weight·root), which leaves the quotient as I64F64 computes it.
+        var filtered = new UInt128[n];
+        UInt128 sum = 0, threshold = (UInt128)p.StakeThreshold << 32;
         for (int i = 0; i < n; i++)
         {
-            ulong s = x.Stake[i];
-            if (i != owner && s < p.StakeThreshold) s = 0;
+            UInt128 s = ((UInt128)x.Stake[i] << 32) | (x.StakeFraction is { } fraction ? fraction[i] : 0u);
+            if (i != owner && s < threshold) s = 0;
             filtered[i] = s;
             sum += s;
         }
         var stake = new long[n];
         if (sum != 0)
-            for (int i = 0; i < n; i++) stake[i] = (long)(((UInt128)filtered[i] << 32) / sum);
+            for (int i = 0; i < n; i++) stake[i] = (long)((filtered[i] << 32) / sum);
 
         bool[] permitOld = (bool[])x.ValidatorPermit.Clone();
         if (owner >= 0) permitOld[owner] = true;

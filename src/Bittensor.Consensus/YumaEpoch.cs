@@ -38,6 +38,7 @@ public static class YumaEpoch
         RequireLength(input.BlockAtRegistration, n, "block_at_registration");
         ArgumentNullException.ThrowIfNull(input.LastUpdate, "last_update");
         if (input.CommitBlocks is not null) RequireLength(input.CommitBlocks, n, "commit_blocks");
+        if (input.StakeFraction is not null) RequireLength(input.StakeFraction, n, "stake_frac");
         ArgumentNullException.ThrowIfNull(input.Weights, "weights");
         ArgumentNullException.ThrowIfNull(input.Bonds, "bonds");
         if (input.Weights.Rows != n) throw new ArgumentException($"weights has {input.Weights.Rows} rows; n is {n}", "weights");

@@ -25,11 +25,17 @@ public sealed partial class ChainGrain
 
         ulong pools = 0;
         foreach (var e in st.Subnets.Values) pools += e.PoolTao;
-        ulong accounted = free + pools + st.GenesisReserve + st.Recycled;
+        ulong accounted = free + pools + st.RootStake + st.GenesisReserve + st.Recycled;
+        ulong onRoot = 0;
+        foreach (var h in hotkeys) onRoot += h.StakeIn(RootNetwork.Netuid);
+        var rootRoster = await GrainFactory.GetGrain<ISubnetLedger>(RootNetwork.Netuid).GetStateAsync();
+        bool rootMirrors = rootRoster.StakedHotkeys.Values.Aggregate(0UL, (a, b) => a + b) == onRoot
+            && rootRoster.Neurons.All(n => n.Stake == rootRoster.StakedHotkeys.GetValueOrDefault(n.Hotkey));
         var tao = new TaoAudit
         {
             Issuance = st.TotalIssuance, Free = free, Pools = pools, Reserve = st.GenesisReserve,
-            Recycled = st.Recycled, Accounted = accounted, Ok = accounted == st.TotalIssuance && free == st.FreeTotal, FeesBurned = st.FeesBurned,
+            Recycled = st.Recycled, Accounted = accounted, FeesBurned = st.FeesBurned, Root = st.RootStake, RootOnHotkeys = onRoot,
+            Ok = accounted == st.TotalIssuance && free == st.FreeTotal && onRoot == st.RootStake && rootMirrors,
         };
 
         var audits = ImmutableArray.CreateBuilder<SubnetAudit>();
@@ -71,7 +77,7 @@ public sealed partial class ChainGrain
         var hotkeys = new List<KeyValuePair<string, HotkeyState>>(hotkeyNames.Count);
         foreach (var chunk in hotkeyNames.Chunk(512))
             hotkeys.AddRange((await Task.WhenAll(chunk.Select(h => GrainFactory.GetGrain<IHotkeyLedger>(h).GetStateAsync()))).Select((h, k) => KeyValuePair.Create(chunk[k], h)));
-        var rosters = await Task.WhenAll(st.Ordered.Select(e => GrainFactory.GetGrain<ISubnetLedger>(e.Netuid).GetStateAsync()));
+        var rosters = await Task.WhenAll(st.Ordered.Select(e => e.Netuid).Prepend(RootNetwork.Netuid).Select(n => GrainFactory.GetGrain<ISubnetLedger>(n).GetStateAsync()));
         return StateHash.Compute(st, rosters, accounts, hotkeys);
     }
 

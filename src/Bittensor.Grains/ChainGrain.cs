@@ -321,6 +321,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
         {
             var starts = ChainRuntime.StepBlock(plan);
             await TimelockReveal.RunAsync(plan, starts); // weights revealed now are inputs of the next block's epochs
+            await RootNetwork.AttachAsync(plan, starts);
             foreach (var e in _state.Subnets.Values.Where(e => e.InFlight is not null).OrderBy(e => e.Netuid))
             {
                 var f = e.InFlight!;
@@ -391,7 +392,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
 
         public async ValueTask<SubnetState?> SubnetAsync(ushort netuid)
         {
-            if (!chain._state.Subnets.ContainsKey(netuid)) return null;
+            if (netuid != RootNetwork.Netuid && !chain._state.Subnets.ContainsKey(netuid)) return null;
             await chain.SettledAsync(SubnetKey(netuid));
             return await chain.GrainFactory.GetGrain<ISubnetLedger>(netuid).GetStateAsync();
         }
@@ -634,7 +635,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
 
     async ValueTask<SubnetState?> IStateSource.SubnetAsync(ushort netuid)
     {
-        if (!_state.Subnets.ContainsKey(netuid)) return null;
+        if (netuid != RootNetwork.Netuid && !_state.Subnets.ContainsKey(netuid)) return null;
         if (!_subnets.TryGetValue(netuid, out var s))
         {
             await SettledAsync(SubnetKey(netuid));

@@ -41,6 +41,9 @@ public sealed class ChainOptions
     [Range(1, ulong.MaxValue)]
     public ulong LockReductionInterval { get; set; } = 14 * 7200;
 
+    /// <summary>Weight of root stake in stake weight, parts of u64::MAX (subtensor's <c>TaoWeight</c>; default ≈ 0.05268).</summary>
+    public ulong TaoWeight { get; set; } = new ChainRules().TaoWeight;
+
     /// <summary>Most subnets (excluding root).</summary>
     [Range(1, 1024)]
     public int MaxSubnets { get; set; } = 128;
@@ -187,6 +190,7 @@ public sealed class ChainOptions
         PendingChildKeyCooldown = PendingChildKeyCooldown, SetChildrenRateLimit = SetChildrenRateLimit, ChildkeyTakeRateLimit = ChildkeyTakeRateLimit,
         NetworkRateLimit = NetworkRateLimit, ServingRateLimit = ServingRateLimit, WeightFee = WeightFee,
         BeaconSeed = BeaconSeed, BeaconRounds = BeaconRounds, BeaconRoundBlocks = BeaconRoundBlocks, MaxRevealRoundsAhead = MaxRevealRoundsAhead,
+        TaoWeight = TaoWeight,
     };
 
     /// <summary>Checks what data annotations cannot.</summary>

@@ -108,6 +108,14 @@ public sealed class ChainPlan(ChainState chain, IStateSource source, ChainRules 
         return s is { Exists: true } ? s : null;
     }
 
+    /// <summary>The root network's roster (netuid 0): its members and the root stake per hotkey; never null.</summary>
+    public async ValueTask<SubnetState> RootAsync()
+    {
+        if (!_subnets.TryGetValue(RootNetwork.Netuid, out var s) || s is null)
+            _subnets[RootNetwork.Netuid] = s = await source.SubnetAsync(RootNetwork.Netuid) ?? new SubnetState();
+        return s;
+    }
+
     /// <summary>The subnet's economy, or null when it does not exist.</summary>
     public SubnetEconomy? Economy(ushort netuid) => Chain.Subnets.GetValueOrDefault(netuid);
 

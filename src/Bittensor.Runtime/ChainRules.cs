@@ -15,6 +15,12 @@ public sealed record ChainRules
     /// <summary>Largest single faucet draw, rao.</summary>
     public ulong FaucetMax { get; init; } = 10_000 * Tao.Rao;
 
+    /// <summary>
+    /// Weight of root stake in every subnet's stake weight, in parts of u64::MAX (subtensor's <c>TaoWeight</c>, default
+    /// 971 718 665 099 567 868 ≈ 0.05268): a validator's stake weight is <c>alpha + tao_weight·root_tao</c>.
+    /// </summary>
+    public ulong TaoWeight { get; init; } = RootNetwork.DefaultTaoWeight;
+
     /// <summary>Tempo of newly created subnets.</summary>
     public ulong NewSubnetTempo { get; init; } = 360;
 

@@ -69,6 +69,9 @@ public static class Codes
     public const string InvalidIdentity = nameof(InvalidIdentity);
     /// <summary>A rate-limited call (the owner hotkey change, set_children) came before its limit passed.</summary>
     public const string TxRateLimitExceeded = nameof(TxRateLimitExceeded);
+    // The root network (issue 10 part 1), as subtensor names them.
+    /// <summary><c>root_register</c> on a full root network by a hotkey whose root stake does not exceed the lowest member's.</summary>
+    public const string StakeTooLowForRoot = nameof(StakeTooLowForRoot);
     // Childkeys (issue 10 part 2), as subtensor names them.
     /// <summary><c>set_children</c> names a child twice.</summary>
     public const string DuplicateChild = nameof(DuplicateChild);

@@ -18,6 +18,10 @@ public sealed record EpochStart
     /// for the commit-reveal mask (spec yuma §3.5 step 5, CR-v4); null when there is none.
     /// </summary>
     [Id(5)] public ImmutableDictionary<string, ulong>? TimelockedCommitBlocks { get; init; }
+    /// <summary>TAO staked on root per hotkey when the epoch starts (null: none, or tao_weight 0), see <see cref="RootNetwork.AttachAsync"/>.</summary>
+    [Id(6)] public ImmutableDictionary<string, ulong>? RootStakes { get; init; }
+    /// <summary>The tao_weight (parts of u64::MAX) the root stakes count with.</summary>
+    [Id(7)] public ulong TaoWeight { get; init; }
 }
 
 /// <summary>
@@ -47,13 +51,20 @@ public sealed record EpochRequest
     [Id(16)] public ulong[]? CommitBlocks { get; init; }
     /// <summary>Per UID with parents, what its dividends' split with them needs (empty on a subnet without childkeys).</summary>
     [Id(17)] public ImmutableArray<ChildkeySplit> Childkeys { get; init; } = [];
+    /// <summary>Each stake's fraction in 2⁻³² rao (tao_weight·root_tao is not whole), or null when there is no root stake.</summary>
+    [Id(18)] public uint[]? StakeFraction { get; init; }
+    /// <summary>Per UID the root TAO it counts (inherited through childkeys, <c>get_tao_inherited_for_hotkey_on_subnet</c>), or null when none.</summary>
+    [Id(19)] public ulong[]? TaoStake { get; init; }
 
     public int N => Stake.Length;
 
     /// <summary>Weight and bond entries together (the size of the inputs).</summary>
     public long Entries => WeightColumns.LongLength + BondColumns.LongLength;
 
-    /// <summary>The engine's view (spec §1): stake = alpha staked on each UID's hotkey after lending to children and inheriting from parents (tao_weight = 0).</summary>
+    /// <summary>
+    /// The engine's view (spec §1): stake = alpha staked on each UID's hotkey plus tao_weight·root TAO, each after lending to
+    /// children and inheriting from parents, with the fraction of the root part kept (I64F64 as subtensor).
+    /// </summary>
     public (EpochParameters, EpochInput) ToEngine()
     {
         var h = Start.Hyper;
@@ -70,6 +81,7 @@ public sealed record EpochRequest
             N = N,
             Block = Start.Block,
             Stake = Stake,
+            StakeFraction = StakeFraction,
             Weights = SparseMatrix.FromCsr(WeightStarts, WeightColumns, WeightValues),
             Bonds = SparseMatrix.FromCsr(BondStarts, BondColumns, BondValues),
             ValidatorPermit = ValidatorPermit,
@@ -119,11 +131,16 @@ public sealed record EpochRequest
             b += neuron.BondColumns.Length;
             bStarts[i + 1] = b;
         }
-        var childkeys = Inherit(s, start, hotkeys, stake);
+        var relations = ChildKeys.Effective(s, start.Block == 0 ? 0 : start.Block - 1);
+        var parents = ParentsByChild(relations);
+        var childkeys = Inherit(s, relations, parents, hotkeys, stake);
+        var (fraction, taoStake) = AddRoot(start, relations, parents, hotkeys, stake);
         return new EpochRequest
         {
             Start = start,
             Childkeys = childkeys,
+            StakeFraction = fraction,
+            TaoStake = taoStake,
             AsOfSeq = s.LastSeq,
             OwnerUid = owner >= 0 ? owner : null,
             Stake = stake,
@@ -140,14 +157,9 @@ public sealed record EpochRequest
         };
     }
 
-    /// <summary>
-    /// Replaces each UID's alpha by its inherited stake weight under the childkeys in force when the epoch's block began
-    /// (subtensor applies pending children after the block's epochs), and returns the dividend splits of the UIDs with parents.
-    /// </summary>
-    private static ImmutableArray<ChildkeySplit> Inherit(SubnetState s, EpochStart start, string[] hotkeys, ulong[] stake)
+    /// <summary>Each child's parents (proportion, parent) in parent order.</summary>
+    private static Dictionary<string, List<ChildLink>> ParentsByChild(ImmutableDictionary<string, ImmutableArray<ChildLink>> relations)
     {
-        var relations = ChildKeys.Effective(s, start.Block == 0 ? 0 : start.Block - 1);
-        if (relations.IsEmpty) return [];
         var parents = new Dictionary<string, List<ChildLink>>(StringComparer.Ordinal);
         foreach (var (parent, children) in relations.OrderBy(r => r.Key, StringComparer.Ordinal))
             foreach (var child in children)
@@ -155,6 +167,17 @@ public sealed record EpochRequest
                 if (!parents.TryGetValue(child.Hotkey, out var list)) parents[child.Hotkey] = list = [];
                 list.Add(new ChildLink(child.Proportion, parent));
             }
+        return parents;
+    }
+
+    /// <summary>
+    /// Replaces each UID's alpha by its inherited stake weight under the childkeys in force when the epoch's block began
+    /// (subtensor applies pending children after the block's epochs), and returns the dividend splits of the UIDs with parents.
+    /// </summary>
+    private static ImmutableArray<ChildkeySplit> Inherit(SubnetState s, ImmutableDictionary<string, ImmutableArray<ChildLink>> relations,
+        Dictionary<string, List<ChildLink>> parents, string[] hotkeys, ulong[] stake)
+    {
+        if (relations.IsEmpty) return [];
         var splits = ImmutableArray.CreateBuilder<ChildkeySplit>();
         for (int i = 0; i < hotkeys.Length; i++)
         {
@@ -170,6 +193,31 @@ public sealed record EpochRequest
                 splits.Add(new ChildkeySplit { Hotkey = hotkey, Alpha = alpha, ChildProportions = lent, Take = s.ChildkeyTakes.GetValueOrDefault(hotkey), Parents = from });
         }
         return splits.ToImmutable();
+    }
+
+    /// <summary>
+    /// Adds tao_weight·root TAO to each UID's (inherited) alpha (<c>get_stake_weights_for_network</c>), the root TAO inherited
+    /// through the same childkeys (<c>get_tao_inherited_for_hotkey_on_subnet</c>). Returns the stakes' fractions and the
+    /// root TAO per UID, or nulls when the epoch counts no root stake.
+    /// </summary>
+    private static (uint[]? Fraction, ulong[]? TaoStake) AddRoot(EpochStart start, ImmutableDictionary<string, ImmutableArray<ChildLink>> relations,
+        Dictionary<string, List<ChildLink>> parents, string[] hotkeys, ulong[] stake)
+    {
+        if (start.RootStakes is not { IsEmpty: false } root || start.TaoWeight == 0) return (null, null);
+        var fraction = new uint[hotkeys.Length];
+        var taoStake = new ulong[hotkeys.Length];
+        for (int i = 0; i < hotkeys.Length; i++)
+        {
+            string hotkey = hotkeys[i];
+            ulong tao = root.GetValueOrDefault(hotkey);
+            bool lends = relations.TryGetValue(hotkey, out var children);
+            if (lends || parents.ContainsKey(hotkey))
+                tao = ChildKeys.Inherited(tao, lends ? children.Select(c => c.Proportion) : [],
+                    parents.TryGetValue(hotkey, out var list) ? list.Select(p => (p.Proportion, root.GetValueOrDefault(p.Hotkey))) : []);
+            taoStake[i] = tao;
+            (stake[i], fraction[i]) = RootNetwork.StakeWeight(stake[i], tao, start.TaoWeight);
+        }
+        return (fraction, taoStake);
     }
 }
 

@@ -44,7 +44,7 @@ public sealed class InMemoryChain : IStateSource
         var copy = state.Clone();
         copy.Journal = [];
         var fork = new InMemoryChain(rules, copy, origin, arithmetic);
-        foreach (ushort netuid in copy.Subnets.Keys)
+        foreach (ushort netuid in copy.Subnets.Keys.Append(RootNetwork.Netuid))
         {
             if (await origin.SubnetAsync(netuid) is not { } roster) continue;
             var own = roster.HeadOnly();
@@ -112,6 +112,7 @@ public sealed class InMemoryChain : IStateSource
         var plan = new ChainPlan(State.Clone(), new Isolated(this), Rules);
         var starts = ChainRuntime.StepBlock(plan);
         await TimelockReveal.RunAsync(plan, starts); // weights revealed now are inputs of the next block's epochs
+        await RootNetwork.AttachAsync(plan, starts);
         // Every epoch's inputs are the roster as it stands (landing changes only the plan's copies), so the epochs of one
         // block are computed side by side and landed in order.
         var requests = starts.Select(start => EpochRequest.From(_subnets[start.Netuid], start)).ToArray();
@@ -140,14 +141,17 @@ public sealed class InMemoryChain : IStateSource
     /// <summary>The <see cref="Runtime.StateHash"/> of everything this chain holds.</summary>
     public string StateHash() => Runtime.StateHash.Compute(State, _subnets.Values, _accounts, _hotkeys);
 
-    /// <summary>Issuance = Σ free + Σ pools + reserve + recycled, and each subnet's alpha balances, to the rao.</summary>
+    /// <summary>Issuance = Σ free + Σ pools + root stake + reserve + recycled, and each subnet's alpha balances, to the rao.</summary>
     public bool Conserved()
     {
         ulong free = 0;
         foreach (var a in _accounts.Values) free += a.Balance;
         ulong pools = 0;
         foreach (var e in State.Subnets.Values) pools += e.PoolTao;
-        if (free != State.FreeTotal || free + pools + State.GenesisReserve + State.Recycled != State.TotalIssuance) return false;
+        if (free != State.FreeTotal || free + pools + State.RootStake + State.GenesisReserve + State.Recycled != State.TotalIssuance) return false;
+        ulong onRoot = 0;
+        foreach (var h in _hotkeys.Values) onRoot += h.StakeIn(RootNetwork.Netuid);
+        if (onRoot != State.RootStake) return false;
         foreach (var e in State.Subnets.Values)
         {
             ulong staked = 0;

@@ -37,6 +37,8 @@ public sealed class ChainState
     [Id(16)] public ulong? LastNetworkBlock { get; set; }
     /// <summary>Σ transaction fees burned (taken from free balances and from the issuance; see <see cref="Fees"/>), rao.</summary>
     [Id(17)] public ulong FeesBurned { get; set; }
+    /// <summary>Σ TAO staked on the root network (subtensor's <c>SubnetTAO[root]</c>), rao; counted by the audit.</summary>
+    [Id(18)] public ulong RootStake { get; set; }
 
     /// <summary>The subnets in netuid order (the order every block visits them).</summary>
     public IEnumerable<SubnetEconomy> Ordered => OrderedList();

@@ -43,6 +43,12 @@ public static class StateHash
             if (!e.Timelocked.IsEmpty)
                 Line("timelocked", e.Timelocked.Select(c => $"{c.Who}@{c.Epoch}/{c.Block}/{c.RevealRound}/{Convert.ToHexStringLower(SHA256.HashData(c.Commit))}"));
         }
+        if (chain.RootStake != 0) Line("root", chain.RootStake);
+        foreach (var s in rosters.Where(s => s.Netuid == RootNetwork.Netuid && !s.Exists && (s.Neurons.Count > 0 || !s.StakedHotkeys.IsEmpty)))
+        {
+            for (int uid = 0; uid < s.Neurons.Count; uid++) Line("root-member", uid, s.Neurons[uid].Hotkey, s.Neurons[uid].Coldkey, s.Neurons[uid].BlockAtRegistration, s.Neurons[uid].Stake);
+            foreach (var (hotkey, tao) in s.StakedHotkeys.OrderBy(h => h.Key, StringComparer.Ordinal)) Line("root-stake", hotkey, tao);
+        }
         foreach (var s in rosters.Where(s => s.Exists).OrderBy(s => s.Netuid))
         {
             Line("subnet", s.Netuid, s.OwnerColdkey, s.OwnerHotkey, s.RegisteredAt, s.Hyper, s.EpochIndex, s.LastMechanismStepBlock);

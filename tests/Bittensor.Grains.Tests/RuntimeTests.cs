@@ -10,7 +10,7 @@ public sealed class ExtrinsicRegistryTests
     {
         Assert.Equal(
             ["add_stake", "add_stake_limit", "batch_reveal_weights", "burned_register", "commit_timelocked_weights", "commit_weights", "decrease_take", "faucet", "increase_take",
-             "move_stake", "register_network", "remove_stake", "remove_stake_limit", "reveal_weights", "serve_axon", "set_childkey_take", "set_children",
+             "move_stake", "register_network", "remove_stake", "remove_stake_limit", "reveal_weights", "root_register", "serve_axon", "set_childkey_take", "set_children",
              "set_hyperparameter", "set_subnet_identity", "set_take", "set_weights", "start_call", "sudo_set_sn_owner_hotkey", "swap_stake", "swap_stake_limit", "transfer", "transfer_stake", "unstake_all", "unstake_all_alpha"],
             Calls.Names);
         Assert.All(Calls.All, e => Assert.Same(e, Calls.Named(e.Name)));
@@ -75,6 +75,11 @@ public sealed class RuntimeTwinTests : IAsyncLifetime
         // Childkeys: validator 0 lends half its stake weight to validator 1, which keeps 5% of what that part earns.
         await Both(new SetChildren { Signer = validators[0].Cold, Hotkey = validators[0].Hot, Netuid = netuid, Children = [new ChildLink(ulong.MaxValue / 2, validators[1].Hot)] });
         await Both(new SetChildkeyTakeOperation { Signer = validators[1].Cold, Hotkey = validators[1].Hot, Netuid = netuid, Take = 3_277 });
+        // Root: validator 0 stakes TAO on root (tao_weight·root enters its stake weight and, through its child, validator 1's),
+        // validator 2 joins the root roster and the nominator stakes on it there.
+        await Both(new AddStake { Signer = validators[0].Cold, Hotkey = validators[0].Hot, Netuid = RootNetwork.Netuid, Amount = 100 * Tao.Rao });
+        await Both(new RootRegister { Signer = validators[2].Cold, Hotkey = validators[2].Hot });
+        await Both(new AddStake { Signer = net.Key("nominator"), Hotkey = validators[2].Hot, Netuid = RootNetwork.Netuid, Amount = 10 * Tao.Rao });
         await Blocks(12); // an epoch hands out validator permits
         var uids = miners.Select(m => (ushort)memory.Subnet(netuid)!.UidOf(m.Hot)).ToArray();
         for (int v = 0; v < validators.Length; v++)

@@ -209,13 +209,7 @@ public sealed class TimelockTests
         var e = _chain.State.Subnets[Netuid];
         var start = new EpochStart { Netuid = Netuid, Index = e.EpochIndex, Block = Block, Hyper = e.Hyper, RaoEmission = Tao.Rao };
         var request = EpochRequest.From(Subnet, start);
-        var (parameters, input) = request.ToEngine();
-        var record = ConsensusGrain.Record(request, parameters, input, YumaEpoch.Run(parameters, input, Arithmetic.Exact), long.MaxValue);
-        using var doc = JsonDocument.Parse($$"""{"schema":"yuma-epoch-cases/1","cases":[{{record.InputsJson}}]}""");
-        var run = EpochCaseRunner.Run(EpochCase.ReadDocument(doc.RootElement)[0], Arithmetic.Exact);
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer)) EpochResultJson.WriteStep(w, run.Steps[0].Block, run.Steps[0].Result);
-        Assert.Equal(record.OutputsJson, Encoding.UTF8.GetString(buffer.ToArray()));
+        RecordedEpochs.AssertReRunsExactly(request);
     }
 
     [Fact]

@@ -15,6 +15,8 @@ internal sealed class CaseState
     public EpochParameters Params = new();
     public int N;
     public ulong[] Stake = [];
+    /// <summary>Each stake's fraction in 2⁻³² rao (<c>stake_frac</c>), or null when every stake is whole.</summary>
+    public uint[]? StakeFraction;
     public List<(int Col, int Val)>[] Weights = [];
     public List<(int Col, int Val)>[] Bonds = [];
     public bool[] Permit = [];
@@ -28,6 +30,7 @@ internal sealed class CaseState
         N = N,
         Block = block,
         Stake = Stake,
+        StakeFraction = StakeFraction,
         Weights = SparseMatrix.FromRows(Weights),
         Bonds = SparseMatrix.FromRows(Bonds),
         ValidatorPermit = Permit,
@@ -71,7 +74,11 @@ internal sealed class CaseState
                 ulong blk = ReadU64(b, p + ".block");
                 BlockAtRegistration[uid] = blk;
                 SetLastUpdate(uid, blk);
-                if (r.TryGetProperty("stake", out var s)) Stake[uid] = ReadU64(s, p + ".stake");
+                if (r.TryGetProperty("stake", out var s))
+                {
+                    Stake[uid] = ReadU64(s, p + ".stake");
+                    if (StakeFraction is not null) StakeFraction[uid] = 0;
+                }
                 Permit[uid] = false;
                 Weights[uid] = [];
                 Bonds[uid] = [];
@@ -127,6 +134,10 @@ internal sealed class CaseState
             {
                 case "n": case "params": case "replace_neuron": break;
                 case "stake": UpdateVector(v, f, Stake, e => ReadU64(e, f)); break;
+                case "stake_frac":
+                    StakeFraction ??= new uint[N];
+                    UpdateVector(v, f, StakeFraction, e => ReadU32(e, f));
+                    break;
                 case "validator_permit": UpdateVector(v, f, Permit, e => ReadBool(e, f)); break;
                 case "block_at_registration": UpdateVector(v, f, BlockAtRegistration, e => ReadU64(e, f)); break;
                 case "last_update": ApplyLastUpdate(v, f); break;
@@ -211,6 +222,7 @@ internal sealed class CaseState
     {
         N = n;
         Array.Resize(ref Stake, n);
+        if (StakeFraction is not null) Array.Resize(ref StakeFraction, n);
         Array.Resize(ref Permit, n);
         Array.Resize(ref BlockAtRegistration, n);
         if (LastUpdate.Length < n) Array.Resize(ref LastUpdate, n);
@@ -250,6 +262,13 @@ internal sealed class CaseState
     {
         if (e.ValueKind != JsonValueKind.Number || !e.TryGetUInt64(out ulong v))
             throw Fail(f, $"expected a non-negative integer, got {e.GetRawText()}");
+        return v;
+    }
+
+    private uint ReadU32(JsonElement e, string f)
+    {
+        if (e.ValueKind != JsonValueKind.Number || !e.TryGetUInt32(out uint v))
+            throw Fail(f, $"expected an integer in 0..{uint.MaxValue}, got {e.GetRawText()}");
         return v;
     }
 

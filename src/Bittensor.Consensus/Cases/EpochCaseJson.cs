@@ -32,6 +32,12 @@ public static class EpochCaseJson
         w.WriteStartObject("initial_state");
         w.WriteNumber("n", x.N);
         EpochResultJson.WriteU64(w, "stake", x.Stake);
+        if (x.StakeFraction is { } fraction)
+        {
+            w.WriteStartArray("stake_frac");
+            foreach (uint f in fraction) w.WriteNumberValue(f);
+            w.WriteEndArray();
+        }
         WriteRows(w, "weights", x.Weights);
         WriteRows(w, "bonds", x.Bonds);
         EpochResultJson.WriteBools(w, "validator_permit", x.ValidatorPermit);

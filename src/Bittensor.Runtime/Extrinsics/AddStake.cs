@@ -4,7 +4,7 @@ using Bittensor.Runtime.Extrinsics;
 
 namespace Bittensor
 {
-    /// <summary>Stakes <see cref="Amount"/> rao of TAO from the signer (coldkey) onto a hotkey (buys alpha from the pool).</summary>
+    /// <summary>Stakes <see cref="Amount"/> rao of TAO from the signer (coldkey) onto a hotkey (buys alpha from the pool; on root, netuid 0, the TAO itself).</summary>
     [GenerateSerializer, Immutable, Alias("Bittensor.AddStake")]
     public sealed record AddStake : Operation
     {
@@ -42,14 +42,16 @@ namespace Bittensor.Runtime.Extrinsics
         internal static async ValueTask<OpResult> PlanAsync(ChainPlan plan, string signer, string hotkeyAddress, ushort netuid, ulong amount, ulong? limitPrice, bool allowPartial)
         {
             var e = plan.Economy(netuid);
-            if (e is null) return Fail(plan, Codes.SubnetNotFound, $"no subnet has netuid {netuid}");
+            bool root = netuid == RootNetwork.Netuid;
+            if (e is null && !root) return Fail(plan, Codes.SubnetNotFound, $"no subnet has netuid {netuid}");
             if (amount < Tao.MinStake) return Fail(plan, Codes.AmountTooLow, $"the minimum stake is {Tao.MinStake} rao (0.002 TAO)");
             var hotkey = await plan.HotkeyAsync(hotkeyAddress);
             if (hotkey.Owner is null) return Fail(plan, Codes.HotkeyNotFound, "the hotkey is not associated with any coldkey (register it first)");
-            if (limitPrice is ulong limit && PoolMath.MaxBuy(e.PoolTao, e.PoolAlpha, limit, amount) is var max && max < amount)
+            if (limitPrice is ulong limit && (e is null ? RootNetwork.MaxAdd(limit, amount) : PoolMath.MaxBuy(e.PoolTao, e.PoolAlpha, limit, amount)) is var max && max < amount)
             {
+                ulong after = e is null ? RootNetwork.Price : PoolMath.PriceAfterBuy(e.PoolTao, e.PoolAlpha, amount);
                 if (!allowPartial)
-                    return Fail(plan, Codes.SlippageTooHigh, $"the buy would move the price to {PoolMath.PriceAfterBuy(e.PoolTao, e.PoolAlpha, amount)} rao per alpha, above the limit {limit}");
+                    return Fail(plan, Codes.SlippageTooHigh, $"the buy would move the price to {after} rao per alpha, above the limit {limit}");
                 if (max < Tao.MinStake)
                     return Fail(plan, Codes.AmountTooLow, $"only {max} rao can be staked before the price passes the limit {limit}, below the minimum {Tao.MinStake} rao");
                 amount = max;
@@ -57,10 +59,11 @@ namespace Bittensor.Runtime.Extrinsics
             var account = await plan.AccountAsync(signer);
             if (account.Balance < amount) return Fail(plan, Codes.InsufficientBalance, $"balance {account.Balance} rao is below the amount {amount} rao");
             if (!Staking.RoomForNominator(plan, hotkey, netuid, signer)) return Fail(plan, Codes.TooManyNominators, Staking.TooManyNominatorsMessage(plan, netuid));
-            ulong alpha = PoolMath.AlphaOut(e.PoolTao, e.PoolAlpha, amount);
+            ulong alpha = e is null ? amount : PoolMath.AlphaOut(e.PoolTao, e.PoolAlpha, amount); // root: 1:1, no fee
             if (alpha == 0) return Fail(plan, Codes.AmountTooLow, "the amount buys no alpha at the current price");
             await plan.AccountAsync(signer, new AccountChange(-(long)amount));
-            await Staking.BuyAsync(plan, e, hotkeyAddress, signer, amount, alpha);
+            if (e is null) await RootNetwork.StakeAsync(plan, hotkeyAddress, signer, (long)amount);
+            else await Staking.BuyAsync(plan, e, hotkeyAddress, signer, amount, alpha);
             plan.Emit(new ChainEvent { Kind = EventKinds.StakeAdded, Coldkey = signer, Hotkey = hotkeyAddress, Netuid = netuid, Tao = amount, Alpha = alpha });
             return Done(plan, netuid: netuid, amount: alpha);
         }

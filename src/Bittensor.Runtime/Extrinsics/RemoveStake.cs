@@ -4,7 +4,7 @@ using Bittensor.Runtime.Extrinsics;
 
 namespace Bittensor
 {
-    /// <summary>Unstakes <see cref="Amount"/> rao of alpha from a hotkey back to the signer's free TAO (sells alpha to the pool).</summary>
+    /// <summary>Unstakes <see cref="Amount"/> rao of alpha from a hotkey back to the signer's free TAO (sells alpha to the pool; on root, netuid 0, 1:1).</summary>
     [GenerateSerializer, Immutable, Alias("Bittensor.RemoveStake")]
     public sealed record RemoveStake : Operation
     {
@@ -42,24 +42,26 @@ namespace Bittensor.Runtime.Extrinsics
         internal static async ValueTask<OpResult> PlanAsync(ChainPlan plan, string signer, string hotkeyAddress, ushort netuid, ulong amount, ulong? limitPrice, bool allowPartial)
         {
             var e = plan.Economy(netuid);
-            if (e is null) return Fail(plan, Codes.SubnetNotFound, $"no subnet has netuid {netuid}");
+            if (e is null && netuid != RootNetwork.Netuid) return Fail(plan, Codes.SubnetNotFound, $"no subnet has netuid {netuid}");
             if (amount == 0) return Fail(plan, Codes.InvalidAmount, "amount must be at least 1 rao of alpha");
             var hotkey = await plan.HotkeyAsync(hotkeyAddress);
             ulong staked = Staking.StakeOf(hotkey, netuid, signer);
             if (staked < amount) return Fail(plan, Codes.NotEnoughStake, $"the signer has {staked} rao of alpha staked on this hotkey in subnet {netuid}");
-            ulong tao = PoolMath.TaoOut(e.PoolTao, e.PoolAlpha, amount);
+            ulong tao = e is null ? amount : PoolMath.TaoOut(e.PoolTao, e.PoolAlpha, amount); // root: 1:1, no fee
             if (tao < Tao.MinStake && amount != staked)
                 return Fail(plan, Codes.AmountTooLow, $"unstaking returns {tao} rao, below the minimum {Tao.MinStake} rao (unstake everything instead)");
-            if (limitPrice is ulong limit && PoolMath.MaxSell(e.PoolTao, e.PoolAlpha, limit, amount) is var max && max < amount)
+            if (limitPrice is ulong limit && (e is null ? RootNetwork.MaxRemove(limit, amount) : PoolMath.MaxSell(e.PoolTao, e.PoolAlpha, limit, amount)) is var max && max < amount)
             {
+                ulong after = e is null ? RootNetwork.Price : PoolMath.PriceAfterSell(e.PoolTao, e.PoolAlpha, amount);
                 if (!allowPartial)
-                    return Fail(plan, Codes.SlippageTooHigh, $"the sell would move the price to {PoolMath.PriceAfterSell(e.PoolTao, e.PoolAlpha, amount)} rao per alpha, below the limit {limit}");
+                    return Fail(plan, Codes.SlippageTooHigh, $"the sell would move the price to {after} rao per alpha, below the limit {limit}");
                 if (max == 0)
-                    return Fail(plan, Codes.SlippageTooHigh, $"the price is {PoolMath.PriceRao(e.PoolTao, e.PoolAlpha)} rao per alpha; no sell keeps it at or above the limit {limit}");
+                    return Fail(plan, Codes.SlippageTooHigh, $"the price is {(e is null ? RootNetwork.Price : PoolMath.PriceRao(e.PoolTao, e.PoolAlpha))} rao per alpha; no sell keeps it at or above the limit {limit}");
                 amount = max;
-                tao = PoolMath.TaoOut(e.PoolTao, e.PoolAlpha, amount);
+                tao = PoolMath.TaoOut(e!.PoolTao, e.PoolAlpha, amount);
             }
-            await Staking.SellAsync(plan, e, hotkeyAddress, signer, amount, tao);
+            if (e is null) await RootNetwork.StakeAsync(plan, hotkeyAddress, signer, -(long)amount);
+            else await Staking.SellAsync(plan, e, hotkeyAddress, signer, amount, tao);
             await plan.AccountAsync(signer, new AccountChange((long)tao));
             plan.Emit(new ChainEvent { Kind = EventKinds.StakeRemoved, Coldkey = signer, Hotkey = hotkeyAddress, Netuid = netuid, Alpha = amount, Tao = tao });
             return Done(plan, netuid: netuid, amount: tao);

@@ -5,8 +5,8 @@ using Bittensor.Runtime.Extrinsics;
 namespace Bittensor
 {
     /// <summary>
-    /// Sells all of the signer's alpha on a hotkey, in every subnet but root. Subtensor then stakes the TAO on root (netuid 0)
-    /// on the same hotkey; root does not exist here yet, so the TAO is left free, as <see cref="UnstakeAll"/> leaves it.
+    /// Sells all of the signer's alpha on a hotkey, in every subnet but root, and stakes the TAO on root (netuid 0) on the
+    /// same hotkey, as subtensor's <c>do_unstake_all_alpha</c>.
     /// </summary>
     [GenerateSerializer, Immutable, Alias("Bittensor.UnstakeAllAlpha")]
     public sealed record UnstakeAllAlpha : Operation
@@ -27,7 +27,6 @@ namespace Bittensor.Runtime.Extrinsics
 
         public override UnstakeAllAlpha Parse(CallArgs a, string signer) => new() { Signer = signer, Hotkey = a.Address("hotkey") };
 
-        // Root (netuid 0) is not a subnet here, so every subnet is an alpha subnet and no TAO goes back on root.
-        public override ValueTask<OpResult> PlanAsync(ChainPlan plan, UnstakeAllAlpha u) => UnstakeAllCall.PlanAsync(plan, u.Signer, u.Hotkey, EventKinds.StakeRemoved);
+        public override ValueTask<OpResult> PlanAsync(ChainPlan plan, UnstakeAllAlpha u) => UnstakeAllCall.PlanAsync(plan, u.Signer, u.Hotkey, alphaOnly: true);
     }
 }
