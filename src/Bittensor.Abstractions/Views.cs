@@ -90,6 +90,12 @@ public sealed record SubnetInfo
     [Id(23)] public ulong? StartCallBlock { get; init; }
     /// <summary>The owner's identity for the subnet; null when none was set.</summary>
     [Id(24)] public SubnetIdentity? Identity { get; init; }
+    /// <summary>The pool's TAO weight w2 in parts of 10¹⁸ (½ = 500 000 000 000 000 000: constant product); see spec §5a.</summary>
+    [Id(25)] public ulong QuoteWeight { get; init; } = 500_000_000_000_000_000;
+    /// <summary>Root alpha dividends accrued since the last epoch (<c>PendingRootAlphaDivs</c>), alpha rao.</summary>
+    [Id(26)] public ulong PendingRootAlpha { get; init; }
+    /// <summary>Root dividends paid in this subnet's alpha and not yet claimed by root stakers, alpha rao.</summary>
+    [Id(27)] public ulong RootClaimableAlpha { get; init; }
 }
 
 /// <summary>
@@ -206,4 +212,6 @@ public sealed record SubnetAudit
     [Id(6)] public required ulong Protocol { get; init; }
     [Id(7)] public required ulong StakedOnHotkeys { get; init; }
     [Id(8)] public required bool Ok { get; init; }
+    /// <summary>Root dividends paid in this subnet's alpha and not yet claimed (part of the balance), alpha rao.</summary>
+    [Id(9)] public ulong RootClaimable { get; init; }
 }

@@ -74,7 +74,7 @@ public static class ChainApi
             return TypedResults.Problem(statusCode: 400, title: "amount must be a positive integer (rao)", type: Runtime.Codes.InvalidAmount);
         var info = await grains.GetGrain<IChainGrain>(IChainGrain.Key).GetSubnetInfoAsync(netuid);
         if (info is null) return SubnetNotFound(netuid);
-        var q = Runtime.SwapQuote.For(info.PoolTao, info.PoolAlpha, side == "buy", rao);
+        var q = Runtime.SwapQuote.For(info.PoolTao, info.PoolAlpha, side == "buy", rao, info.QuoteWeight);
         return TypedResults.Ok(new QuoteDto(netuid, side, q.AmountIn, q.Fee, q.AmountOut, q.PriceBefore, q.PriceAfter, q.PriceImpact));
     }
 
@@ -124,7 +124,7 @@ public static class ChainApi
         var grain = grains.GetGrain<IAccountGrain>(address);
         var (a, problem) = await MetagraphApi.ReadAsync(grains, block, grain.GetAsync, grain.GetAtAsync, $"account {address}");
         if (a is null) return problem!;
-        return TypedResults.Ok(new AccountDto(a.Address, a.Balance, a.NextNonce, a.Hotkeys));
+        return TypedResults.Ok(new AccountDto(a.Address, a.Balance, a.NextNonce, a.Hotkeys, a.RootClaimType.ToString(), a.RootHotkeys.IsDefault ? [] : a.RootHotkeys));
     }
 
     public static async Task<Results<Ok<HotkeyDto>, ProblemHttpResult>> GetHotkey(string address, IGrainFactory grains, string? block)
@@ -136,7 +136,8 @@ public static class ChainApi
         return TypedResults.Ok(new HotkeyDto(h.Address, h.Owner, h.Take,
             h.Registrations.OrderBy(r => r.Key).Select(r => new RegistrationDto(r.Key, r.Value)).ToList(),
             h.Stakes.Select(s => new StakeDto(s.Netuid, s.Coldkey, s.Alpha)).ToList(),
-            h.Axons.ToDictionary(a => a.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), a => AxonDto.From(a.Value)!)));
+            h.Axons.ToDictionary(a => a.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), a => AxonDto.From(a.Value)!),
+            h.StakeIn(RootNetwork.Netuid), [.. (h.RootClaimable.IsDefault ? [] : h.RootClaimable).Select(c => new RootClaimableDto(c.Netuid, c.Coldkey, c.Alpha))]));
     }
 
     public static async Task<Ok<StateHashDto>> GetStateHash(IGrainFactory grains)

@@ -125,12 +125,19 @@ public sealed record DelegateDto(string Hotkey, string? Owner, ushort Take, ulon
 /// <summary>Alpha staked on a delegate in one subnet, all nominators together, and how many coldkeys nominate it there.</summary>
 public sealed record DelegateStakeDto(ushort Netuid, ulong Stake, int Nominators);
 
-/// <summary>GET /api/accounts/{ss58}.</summary>
-public sealed record AccountDto(string Address, ulong Balance, ulong NextNonce, IReadOnlyList<string> Hotkeys);
+/// <summary>GET /api/accounts/{ss58}: with its root claim type (<c>Swap</c> or <c>Keep</c>) and the hotkeys it stakes on in root.</summary>
+public sealed record AccountDto(string Address, ulong Balance, ulong NextNonce, IReadOnlyList<string> Hotkeys, string RootClaimType,
+    IReadOnlyList<string> RootHotkeys);
 
-/// <summary>GET /api/hotkeys/{ss58}.</summary>
+/// <summary>
+/// GET /api/hotkeys/{ss58}: stakes (netuid 0 is TAO on root), <see cref="RootStake"/> (Σ TAO on root, rao) and what each root
+/// nominator may claim per subnet (<see cref="RootClaimable"/>, alpha rao).
+/// </summary>
 public sealed record HotkeyDto(string Address, string? Owner, ushort Take, IReadOnlyList<RegistrationDto> Registrations,
-    IReadOnlyList<StakeDto> Stakes, IReadOnlyDictionary<string, AxonDto> Axons);
+    IReadOnlyList<StakeDto> Stakes, IReadOnlyDictionary<string, AxonDto> Axons, ulong RootStake, IReadOnlyList<RootClaimableDto> RootClaimable);
+
+/// <summary>Root dividends a coldkey may claim from a hotkey on a subnet, alpha rao.</summary>
+public sealed record RootClaimableDto(ushort Netuid, string Coldkey, ulong Alpha);
 
 public sealed record RegistrationDto(ushort Netuid, ushort Uid);
 

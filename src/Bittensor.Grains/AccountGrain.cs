@@ -10,7 +10,8 @@ public sealed class AccountGrain(IOptions<ChainOptions> options) : VersionedLedg
 
     protected override void Apply(AccountState state, AccountChange change) => KeyLedger.Apply(state, change);
 
-    protected override AccountView View(AccountState state) => new(this.GetPrimaryKeyString(), state.Balance, state.Nonce, [.. state.Hotkeys]);
+    protected override AccountView View(AccountState state) =>
+        new(this.GetPrimaryKeyString(), state.Balance, state.Nonce, [.. state.Hotkeys]) { RootClaimType = state.RootClaimType, RootHotkeys = [.. state.RootHotkeys] };
 
     public Task<AccountView> GetAsync() => Task.FromResult(Current);
 

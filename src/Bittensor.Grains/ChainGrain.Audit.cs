@@ -52,11 +52,11 @@ public sealed partial class ChainGrain
             }
             bool mirrors = roster.Neurons.All(n => n.Stake == byHotkey.GetValueOrDefault(n.Hotkey)) && roster.Neurons.Count == e.N;
             ulong pending = e.PendingTotal;
-            bool balanced = e.AlphaIssued - e.AlphaBurned == e.PoolAlpha + e.AlphaStaked + pending + e.ProtocolAlpha;
+            bool balanced = e.AlphaIssued - e.AlphaBurned == e.PoolAlpha + e.AlphaStaked + pending + e.ProtocolAlpha + e.RootClaimableAlpha;
             audits.Add(new SubnetAudit
             {
                 Netuid = e.Netuid, Issued = e.AlphaIssued, Burned = e.AlphaBurned, Pool = e.PoolAlpha, Staked = e.AlphaStaked,
-                Pending = pending, Protocol = e.ProtocolAlpha, StakedOnHotkeys = onHotkeys,
+                Pending = pending, Protocol = e.ProtocolAlpha, StakedOnHotkeys = onHotkeys, RootClaimable = e.RootClaimableAlpha,
                 Ok = balanced && mirrors && onHotkeys == e.AlphaStaked,
             });
         }

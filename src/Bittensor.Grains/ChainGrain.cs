@@ -135,7 +135,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
         Hyperparameters = e.Hyper,
         PoolTao = e.PoolTao,
         PoolAlpha = e.PoolAlpha,
-        Price = PoolMath.Price(e.PoolTao, e.PoolAlpha),
+        Price = PoolMath.Price(e.PoolTao, e.PoolAlpha, quoteWeight: e.QuoteWeight),
         MovingPrice = e.MovingPrice,
         PendingServer = e.PendingServer + (e.InFlight?.Server ?? 0),
         PendingValidator = e.PendingValidator + (e.InFlight?.Validator ?? 0),
@@ -151,6 +151,9 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
         Started = e.Started,
         StartCallBlock = e.StartCallBlock,
         Identity = e.Identity,
+        QuoteWeight = e.QuoteWeight,
+        PendingRootAlpha = e.PendingRootAlpha,
+        RootClaimableAlpha = e.RootClaimableAlpha,
         Lock = e.Lock,
     };
 
@@ -357,7 +360,7 @@ public sealed partial class ChainGrain(IOptions<ChainOptions> options, ILogger<C
         long committed = Stopwatch.GetTimestamp();
         double stepMs = Stopwatch.GetElapsedTime(started, committed).TotalMilliseconds;
         _times.Add(stepMs);
-        Telemetry.ChainTelemetry.BlockStored(stepMs, () => _state.Subnets.Values.Select(e => (e.Netuid, PoolMath.Price(e.PoolTao, e.PoolAlpha))));
+        Telemetry.ChainTelemetry.BlockStored(stepMs, () => _state.Subnets.Values.Select(e => (e.Netuid, PoolMath.Price(e.PoolTao, e.PoolAlpha, quoteWeight: e.QuoteWeight))));
         if (Stopwatch.GetElapsedTime(begun, committed) > O.BlockTime && logger.IsEnabled(LogLevel.Debug))
         {
             static double Ms(long from, long to) => Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;

@@ -57,7 +57,10 @@ internal sealed record SubnetVersion(MetagraphView? View, SubnetVersion.Row[] We
         return stale;
     }
 
-    /// <summary>A neuron's metagraph entry. No root network: TAO stake 0 and total stake = alpha; rank, trust and pruning score are no longer computed (0).</summary>
+    /// <summary>
+    /// A neuron's metagraph entry: TAO stake is the root TAO its last epoch counted (inherited through childkeys) and total stake
+    /// alpha + tao_weight·that TAO; rank, trust and pruning score are no longer computed (0).
+    /// </summary>
     public static NeuronView ViewOf(Neuron n, int uid) => new()
     {
         Uid = (ushort)uid,
@@ -76,7 +79,7 @@ internal sealed record SubnetVersion(MetagraphView? View, SubnetVersion.Row[] We
         BlockAtRegistration = n.BlockAtRegistration,
         Axon = n.Axon,
         AlphaStake = n.Stake,
-        TaoStake = 0,
-        TotalStake = n.Stake,
+        TaoStake = n.TaoStake,
+        TotalStake = n.Stake + n.TaoWeighted,
     };
 }

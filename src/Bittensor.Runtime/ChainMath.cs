@@ -2,56 +2,69 @@ using Bittensor.Consensus.Fixed;
 
 namespace Bittensor.Runtime;
 
-/// <summary>The subnet pool (spec §5a). Every new pool starts at weights ½/½ — constant product — and, with no root
-/// network, no protocol liquidity is injected, so the weights never move off ½/½.</summary>
+/// <summary>
+/// The subnet pool (spec §5a). Every new pool starts at weights ½/½ — constant product, computed exactly as
+/// <c>floor(x·Δy/(y+Δy))</c> — and protocol liquidity injected each block re-solves the TAO weight
+/// (<see cref="SubnetEconomy.QuoteWeight"/>); off ½ a swap takes the weighted formulas of <see cref="WeightedPool"/>.
+/// </summary>
 public static class PoolMath
 {
     /// <summary>Swap fee, u16 proportion of the input (<c>FeeRate</c> 33 ≈ 0.05%); the fee stays in the pool.</summary>
     public const ulong FeeRate = 33;
 
+    /// <summary>The weight ½ of a constant-product pool (Perquintill parts).</summary>
+    public const ulong Half = WeightedPool.Half;
+
     public static ulong Fee(ulong amount, ulong feeRate = FeeRate) => (ulong)((UInt128)amount * feeRate / 65535);
 
-    /// <summary>Alpha out for <paramref name="taoIn"/> TAO in (fee taken from the input first): floor(x·Δy/(y+Δy)).</summary>
-    public static ulong AlphaOut(ulong poolTao, ulong poolAlpha, ulong taoIn, ulong feeRate = FeeRate)
+    /// <summary>Alpha out for <paramref name="taoIn"/> TAO in (fee taken from the input first): floor(x·Δy/(y+Δy)) at ½/½.</summary>
+    public static ulong AlphaOut(ulong poolTao, ulong poolAlpha, ulong taoIn, ulong feeRate = FeeRate, ulong quoteWeight = Half)
     {
         ulong net = taoIn - Fee(taoIn, feeRate);
         if (net == 0 || poolAlpha == 0) return 0;
+        if (quoteWeight != Half) return WeightedPool.AlphaOut(poolTao, poolAlpha, net, quoteWeight);
         return (ulong)((UInt128)poolAlpha * net / ((UInt128)poolTao + net));
     }
 
-    /// <summary>TAO out for <paramref name="alphaIn"/> alpha in (fee taken from the input first): floor(y·Δx/(x+Δx)).</summary>
-    public static ulong TaoOut(ulong poolTao, ulong poolAlpha, ulong alphaIn, ulong feeRate = FeeRate)
+    /// <summary>TAO out for <paramref name="alphaIn"/> alpha in (fee taken from the input first): floor(y·Δx/(x+Δx)) at ½/½.</summary>
+    public static ulong TaoOut(ulong poolTao, ulong poolAlpha, ulong alphaIn, ulong feeRate = FeeRate, ulong quoteWeight = Half)
     {
         ulong net = alphaIn - Fee(alphaIn, feeRate);
         if (net == 0 || poolTao == 0) return 0;
+        if (quoteWeight != Half) return WeightedPool.TaoOut(poolTao, poolAlpha, net, quoteWeight);
         return (ulong)((UInt128)poolTao * net / ((UInt128)poolAlpha + net));
     }
 
-    /// <summary>Price in rao of TAO per 1 alpha (10^9 alpha rao): y/x·10^9.</summary>
-    public static ulong PriceRao(ulong poolTao, ulong poolAlpha) =>
-        poolAlpha == 0 ? 0 : Saturating.ToU64((UInt128)poolTao * Tao.Rao / poolAlpha);
+    /// <summary>Price in rao of TAO per 1 alpha (10^9 alpha rao): y/x·10^9 at ½/½, (w1/w2)·(y/x)·10^9 otherwise.</summary>
+    public static ulong PriceRao(ulong poolTao, ulong poolAlpha, ulong quoteWeight = Half) =>
+        poolAlpha == 0 ? 0
+        : quoteWeight == Half ? Saturating.ToU64((UInt128)poolTao * Tao.Rao / poolAlpha)
+        : Saturating.ToU64((UInt128)(System.Numerics.BigInteger.Min((System.Numerics.BigInteger)WeightedPool.PriceBits(poolTao, poolAlpha, quoteWeight) * Tao.Rao >> 64, (System.Numerics.BigInteger)UInt128.MaxValue)));
 
     /// <summary>Price as TAO per alpha.</summary>
-    public static double Price(ulong poolTao, ulong poolAlpha) => poolAlpha == 0 ? 0 : (double)poolTao / poolAlpha;
+    public static double Price(ulong poolTao, ulong poolAlpha, ulong quoteWeight = Half) =>
+        poolAlpha == 0 ? 0
+        : quoteWeight == Half ? (double)poolTao / poolAlpha
+        : (double)(WeightedPool.Accuracy - quoteWeight) / quoteWeight * poolTao / poolAlpha;
 
     /// <summary>Price (rao per alpha) after buying with <paramref name="taoIn"/> TAO; the pool keeps the whole input (fee included).</summary>
-    public static ulong PriceAfterBuy(ulong poolTao, ulong poolAlpha, ulong taoIn, ulong feeRate = FeeRate) =>
-        PriceRao(poolTao + taoIn, poolAlpha - AlphaOut(poolTao, poolAlpha, taoIn, feeRate));
+    public static ulong PriceAfterBuy(ulong poolTao, ulong poolAlpha, ulong taoIn, ulong feeRate = FeeRate, ulong quoteWeight = Half) =>
+        PriceRao(poolTao + taoIn, poolAlpha - AlphaOut(poolTao, poolAlpha, taoIn, feeRate, quoteWeight), quoteWeight);
 
     /// <summary>Price (rao per alpha) after selling <paramref name="alphaIn"/> alpha; the pool keeps the whole input (fee included).</summary>
-    public static ulong PriceAfterSell(ulong poolTao, ulong poolAlpha, ulong alphaIn, ulong feeRate = FeeRate) =>
-        PriceRao(poolTao - TaoOut(poolTao, poolAlpha, alphaIn, feeRate), poolAlpha + alphaIn);
+    public static ulong PriceAfterSell(ulong poolTao, ulong poolAlpha, ulong alphaIn, ulong feeRate = FeeRate, ulong quoteWeight = Half) =>
+        PriceRao(poolTao - TaoOut(poolTao, poolAlpha, alphaIn, feeRate, quoteWeight), poolAlpha + alphaIn, quoteWeight);
 
     /// <summary>
     /// The most TAO (at most <paramref name="cap"/>) a buy may put in before the price passes <paramref name="limitPrice"/>
     /// (rao per alpha): <c>get_max_amount_add</c>, found exactly on this pool's own rounding.
     /// </summary>
-    public static ulong MaxBuy(ulong poolTao, ulong poolAlpha, ulong limitPrice, ulong cap) =>
-        Largest(Math.Min(cap, ulong.MaxValue - poolTao), t => PriceAfterBuy(poolTao, poolAlpha, t) <= limitPrice);
+    public static ulong MaxBuy(ulong poolTao, ulong poolAlpha, ulong limitPrice, ulong cap, ulong quoteWeight = Half) =>
+        Largest(Math.Min(cap, ulong.MaxValue - poolTao), t => PriceAfterBuy(poolTao, poolAlpha, t, quoteWeight: quoteWeight) <= limitPrice);
 
     /// <summary>The most alpha (at most <paramref name="cap"/>) a sell may put in before the price falls below <paramref name="limitPrice"/>: <c>get_max_amount_remove</c>.</summary>
-    public static ulong MaxSell(ulong poolTao, ulong poolAlpha, ulong limitPrice, ulong cap) =>
-        Largest(Math.Min(cap, ulong.MaxValue - poolAlpha), a => PriceAfterSell(poolTao, poolAlpha, a) >= limitPrice);
+    public static ulong MaxSell(ulong poolTao, ulong poolAlpha, ulong limitPrice, ulong cap, ulong quoteWeight = Half) =>
+        Largest(Math.Min(cap, ulong.MaxValue - poolAlpha), a => PriceAfterSell(poolTao, poolAlpha, a, quoteWeight: quoteWeight) >= limitPrice);
 
     /// <summary>
     /// The largest amount in 0..<paramref name="cap"/> that <paramref name="ok"/> accepts, where <paramref name="ok"/> is monotone

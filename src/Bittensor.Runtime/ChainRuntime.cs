@@ -145,6 +145,7 @@ public static class ChainRuntime
         var subnets = chain.OrderedList();
         ulong emission = BlockEmission.ForIssuance(chain.TotalIssuance);
         var taoShares = SplitByPrice(emission, subnets);
+        bool rootSell = RootNetwork.SellFlag(subnets);
         ulong minted = 0;
         var starts = new List<EpochStart>();
         for (int k = 0; k < subnets.Count; k++)
@@ -152,22 +153,28 @@ public static class ChainRuntime
             var e = subnets[k];
             ulong tao = taoShares[k];
             minted += tao;
-            ulong bought = PoolMath.AlphaOut(e.PoolTao, e.PoolAlpha, tao, feeRate: 0);
-            ulong alphaOut = e.Started ? BlockEmission.ForIssuance(e.AlphaIssued - e.AlphaBurned) : 0;
+            ulong issuance = e.AlphaIssued - e.AlphaBurned;
+            ulong alphaOut = e.Started ? BlockEmission.ForIssuance(issuance) : 0;
+            ulong rootProportion = e.Started ? RootNetwork.Proportion(chain.RootStake, plan.Rules.TaoWeight, issuance) : 0;
+            if (e.Started) chain.Recycled += RootNetwork.Inject(e, tao, alphaOut, rootProportion);
             ulong ownerCut = (ulong)((UInt128)alphaOut * e.Hyper.SubnetOwnerCut / 65535);
             ulong rest = alphaOut - ownerCut;
             ulong server = rest / 2;
-            double price = PoolMath.Price(e.PoolTao + tao, e.PoolAlpha - bought);
+            ulong rootAlpha = RootNetwork.AlphaShare(rest, rootProportion);
+            double price = PoolMath.Price(e.PoolTao, e.PoolAlpha, quoteWeight: e.QuoteWeight);
             double age = e.Started ? block - Math.Min(block, e.EmissionStartBlock) : 0; // blocks since start_call
             double a = MovingAlpha * age / (age + PriceHalvingBlocks);
             ulong sinceStep = Math.Min(e.BlocksSinceLastStep + 1, e.Hyper.Tempo + 1);
-            e.PoolTao += tao;
-            e.PoolAlpha -= bought;
-            e.ProtocolAlpha += bought;
             e.AlphaIssued += alphaOut;
             e.PendingOwnerCut += ownerCut;
             e.PendingServer += server;
-            e.PendingValidator += rest - server;
+            e.PendingValidator += rest - server - rootAlpha;
+            if (rootSell) e.PendingRootAlpha += rootAlpha;
+            else
+            {
+                e.AlphaBurned += rootAlpha; // recycled: out of the subnet's issuance, as recycle_subnet_alpha
+                e.RootAlphaRecycled += rootAlpha;
+            }
             e.Burn = BurnMath.DecayOneBlock(e.Burn, e.Hyper);
             e.MovingPrice = a * Math.Min(price, 1.0) + (1 - a) * e.MovingPrice;
             e.BlocksSinceLastStep = sinceStep;
@@ -178,7 +185,7 @@ public static class ChainRuntime
                 e.PendingEpochAt = block + 1;
                 continue;
             }
-            starts.Add(new EpochStart { Netuid = e.Netuid, Index = e.EpochIndex, Block = block, Hyper = e.Hyper, RaoEmission = e.PendingServer + e.PendingValidator });
+            starts.Add(new EpochStart { Netuid = e.Netuid, Index = e.EpochIndex, Block = block, Hyper = e.Hyper, RaoEmission = e.PendingServer + e.PendingValidator + e.PendingRootAlpha });
             e.LastEpochBlock = block;
             e.PendingEpochAt = 0;
             e.EpochIndex++;
@@ -222,7 +229,8 @@ public static class ChainRuntime
     public static void SetAside(ChainPlan plan, EpochStart start)
     {
         var e = plan.Economy(start.Netuid) ?? throw new InvalidOperationException($"subnet {start.Netuid} does not exist");
-        e.InFlight = new EpochInFlight(start.Index, start.Block, e.PendingServer, e.PendingValidator, e.PendingOwnerCut);
+        e.InFlight = new EpochInFlight(start.Index, start.Block, e.PendingServer, e.PendingValidator, e.PendingOwnerCut) { Root = e.PendingRootAlpha };
+        e.PendingRootAlpha = 0;
         e.PendingServer = 0;
         e.PendingValidator = 0;
         e.PendingOwnerCut = 0;
@@ -239,19 +247,19 @@ public static class ChainRuntime
     {
         ushort netuid = o.Start.Netuid;
         var e = plan.Economy(netuid) ?? throw new InvalidOperationException($"subnet {netuid} does not exist");
-        ulong raoServer, raoValidator, ownerCut;
+        ulong raoServer, raoValidator, ownerCut, raoRoot;
         if (e.InFlight is { } f)
         {
             if (f.Index != o.Start.Index) throw new InvalidOperationException($"subnet {netuid}: epoch {f.Index} is in flight, not {o.Start.Index}");
-            (raoServer, raoValidator, ownerCut) = (f.Server, f.Validator, f.OwnerCut);
+            (raoServer, raoValidator, ownerCut, raoRoot) = (f.Server, f.Validator, f.OwnerCut, f.Root);
             e.InFlight = null;
         }
         else
         {
-            (raoServer, raoValidator, ownerCut) = (e.PendingServer, e.PendingValidator, e.PendingOwnerCut);
-            e.PendingServer = e.PendingValidator = e.PendingOwnerCut = 0;
+            (raoServer, raoValidator, ownerCut, raoRoot) = (e.PendingServer, e.PendingValidator, e.PendingOwnerCut, e.PendingRootAlpha);
+            e.PendingServer = e.PendingValidator = e.PendingOwnerCut = e.PendingRootAlpha = 0;
         }
-        ulong raoEmission = raoServer + raoValidator;
+        ulong raoEmission = raoServer + raoValidator + raoRoot;
 
         // Read at once the hotkeys whose dividends are split among nominators (a child's parents too); miners' incentive is credited unread.
         var splits = o.Childkeys.IsDefaultOrEmpty ? null : o.Childkeys.ToDictionary(c => c.Hotkey, StringComparer.Ordinal);
@@ -261,6 +269,7 @@ public static class ChainRuntime
         ulong server = 0, validator = 0, burned = 0;
         string prefix = $"{netuid}|";
         var nominators = new List<(string Coldkey, ulong Alpha)>();
+        var dividends = new List<(string Hotkey, string? Coldkey, ulong Alpha)>();
         for (int uid = 0; uid < o.Hotkeys.Length; uid++)
         {
             string hotkeyAddress = o.Hotkeys[uid], coldkey = o.Coldkeys[uid];
@@ -279,9 +288,42 @@ public static class ChainRuntime
                 var owners = new Dictionary<string, string?>(StringComparer.Ordinal);
                 foreach (var parent in split.Parents) owners[parent.Parent] = (await plan.HotkeyAsync(parent.Parent)).Owner;
                 foreach (var (recipient, alpha) in ChildKeys.Distribution(split, dividend, parent => owners[parent] == childOwner))
-                    if (alpha > 0) await PayDividendAsync(recipient, recipient == hotkeyAddress ? coldkey : null, alpha);
+                    if (alpha > 0) dividends.Add((recipient, recipient == hotkeyAddress ? coldkey : null, alpha));
             }
-            else await PayDividendAsync(hotkeyAddress, coldkey, dividend);
+            else dividends.Add((hotkeyAddress, coldkey, dividend));
+        }
+        // With root stake among the validators (or root alpha to pay), each dividend splits into an alpha part and a root
+        // part (spec §6, calculate_dividend_distribution); without, dividends are paid as the epoch computed them.
+        var rootStakes = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        if (plan.Rules.TaoWeight > 0 && plan.Chain.RootStake > 0)
+            foreach (var (hotkey, _, _) in dividends)
+                if ((await plan.HotkeyAsync(hotkey)).StakeIn(RootNetwork.Netuid) is var r and > 0) rootStakes[hotkey] = r;
+        ulong rootPaid = 0;
+        if (raoRoot == 0 && rootStakes.Count == 0)
+            foreach (var (hotkey, coldkey, alpha) in dividends) await PayDividendAsync(hotkey, coldkey, alpha);
+        else
+        {
+            validator = 0;
+            ulong pendingAlpha = server == 0 ? raoServer + raoValidator : raoValidator; // no incentive: validators get both (distribute_emission)
+            var byHotkey = new Dictionary<string, (string? Coldkey, ulong Alpha, ulong Stake)>(StringComparer.Ordinal);
+            foreach (var (hotkey, coldkey, alpha) in dividends)
+                byHotkey[hotkey] = byHotkey.TryGetValue(hotkey, out var sum) ? (sum.Coldkey ?? coldkey, sum.Alpha + alpha, sum.Stake)
+                    : (coldkey, alpha, (await plan.HotkeyAsync(hotkey)).StakeIn(netuid));
+            var parts = RootNetwork.DividendDistribution(pendingAlpha, raoRoot, plan.Rules.TaoWeight,
+                [.. byHotkey.Select(d => (d.Key, d.Value.Alpha, d.Value.Stake, rootStakes.GetValueOrDefault(d.Key)))]);
+            foreach (var (hotkey, alphaPart, rootPart) in parts)
+            {
+                if (alphaPart > 0) await PayDividendAsync(hotkey, byHotkey[hotkey].Coldkey, alphaPart);
+                validator += alphaPart;
+                if (rootPart == 0) continue;
+                // The validator's take of its root part is staked to it as alpha; the rest accrues to its root stakers.
+                var state = await plan.HotkeyAsync(hotkey);
+                string owner = state.Owner ?? byHotkey[hotkey].Coldkey ?? throw new InvalidOperationException($"subnet {netuid}: hotkey {hotkey} has no owner");
+                ulong take = RootNetwork.Take(rootPart, state.Take);
+                credits.Add(hotkey, owner, take);
+                if (!await RootNetwork.AccrueAsync(plan, e, hotkey, rootPart - take)) credits.Add(hotkey, owner, rootPart - take);
+                rootPaid += rootPart;
+            }
         }
 
         // A validator's dividend: its take to its owner, the rest to its nominators pro rata by alpha, rounding dust to the owner.
@@ -307,10 +349,10 @@ public static class ChainRuntime
                 }
             credits.Add(hotkeyAddress, owner, take + rest - paid);
         }
-        if (server + validator > raoEmission)
-            throw new InvalidOperationException($"subnet {netuid} epoch {o.Start.Index} pays {server + validator} rao of {raoEmission}");
+        if (server + validator + rootPaid > raoEmission)
+            throw new InvalidOperationException($"subnet {netuid} epoch {o.Start.Index} pays {server + validator + rootPaid} rao of {raoEmission}");
         credits.Add(e.OwnerHotkey, e.OwnerColdkey, ownerCut);
-        ulong carried = raoEmission - server - validator;
+        ulong carried = raoEmission - server - validator - rootPaid;
 
         var neurons = o.Hotkeys.ToHashSet(StringComparer.Ordinal);
         foreach (var (hotkey, change) in credits.Changes())
@@ -328,7 +370,7 @@ public static class ChainRuntime
         var summary = new EpochSummary
         {
             Index = o.Start.Index, Block = o.Start.Block, RaoEmission = raoEmission, ServerEmission = server,
-            ValidatorEmission = validator, OwnerCut = ownerCut, Burned = burned, Carried = carried,
+            ValidatorEmission = validator, OwnerCut = ownerCut, Burned = burned, Carried = carried, RootEmission = rootPaid,
         };
         await plan.SubnetAsync(netuid, new CommitEpoch
         {
@@ -345,6 +387,7 @@ public static class ChainRuntime
             ValidatorPermit = o.ValidatorPermit,
             Staked = staked,
             Summary = summary,
+            RootStake = o.RootStake.IsDefault ? [] : o.RootStake,
         });
         plan.Emit(new ChainEvent { Kind = EventKinds.EpochCompleted, Netuid = netuid, Number = o.Start.Index, Epoch = summary });
     }

@@ -72,6 +72,8 @@ public static class Codes
     // The root network (issue 10 part 1), as subtensor names them.
     /// <summary><c>root_register</c> on a full root network by a hotkey whose root stake does not exceed the lowest member's.</summary>
     public const string StakeTooLowForRoot = nameof(StakeTooLowForRoot);
+    /// <summary><c>claim_root</c> naming no subnet or more than five.</summary>
+    public const string InvalidSubnetNumber = nameof(InvalidSubnetNumber);
     // Childkeys (issue 10 part 2), as subtensor names them.
     /// <summary><c>set_children</c> names a child twice.</summary>
     public const string DuplicateChild = nameof(DuplicateChild);

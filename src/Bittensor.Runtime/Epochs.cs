@@ -241,6 +241,8 @@ public sealed record EpochOutcome
     [Id(13)] public required ImmutableArray<ulong> Emission { get; init; }
     /// <summary>The dividend splits of UIDs with parents, as the epoch's inputs took them.</summary>
     [Id(14)] public ImmutableArray<ChildkeySplit> Childkeys { get; init; } = [];
+    /// <summary>Per UID the root TAO counted (inherited) and its tao_weight part in whole rao; empty without root stake.</summary>
+    [Id(15)] public ImmutableArray<(ulong Tao, ulong Weighted)> RootStake { get; init; } = [];
 
     public static EpochOutcome From(EpochRequest request, EpochResult r) => new()
     {
@@ -259,5 +261,8 @@ public sealed record EpochOutcome
         ValidatorEmission = [.. r.ValidatorEmission],
         Emission = [.. r.Emission],
         Childkeys = request.Childkeys.IsDefault ? [] : request.Childkeys,
+        RootStake = request.TaoStake is { } tao
+            ? [.. tao.Select(t => (t, RootNetwork.StakeWeight(0, t, request.Start.TaoWeight).Whole))]
+            : [],
     };
 }

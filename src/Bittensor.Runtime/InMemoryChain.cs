@@ -156,7 +156,7 @@ public sealed class InMemoryChain : IStateSource
         {
             ulong staked = 0;
             foreach (var h in _hotkeys.Values) staked += h.StakeIn(e.Netuid);
-            if (staked != e.AlphaStaked || e.AlphaIssued - e.AlphaBurned != e.PoolAlpha + e.AlphaStaked + e.PendingTotal + e.ProtocolAlpha) return false;
+            if (staked != e.AlphaStaked || e.AlphaIssued - e.AlphaBurned != e.PoolAlpha + e.AlphaStaked + e.PendingTotal + e.ProtocolAlpha + e.RootClaimableAlpha) return false;
         }
         return true;
     }

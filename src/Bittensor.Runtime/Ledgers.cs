@@ -173,6 +173,7 @@ public static class SubnetLedger
                     n.Emission = e.Emission[i];
                     n.Active = e.Active[i];
                     n.ValidatorPermit = e.ValidatorPermit[i];
+                    (n.TaoStake, n.TaoWeighted) = !e.RootStake.IsDefaultOrEmpty && i < e.RootStake.Length ? e.RootStake[i] : (0, 0);
                 }
                 foreach (var (hotkey, alpha) in e.Staked)
                 {
@@ -230,6 +231,8 @@ public static class KeyLedger
             if (s.Receipts.Count > AccountState.MaxReceipts) s.Receipts.RemoveRange(0, s.Receipts.Count - AccountState.MaxReceipts);
         }
         if (c.AddHotkey is { } h && !s.Hotkeys.Contains(h)) s.Hotkeys.Add(h);
+        if (c.ClaimType is { } claimType) s.RootClaimType = claimType;
+        if (c.AddRootHotkey is { } rootHotkey && !s.RootHotkeys.Contains(rootHotkey)) s.RootHotkeys.Add(rootHotkey);
         if (c.MarkIndexed) s.Indexed = true;
     }
 
@@ -247,6 +250,21 @@ public static class KeyLedger
         if (c.Axon is var (axonNet, axon)) s.Axons[axonNet] = axon;
         if (c.Take is ushort take) s.Take = take;
         if (c.TakeChangedAt is ulong changedAt) s.TakeChangedAt = changedAt;
+        foreach (var r in c.RootClaimable)
+        {
+            if (s.RootClaimableGeneration.GetValueOrDefault(r.Netuid) != r.Generation)
+            {
+                // A dissolved subnet's rate and claims go before the new subnet under its netuid accrues.
+                s.RootClaimable.Remove(r.Netuid);
+                string prefix = $"{r.Netuid}|";
+                foreach (string key in s.RootClaimed.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList()) s.RootClaimed.Remove(key);
+                s.RootClaimableGeneration[r.Netuid] = r.Generation;
+            }
+            s.RootClaimable[r.Netuid] = checked(s.RootClaimable.GetValueOrDefault(r.Netuid) + r.Rate);
+        }
+        foreach (var r in c.RootClaimed)
+            if (r.Claimed == 0) s.RootClaimed.Remove(StakeKey(r.Netuid, r.Coldkey));
+            else s.RootClaimed[StakeKey(r.Netuid, r.Coldkey)] = r.Claimed;
         if (c.MarkIndexed) s.Indexed = true;
     }
 
@@ -259,5 +277,12 @@ public static class KeyLedger
             int bar = kv.Key.IndexOf('|');
             return new StakeEntry(ushort.Parse(kv.Key[..bar], System.Globalization.CultureInfo.InvariantCulture), kv.Key[(bar + 1)..], kv.Value);
         }).OrderBy(e => e.Netuid).ThenBy(e => e.Coldkey, StringComparer.Ordinal)],
-        s.Take, s.Axons.ToImmutableDictionary());
+        s.Take, s.Axons.ToImmutableDictionary())
+    {
+        RootClaimable = [.. s.RootClaimable.Keys.Order().SelectMany(netuid => s.Stakes.Keys
+            .Where(k => k.StartsWith($"{RootNetwork.Netuid}|", StringComparison.Ordinal)).Order(StringComparer.Ordinal)
+            .Select(k => k[(k.IndexOf('|') + 1)..])
+            .Select(coldkey => new RootClaimableEntry(netuid, coldkey, RootNetwork.Owed(s, coldkey, netuid, s.RootClaimableGeneration.GetValueOrDefault(netuid))))
+            .Where(c => c.Alpha > 0))],
+    };
 }

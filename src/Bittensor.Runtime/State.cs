@@ -133,7 +133,32 @@ public sealed class SubnetEconomy
     [NonSerialized] private ImmutableArray<TimelockedCommit> _timelocked = [];
 
     /// <summary>Alpha minted but not yet distributed (pending plus an epoch in flight).</summary>
-    public ulong PendingTotal => PendingServer + PendingValidator + PendingOwnerCut + (InFlight is { } f ? f.Server + f.Validator + f.OwnerCut : 0);
+    public ulong PendingTotal => PendingServer + PendingValidator + PendingOwnerCut + PendingRootAlpha + (InFlight is { } f ? f.Server + f.Validator + f.OwnerCut + f.Root : 0);
+
+    /// <summary>
+    /// The pool's TAO weight <c>w2</c> in parts of 10¹⁸ (spec §5a, subtensor's <c>SwapBalancer</c>); 0 in a state stored
+    /// before weights moved, read as ½. See <see cref="QuoteWeight"/>.
+    /// </summary>
+    [Id(41)] public ulong StoredQuoteWeight { get; set; }
+
+    /// <summary>The pool's TAO weight (½ = constant product until protocol liquidity moves it).</summary>
+    public ulong QuoteWeight
+    {
+        get => StoredQuoteWeight == 0 ? PoolMath.Half : StoredQuoteWeight;
+        set => StoredQuoteWeight = value == PoolMath.Half ? 0 : value;
+    }
+
+    /// <summary>Root's share of the validators' alpha accrued each block (<c>PendingRootAlphaDivs</c>), distributed at the next epoch.</summary>
+    [Id(42)] public ulong PendingRootAlpha { get; set; }
+
+    /// <summary>
+    /// Alpha paid as root dividends and not yet claimed by root stakers (subtensor's outstanding root alpha behind
+    /// <c>RootClaimable</c>); a claim stakes it (Keep) or sells it into the pool (Swap). Part of the alpha audit.
+    /// </summary>
+    [Id(43)] public ulong RootClaimableAlpha { get; set; }
+
+    /// <summary>Root alpha recycled because Σ moving prices ≤ 1 (<c>get_network_root_sell_flag</c>); counted in <see cref="AlphaBurned"/> too.</summary>
+    [Id(44)] public ulong RootAlphaRecycled { get; set; }
 
     /// <summary>The block at which the owner last set each hyperparameter (for the owner's rate limit; one entry per name).</summary>
     [Id(40)] public Dictionary<string, ulong> HyperparameterSetAt { get; set; } = new(StringComparer.Ordinal);
@@ -160,7 +185,11 @@ public sealed record TimelockedCommit(
 [GenerateSerializer, Immutable, Alias("Bittensor.Runtime.EpochInFlight")]
 public sealed record EpochInFlight(
     [property: Id(0)] ulong Index, [property: Id(1)] ulong Block, [property: Id(2)] ulong Server,
-    [property: Id(3)] ulong Validator, [property: Id(4)] ulong OwnerCut);
+    [property: Id(3)] ulong Validator, [property: Id(4)] ulong OwnerCut)
+{
+    /// <summary>Root alpha dividends set aside with the epoch (<c>PendingRootAlphaDivs</c>).</summary>
+    [Id(5)] public ulong Root { get; init; }
+}
 
 /// <summary>An account's state.</summary>
 [GenerateSerializer, Alias("Bittensor.Runtime.AccountState")]
@@ -176,6 +205,11 @@ public sealed class AccountState : IVersionedState
     /// <summary>Block of the last batch applied to this account (0: never, or stored before it was recorded).</summary>
     [Id(6)] public ulong ChangedAt { get; set; }
 
+    /// <summary>How the account's root dividends are claimed (<c>set_root_claim_type</c>; default Swap).</summary>
+    [Id(7)] public RootClaimType RootClaimType { get; set; }
+    /// <summary>Hotkeys this account has staked on in root, in first-stake order (what <c>claim_root</c> visits).</summary>
+    [Id(8)] public List<string> RootHotkeys { get; set; } = [];
+
     /// <summary>How many receipts an account keeps: a resubmission older than that is answered StaleNonce.</summary>
     public const int MaxReceipts = 16;
 
@@ -184,6 +218,7 @@ public sealed class AccountState : IVersionedState
         var copy = (AccountState)MemberwiseClone();
         copy.Hotkeys = [.. Hotkeys];
         copy.Receipts = [.. Receipts];
+        copy.RootHotkeys = [.. RootHotkeys];
         return copy;
     }
 }
@@ -203,6 +238,13 @@ public sealed class HotkeyState : IVersionedState
     [Id(7)] public ulong TakeChangedAt { get; set; }
     /// <summary>Block of the last batch applied to this hotkey (0: never, or stored before it was recorded).</summary>
     [Id(8)] public ulong ChangedAt { get; set; }
+
+    /// <summary>Root dividends accrued per rao of root stake on the hotkey, per subnet (U96F32 bits; <c>RootClaimable</c>).</summary>
+    [Id(9)] public Dictionary<ushort, ulong> RootClaimable { get; set; } = [];
+    /// <summary>Root dividends claimed (or deemed claimed) per "netuid|coldkey", alpha rao (<c>RootClaimed</c>).</summary>
+    [Id(10)] public Dictionary<string, ulong> RootClaimed { get; set; } = [];
+    /// <summary>Per subnet with a root claimable rate, the registration block of the subnet it accrued on (see <see cref="RootClaimableRate.Generation"/>).</summary>
+    [Id(11)] public Dictionary<ushort, ulong> RootClaimableGeneration { get; set; } = [];
 
     /// <summary>Default and maximum delegate take: 18% of 65535.</summary>
     public const ushort DefaultTake = 11_796;
@@ -229,6 +271,9 @@ public sealed class HotkeyState : IVersionedState
         copy.Registrations = new(Registrations);
         copy.Stakes = new(Stakes);
         copy.Axons = new(Axons);
+        copy.RootClaimable = new(RootClaimable);
+        copy.RootClaimed = new(RootClaimed);
+        copy.RootClaimableGeneration = new(RootClaimableGeneration);
         return copy;
     }
 }
@@ -258,6 +303,10 @@ public sealed class Neuron
     [Id(17)] public AxonInfo? Axon { get; set; }
     /// <summary>Sequence number of the batch that registered this hotkey at this UID.</summary>
     [Id(18)] public long RegisteredSeq { get; set; }
+    /// <summary>Root TAO the last epoch counted for this UID (inherited through childkeys), rao; 0 without root stake.</summary>
+    [Id(20)] public ulong TaoStake { get; set; }
+    /// <summary>tao_weight · <see cref="TaoStake"/> as the last epoch counted it, whole rao (the root part of the stake weight).</summary>
+    [Id(21)] public ulong TaoWeighted { get; set; }
     /// <summary>
     /// The hotkey's unrevealed weight commits on this subnet, oldest first (subtensor's <c>WeightCommits</c> queue), at most
     /// <see cref="CommitReveal.MaxUnrevealedCommits"/>; stored apart from the page (see <see cref="SubnetParts.Commits"/>).

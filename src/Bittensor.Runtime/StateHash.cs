@@ -40,6 +40,8 @@ public static class StateHash
                 e.LastEpochBlock, e.PendingEpochAt, e.BlocksSinceLastStep, e.EpochIndex, e.N, e.InFlight,
                 string.Join(',', e.HyperparameterSetAt.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}")));
             Line("lifecycle", e.AwaitingStartCall, e.StartCallBlock, e.OwnerHotkeySetAt, e.Identity);
+            if (e.StoredQuoteWeight != 0 || e.PendingRootAlpha != 0 || e.RootClaimableAlpha != 0 || e.RootAlphaRecycled != 0)
+                Line("pool-root", e.StoredQuoteWeight, e.PendingRootAlpha, e.RootClaimableAlpha, e.RootAlphaRecycled);
             if (!e.Timelocked.IsEmpty)
                 Line("timelocked", e.Timelocked.Select(c => $"{c.Who}@{c.Epoch}/{c.Block}/{c.RevealRound}/{Convert.ToHexStringLower(SHA256.HashData(c.Commit))}"));
         }
@@ -68,12 +70,18 @@ public static class StateHash
         }
         foreach (var (address, a) in accounts.Where(a => a.Value.Balance > 0 || a.Value.Hotkeys.Count > 0).OrderBy(a => a.Key, StringComparer.Ordinal))
             Line("account", address, a.Balance, a.Hotkeys);
+        foreach (var (address, a) in accounts.Where(a => a.Value.RootClaimType != RootClaimType.Swap || a.Value.RootHotkeys.Count > 0).OrderBy(a => a.Key, StringComparer.Ordinal))
+            Line("account-root", address, a.RootClaimType, a.RootHotkeys);
         foreach (var (address, h) in hotkeys.Where(h => h.Value.Owner is not null || h.Value.Stakes.Count > 0).OrderBy(h => h.Key, StringComparer.Ordinal))
         {
             Line("hotkey", address, h.Owner, h.Take, h.TakeChangedAt,
                 string.Join(',', h.Registrations.OrderBy(r => r.Key).Select(r => $"{r.Key}:{r.Value}")),
                 string.Join(',', h.Stakes.OrderBy(x => x.Key, StringComparer.Ordinal).Select(x => $"{x.Key}={x.Value}")),
                 string.Join(',', h.Axons.OrderBy(x => x.Key).Select(x => $"{x.Key}:{x.Value}")));
+            if (h.RootClaimable.Count > 0 || h.RootClaimed.Count > 0)
+                Line("hotkey-root", address,
+                    string.Join(',', h.RootClaimable.OrderBy(x => x.Key).Select(x => $"{x.Key}:{x.Value}@{h.RootClaimableGeneration.GetValueOrDefault(x.Key)}")),
+                    string.Join(',', h.RootClaimed.OrderBy(x => x.Key, StringComparer.Ordinal).Select(x => $"{x.Key}={x.Value}")));
         }
         return "0x" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }

@@ -83,4 +83,6 @@ public sealed record CommitEpoch : SubnetCommand
     /// <summary>Alpha newly staked per hotkey (incentive, dividends, owner cut).</summary>
     [Id(11)] public required ImmutableDictionary<string, ulong> Staked { get; init; }
     [Id(12)] public required EpochSummary Summary { get; init; }
+    /// <summary>Per UID the root TAO the epoch counted (inherited) and its tao_weight part in whole rao; empty without root stake.</summary>
+    [Id(13)] public ImmutableArray<(ulong Tao, ulong Weighted)> RootStake { get; init; } = [];
 }

@@ -48,7 +48,7 @@ public static class SubnetDissolution
             foreach (var (key, alpha) in h.Stakes.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(kv => kv.Key, StringComparer.Ordinal))
                 stakers.Add((hotkey, key[prefix.Length..], alpha));
         }
-        UInt128 protocol = (UInt128)e.PoolAlpha + e.ProtocolAlpha, total = protocol;
+        UInt128 protocol = (UInt128)e.PoolAlpha + e.ProtocolAlpha + e.RootClaimableAlpha, total = protocol; // unclaimed root dividends count as the protocol's
         foreach (var s in stakers) total += s.Alpha;
         ulong pot = e.PoolTao;
         var shares = new ulong[stakers.Count + 1]; // the protocol's last

@@ -19,25 +19,25 @@ namespace Bittensor.Runtime;
 public sealed record SwapQuote(bool Buy, ulong AmountIn, ulong Fee, ulong AmountOut, ulong PriceBefore, ulong PriceAfter, double PriceImpact)
 {
     /// <summary>The quote for a buy (TAO in) or a sell (alpha in) of <paramref name="amount"/> against a pool.</summary>
-    public static SwapQuote For(ulong poolTao, ulong poolAlpha, bool buy, ulong amount)
+    public static SwapQuote For(ulong poolTao, ulong poolAlpha, bool buy, ulong amount, ulong quoteWeight = PoolMath.Half)
     {
         ulong fee = PoolMath.Fee(amount);
         ulong net = amount - fee;
-        ulong before = PoolMath.PriceRao(poolTao, poolAlpha);
-        double spot = PoolMath.Price(poolTao, poolAlpha);
+        ulong before = PoolMath.PriceRao(poolTao, poolAlpha, quoteWeight: quoteWeight);
+        double spot = PoolMath.Price(poolTao, poolAlpha, quoteWeight: quoteWeight);
         ulong output;
         ulong after;
         double ideal;
         if (buy)
         {
-            output = PoolMath.AlphaOut(poolTao, poolAlpha, Math.Min(amount, ulong.MaxValue - poolTao));
-            after = PoolMath.PriceAfterBuy(poolTao, poolAlpha, Math.Min(amount, ulong.MaxValue - poolTao));
+            output = PoolMath.AlphaOut(poolTao, poolAlpha, Math.Min(amount, ulong.MaxValue - poolTao), quoteWeight: quoteWeight);
+            after = PoolMath.PriceAfterBuy(poolTao, poolAlpha, Math.Min(amount, ulong.MaxValue - poolTao), quoteWeight: quoteWeight);
             ideal = spot > 0 ? net / spot : 0;
         }
         else
         {
-            output = PoolMath.TaoOut(poolTao, poolAlpha, Math.Min(amount, ulong.MaxValue - poolAlpha));
-            after = PoolMath.PriceAfterSell(poolTao, poolAlpha, Math.Min(amount, ulong.MaxValue - poolAlpha));
+            output = PoolMath.TaoOut(poolTao, poolAlpha, Math.Min(amount, ulong.MaxValue - poolAlpha), quoteWeight: quoteWeight);
+            after = PoolMath.PriceAfterSell(poolTao, poolAlpha, Math.Min(amount, ulong.MaxValue - poolAlpha), quoteWeight: quoteWeight);
             ideal = net * spot;
         }
         double impact = ideal > 0 ? Math.Clamp(1 - output / ideal, 0, 1) : 0;

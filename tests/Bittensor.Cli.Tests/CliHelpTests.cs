@@ -14,7 +14,7 @@ public sealed class CliHelpTests : IDisposable
         "wallet create", "wallet list", "wallet balance", "wallet transfer", "wallet faucet",
         "subnets list", "subnets show", "subnets create", "subnets register", "subnets metagraph", "subnets hyperparameters", "subnets set",
         "subnets start", "subnets identity", "stake child get", "stake child set", "stake child revoke", "stake child take",
-        "stake add", "stake remove", "stake list", "stake move", "stake transfer", "stake swap", "stake unstake-all", "weights set", "weights commit",
+        "stake add", "stake remove", "stake list", "stake move", "stake transfer", "stake swap", "stake unstake-all", "stake claim", "root register", "weights set", "weights commit",
         "weights reveal", "axon serve", "chain info", "chain blocks", "chain events", "chain watch", "sudo set-take", "sudo get-take", "completion",
     ];
 
@@ -37,6 +37,8 @@ public sealed class CliHelpTests : IDisposable
     [InlineData("stake unstake-all", "--hotkey-address", "--alpha-only", "--yes", "--json")]
     [InlineData("wallet transfer", "--dest", "--amount", "--yes", "--json")]
     [InlineData("subnets start", "--netuid", "--json")]
+    [InlineData("stake claim", "--netuids", "--type", "--json")]
+    [InlineData("root register", "--hotkey-address", "--json")]
     [InlineData("stake child set", "--netuid", "--children", "--proportions", "--hotkey-address", "--json")]
     [InlineData("stake child take", "--netuid", "--take", "--hotkey-address", "--json")]
     [InlineData("subnets identity", "--netuid", "--subnet-name", "--github-repo", "--subnet-contact", "--subnet-url", "--discord", "--description", "--logo-url", "--additional", "--json")]

@@ -80,6 +80,32 @@ public sealed class CliStakeTests(CliNetwork network) : IClassFixture<CliNetwork
     }
 
     [Fact]
+    public async Task RootVerbs_RegisterOnRoot_StakeTaoThere_AndClaim()
+    {
+        var wallet = await Json("wallet", "create", "--wallet", "rootw");
+        await Json("wallet", "faucet", "--wallet", "rootw", "--amount", "100");
+        string hot = Address(wallet, "hotkey"), cold = Address(wallet, "coldkey");
+        var registered = await Json("root", "register", "--wallet", "rootw");
+        Assert.Equal(0, registered.GetProperty("result").GetProperty("netuid").GetInt32());
+        Assert.Equal(1, (await Run(["root", "register", "--wallet", "rootw", "--json"])).Code); // AlreadyRegistered
+        await Json("stake", "add", "--wallet", "rootw", "--netuid", "0", "--amount", "10", "--yes");
+        Assert.Equal(10 * Tao.Rao, await StakeOn(hot, 0, cold)); // TAO on root, 1:1
+        var view = await network.Host.CreateClient().GetFromJsonAsync<JsonElement>($"/api/hotkeys/{hot}");
+        Assert.Equal(10 * Tao.Rao, view.GetProperty("rootStake").GetUInt64());
+
+        var claimed = await Json("stake", "claim", "--wallet", "rootw", "--netuids", "1");
+        Assert.Equal(0UL, claimed.GetProperty("result").GetProperty("amount").GetUInt64()); // nothing owed yet: no error
+        await Json("stake", "claim", "--wallet", "rootw", "--type", "Keep");
+        var account = await network.Host.CreateClient().GetFromJsonAsync<JsonElement>($"/api/accounts/{cold}");
+        Assert.Equal("Keep", account.GetProperty("rootClaimType").GetString());
+        Assert.Equal(hot, account.GetProperty("rootHotkeys")[0].GetString());
+        var tooMany = await Run(["stake", "claim", "--wallet", "rootw", "--netuids", "1,2,3,4,5,6", "--json"]);
+        Assert.Equal(1, tooMany.Code);
+        Assert.Contains("InvalidSubnetNumber", tooMany.Err);
+        Assert.Equal(2, (await Run(["stake", "claim", "--wallet", "rootw", "--type", "keep"])).Code);
+    }
+
+    [Fact]
     public async Task SudoSetTake_CutsAtOnce_AndRaisesOnlyAfterTheRateLimit()
     {
         var owner = await Json("wallet", "create", "--wallet", "towner");

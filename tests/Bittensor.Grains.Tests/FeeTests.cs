@@ -31,9 +31,9 @@ public sealed class FeeTests
     {
         var expected = new Dictionary<string, ulong>
         {
-            ["add_stake"] = 1_594_532, ["add_stake_limit"] = 1_689_002, ["burned_register"] = 2_105_907, ["move_stake"] = 758_030,
+            ["add_stake"] = 1_594_532, ["add_stake_limit"] = 1_689_002, ["burned_register"] = 2_105_907, ["claim_root"] = 531_999, ["move_stake"] = 758_030,
             ["register_network"] = 3_101_062, ["remove_stake"] = 1_347_099, ["remove_stake_limit"] = 1_420_348,
-            ["root_register"] = 1_151_967,
+            ["root_register"] = 1_151_967, ["set_root_claim_type"] = 296_641,
             ["set_children"] = 1_747_000, ["set_childkey_take"] = 276_935, ["set_hyperparameter"] = 176_816, ["set_subnet_identity"] = 133_756,
             ["start_call"] = 244_727, ["sudo_set_sn_owner_hotkey"] = 200_343, ["swap_stake"] = 2_221_009, ["swap_stake_limit"] = 2_322_257, ["transfer"] = 143_971,
             ["transfer_stake"] = 729_270, ["unstake_all"] = 150_915, ["unstake_all_alpha"] = 2_200_436,

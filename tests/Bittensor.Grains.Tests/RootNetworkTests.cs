@@ -1,7 +1,5 @@
-using System.Text;
 using System.Text.Json;
 using Bittensor.Consensus;
-using Bittensor.Consensus.Cases;
 using Bittensor.Testing;
 using static Bittensor.Grains.Tests.StakeMovementTests;
 
@@ -217,6 +215,11 @@ public sealed class RootNetworkTests
         int carol = chain.Subnet(One)!.UidOf(CarolHot);
         Assert.Equal(4_000 * Tao.Rao, request.TaoStake![carol]);
         Assert.Equal(RootNetwork.StakeWeight(alphaBefore, 4_000 * Tao.Rao, RootNetwork.DefaultTaoWeight).Whole, request.Stake[carol]);
+        // The metagraph's tao_stake and total_stake (alpha + tao_weight·tao) come from the epoch that counted them.
+        var neuron = chain.Subnet(One)!.Neurons[carol];
+        Assert.Equal(4_000 * Tao.Rao, neuron.TaoStake);
+        Assert.Equal(RootNetwork.StakeWeight(0, 4_000 * Tao.Rao, RootNetwork.DefaultTaoWeight).Whole, neuron.TaoWeighted);
+        Assert.Equal(neuron.Stake + neuron.TaoWeighted, Bittensor.Grains.SubnetVersion.ViewOf(neuron, carol).TotalStake);
     }
 
     [Fact]
@@ -254,5 +257,149 @@ public sealed class RootNetworkTests
         Assert.Equal(whole.StakeWeight[0], whole.StakeWeight[1]);
         Assert.True(exact.StakeWeight[1] > exact.StakeWeight[0]);
         Assert.Equal(exact.StakeWeight, fast.StakeWeight);
+    }
+
+    // ---- the weighted pool ----
+
+    [Fact]
+    public void WeightedPool_AtHalf_AgreesWithConstantProduct_AndInjectionResolvesTheWeights_HandWorked()
+    {
+        // The 320-bit power at w2 = ½ (exponent 1) must give the constant product's own floor(x·Δy/(y+Δy)), or 1 rao less
+        // (the U64F64 truncation of the power); a quick check of the log/exp.
+        var rng = new Random(7);
+        for (int k = 0; k < 200; k++)
+        {
+            ulong x = (ulong)rng.NextInt64(1, 1L << 50), y = (ulong)rng.NextInt64(1, 1L << 50), dy = (ulong)rng.NextInt64(1, 1L << 45);
+            ulong exact = (ulong)((UInt128)x * dy / ((UInt128)y + dy));
+            ulong weighted = WeightedPool.AlphaOut(y, x, dy, WeightedPool.Half);
+            Assert.InRange(weighted, exact - Math.Min(exact, 1), exact);
+        }
+        // Injection re-solves w2 so the price does not move: 1000/1000 TAO/alpha, +100 TAO and no alpha:
+        // q1 = round(½·10¹²·10¹²) = 5·10²³, q2 = round(½·10¹²·1.1·10¹²) = 5.5·10²³, w2 = floor(10¹⁸·q2/(q1+q2)) = 523 809 523 809 523 809.
+        ulong? w2 = WeightedPool.WeightsAfterInjection(1_000 * Tao.Rao, 1_000 * Tao.Rao, 100 * Tao.Rao, 0, WeightedPool.Half);
+        Assert.Equal(523_809_523_809_523_809UL, w2);
+        // Price (w1/w2)·(y/x) stays 1 TAO to within the Perquintill's rounding.
+        Assert.InRange(PoolMath.PriceRao(1_100 * Tao.Rao, 1_000 * Tao.Rao, w2!.Value), Tao.Rao - 2, Tao.Rao + 2);
+        // At ½ with deltas in proportion to the price the weight stays exactly ½; pushing a weight under 0.01 injects nothing.
+        Assert.Equal(WeightedPool.Half, WeightedPool.WeightsAfterInjection(1_000 * Tao.Rao, 2_000 * Tao.Rao, 10 * Tao.Rao, 20 * Tao.Rao, WeightedPool.Half));
+        Assert.Null(WeightedPool.WeightsAfterInjection(1_000, 1_000, 1_000_000_000, 0, WeightedPool.Half));
+        // Off ½ a buy pays x·(1 − (y/(y+Δy))^(w2/w1)) (here checked against doubles to 10⁻⁹).
+        double w = (double)w2.Value / WeightedPool.Accuracy, expected = 1_000e9 * (1 - Math.Pow(1_100.0 / 1_110.0, w / (1 - w)));
+        ulong bought = PoolMath.AlphaOut(1_100 * Tao.Rao, 1_000 * Tao.Rao, 10 * Tao.Rao, feeRate: 0, quoteWeight: w2.Value);
+        Assert.InRange(bought, expected * (1 - 1e-9), expected * (1 + 1e-9));
+    }
+
+    [Fact]
+    public void RootProportion_IsTaoWeightTimesRootOverItPlusAlphaIssuance_InU96F32()
+    {
+        Assert.Equal(0UL, RootNetwork.Proportion(0, RootNetwork.DefaultTaoWeight, 1_000 * Tao.Rao));
+        // root 10 000 TAO: 10¹³·226245882 = 2.26245882·10²¹ (U96F32 bits of 526.77… TAO); alpha issuance 526.77… TAO gives ½.
+        ulong half = RootNetwork.Proportion(10_000 * Tao.Rao, RootNetwork.DefaultTaoWeight, (ulong)((UInt128)10_000 * Tao.Rao * 226_245_882 >> 32));
+        Assert.InRange(half, (1UL << 31) - 1, 1UL << 31);
+        Assert.Equal(1UL << 32, RootNetwork.Proportion(1, RootNetwork.DefaultTaoWeight, 0));
+    }
+
+    // ---- root emission, dividends and claims ----
+
+    /// <summary>Alice validates subnet 1 with 1000 TAO on root; Carol mines; Σ moving prices above 1 so root alpha is paid out.</summary>
+    private static async Task<InMemoryChain> RootDividendsChain()
+    {
+        var chain = await Chain();
+        await Ok(chain, RootStake(Alice, AliceHot, 1_000 * Tao.Rao));
+        await Ok(chain, RootStake(Bob, AliceHot, 500 * Tao.Rao)); // a root nominator of Alice's hotkey
+        chain.State.Subnets[One].MovingPrice = 1.5; // get_network_root_sell_flag: Σ moving prices > 1 (tests cannot wait for the EMA)
+        for (int k = 0; k < 12; k++) await chain.ProduceBlockAsync();
+        ushort carol = (ushort)chain.Subnet(One)!.UidOf(CarolHot);
+        await Ok(chain, new SetWeights { Signer = AliceHot, Netuid = One, Uids = [carol], Weights = [65_535] });
+        await Ok(chain, new SetWeights { Signer = BobHot, Netuid = One, Uids = [carol], Weights = [65_535] });
+        for (int k = 0; k < 24; k++) await chain.ProduceBlockAsync();
+        AssertConsistent(chain);
+        return chain;
+    }
+
+    [Fact]
+    public async Task BlockStep_WithRootStake_InjectsAtThePrice_AndSetsRootAlphaAside()
+    {
+        var chain = await Chain();
+        await Ok(chain, RootStake(Alice, AliceHot, 1_000 * Tao.Rao));
+        chain.State.Subnets[One].MovingPrice = 1.5;
+        var e = chain.State.Subnets[One];
+        ulong issuance = e.AlphaIssued - e.AlphaBurned, poolTao = e.PoolTao, poolAlpha = e.PoolAlpha, protocol = e.ProtocolAlpha;
+        ulong rootProportion = RootNetwork.Proportion(chain.State.RootStake, RootNetwork.DefaultTaoWeight, issuance);
+        Assert.True(rootProportion > 0);
+        await chain.ProduceBlockAsync();
+        e = chain.State.Subnets[One];
+        ulong alphaOut = BlockEmission.ForIssuance(issuance);
+        ulong rest = alphaOut - (ulong)((UInt128)alphaOut * e.Hyper.SubnetOwnerCut / 65535);
+        Assert.Equal(RootNetwork.AlphaShare(rest, rootProportion), e.PendingRootAlpha);
+        Assert.True(e.PendingRootAlpha > 0);
+        Assert.True(e.PoolTao > poolTao && e.PoolAlpha > poolAlpha - (e.ProtocolAlpha - protocol)); // liquidity went in
+        Assert.NotEqual(0UL, e.QuoteWeight);
+        AssertConsistent(chain);
+    }
+
+    [Fact]
+    public async Task RootDividends_AccrueToRootStakers_AndClaimRoot_SwapsToRootStake_OrKeepsAlpha()
+    {
+        var chain = await RootDividendsChain();
+        var e = chain.State.Subnets[One];
+        Assert.True(e.RootClaimableAlpha > 0, "root dividends accrued");
+        Assert.Contains(chain.Events, ev => ev.Kind == "EpochCompleted" && ev.Epoch!.RootEmission > 0);
+        var hot = chain.Hotkey(AliceHot);
+        Assert.True(hot.RootClaimable[One] > 0);
+        ulong aliceOwed = RootNetwork.Owed(hot, Alice, One, e.RegisteredAt), bobOwed = RootNetwork.Owed(hot, Bob, One, e.RegisteredAt);
+        Assert.True(aliceOwed > RootNetwork.ClaimThreshold && bobOwed > RootNetwork.ClaimThreshold);
+        Assert.InRange(aliceOwed, 2 * bobOwed - 2, 2 * bobOwed + 2); // pro rata to root stake (1000 : 500)
+
+        // Alice claims with the default type, Swap: the alpha is sold on subnet 1's pool (no fee) and the TAO staked on root.
+        ulong rootBefore = chain.Hotkey(AliceHot).StakeIn(Root), poolTao = e.PoolTao;
+        ulong expectedTao = PoolMath.TaoOut(e.PoolTao, e.PoolAlpha, aliceOwed, feeRate: 0, quoteWeight: e.QuoteWeight);
+        var r = await Ok(chain, new ClaimRoot { Signer = Alice, Netuids = [One] });
+        Assert.Equal(aliceOwed, r.Amount);
+        Assert.Equal(rootBefore + expectedTao, chain.Hotkey(AliceHot).StakeIn(Root));
+        Assert.Equal(poolTao - expectedTao, chain.State.Subnets[One].PoolTao);
+        Assert.Equal(0UL, RootNetwork.Owed(chain.Hotkey(AliceHot), Alice, One, e.RegisteredAt)); // the new root stake earns no past dividends
+        Assert.Contains(chain.Events, ev => ev is { Kind: "RootClaimed", Coldkey: Alice, Netuid: One } && ev.Tao == expectedTao);
+        // Claiming again owes nothing: no error, nothing moves.
+        Assert.Equal(0UL, (await Ok(chain, new ClaimRoot { Signer = Alice, Netuids = [One] })).Amount);
+
+        // Bob keeps alpha: the claim is staked on Alice's hotkey in subnet 1 for Bob.
+        await Ok(chain, new SetRootClaimType { Signer = Bob, Type = "Keep" });
+        Assert.Equal(RootClaimType.Keep, chain.Account(Bob).RootClaimType);
+        ulong bobAlpha = chain.Hotkey(AliceHot).Stakes.GetValueOrDefault(KeyLedger.StakeKey(One, Bob));
+        r = await Ok(chain, new ClaimRoot { Signer = Bob, Netuids = [One, 2] }); // subnet 2 does not exist: nothing there
+        Assert.Equal(bobOwed, r.Amount);
+        Assert.Equal(bobAlpha + bobOwed, chain.Hotkey(AliceHot).Stakes[KeyLedger.StakeKey(One, Bob)]);
+    }
+
+    [Fact]
+    public async Task ClaimRoot_AndSetRootClaimType_RejectEachBrokenRule_WithItsCode()
+    {
+        var chain = await Chain();
+        await Rejected(chain, new ClaimRoot { Signer = Alice, Netuids = [] }, Codes.InvalidSubnetNumber);
+        await Rejected(chain, new ClaimRoot { Signer = Alice, Netuids = [1, 2, 3, 4, 5, 6] }, Codes.InvalidSubnetNumber);
+        await Rejected(chain, new SetRootClaimType { Signer = Alice, Type = "KeepSubnets" }, Codes.InvalidArgs);
+        using var args = JsonDocument.Parse("""{"type":"keep"}""");
+        Assert.Throws<Runtime.Extrinsics.CallFormatException>(() => Runtime.Extrinsics.Calls.Parse("set_root_claim_type", args.RootElement, Alice, null));
+        Assert.Equal(RootClaimType.Swap, chain.Account(Alice).RootClaimType); // subtensor's default
+    }
+
+    [Fact]
+    public async Task RootStakeChanges_NeitherEarnPastDividends_NorForfeitOwedOnes()
+    {
+        var chain = await RootDividendsChain();
+        var e = chain.State.Subnets[One];
+        ulong owed = RootNetwork.Owed(chain.Hotkey(AliceHot), Bob, One, e.RegisteredAt);
+        await Ok(chain, RootStake(Bob, AliceHot, 300 * Tao.Rao));
+        Assert.InRange(RootNetwork.Owed(chain.Hotkey(AliceHot), Bob, One, e.RegisteredAt), owed, owed + 1);
+        await Ok(chain, new RemoveStake { Signer = Bob, Hotkey = AliceHot, Netuid = Root, Amount = 200 * Tao.Rao });
+        Assert.InRange(RootNetwork.Owed(chain.Hotkey(AliceHot), Bob, One, e.RegisteredAt), owed - 1, owed + 1);
+        // Removing more than was added since the dividends accrued floors the claimed total at 0 (subtensor's saturating_sub
+        // on RootClaimed): what the removed stake was owed is forfeited — claim first.
+        await Ok(chain, new RemoveStake { Signer = Bob, Hotkey = AliceHot, Netuid = Root, Amount = 500 * Tao.Rao });
+        Assert.True(RootNetwork.Owed(chain.Hotkey(AliceHot), Bob, One, e.RegisteredAt) < owed / 2);
+        // A newcomer's first root stake owes nothing of what accrued before it.
+        await Ok(chain, RootStake(Carol, AliceHot, 100 * Tao.Rao));
+        Assert.Equal(0UL, RootNetwork.Owed(chain.Hotkey(AliceHot), Carol, One, e.RegisteredAt));
     }
 }

@@ -9,9 +9,9 @@ public sealed class ExtrinsicRegistryTests
     public void EveryExtrinsic_IsRegisteredOnce_ByItsCallName()
     {
         Assert.Equal(
-            ["add_stake", "add_stake_limit", "batch_reveal_weights", "burned_register", "commit_timelocked_weights", "commit_weights", "decrease_take", "faucet", "increase_take",
+            ["add_stake", "add_stake_limit", "batch_reveal_weights", "burned_register", "claim_root", "commit_timelocked_weights", "commit_weights", "decrease_take", "faucet", "increase_take",
              "move_stake", "register_network", "remove_stake", "remove_stake_limit", "reveal_weights", "root_register", "serve_axon", "set_childkey_take", "set_children",
-             "set_hyperparameter", "set_subnet_identity", "set_take", "set_weights", "start_call", "sudo_set_sn_owner_hotkey", "swap_stake", "swap_stake_limit", "transfer", "transfer_stake", "unstake_all", "unstake_all_alpha"],
+             "set_hyperparameter", "set_root_claim_type", "set_subnet_identity", "set_take", "set_weights", "start_call", "sudo_set_sn_owner_hotkey", "swap_stake", "swap_stake_limit", "transfer", "transfer_stake", "unstake_all", "unstake_all_alpha"],
             Calls.Names);
         Assert.All(Calls.All, e => Assert.Same(e, Calls.Named(e.Name)));
         Assert.Null(Calls.Named("sudo"));

@@ -352,6 +352,8 @@ public sealed class StakeMovementTests
     {
         var chain = await Chain(new ChainRules { Id = "test", Faucet = true, StartSubnetsAtCreation = true, MinLockCost = 100 * Tao.Rao, NetworkRateLimit = 0, WeightFee = 0, NewSubnetTempo = 10, TakeRateLimit = 3 });
         var rng = new Random(seed);
+        // Σ moving prices above 1, so root alpha is paid out as root dividends (get_network_root_sell_flag) and claims have something to claim.
+        foreach (var e in chain.State.Subnets.Values) e.MovingPrice = 1.0;
         string[] coldkeys = [Alice, Bob, Carol, Owner];
         string[] hotkeys = [AliceHot, BobHot, OwnerHot, "nobody-hot"];
         string Cold() => coldkeys[rng.Next(coldkeys.Length)];
@@ -370,7 +372,7 @@ public sealed class StakeMovementTests
         for (int step = 0; step < 400; step++)
         {
             var (c, h, n) = Held();
-            Operation op = rng.Next(15) switch
+            Operation op = rng.Next(17) switch
             {
                 0 => new MoveStake { Signer = c, OriginHotkey = h, DestinationHotkey = Hot(), OriginNetuid = n, DestinationNetuid = Net(), AlphaAmount = Amount() },
                 1 => new TransferStake { Signer = c, DestinationColdkey = Cold(), Hotkey = h, OriginNetuid = n, DestinationNetuid = Net(), AlphaAmount = Amount() },
@@ -385,6 +387,8 @@ public sealed class StakeMovementTests
                 11 => new SetTake { Signer = Cold(), Hotkey = Hot(), Take = (ushort)rng.Next(0, 13_000) },
                 12 => new SetHyperparameter { Signer = Owner, Netuid = Net(), Name = "transfer_allowed", Value = rng.Next(3) == 0 ? "false" : "true" },
                 13 => new RootRegister { Signer = Cold(), Hotkey = Hot() },
+                14 => new ClaimRoot { Signer = c, Netuids = [Net(), Net()] },
+                15 => new SetRootClaimType { Signer = Cold(), Type = rng.Next(2) == 0 ? "Swap" : "Keep" },
                 _ => new Faucet { Signer = Cold(), Amount = (ulong)rng.NextInt64(1, 50 * (long)Tao.Rao) },
             };
             string before = Snapshot(chain);
@@ -396,5 +400,7 @@ public sealed class StakeMovementTests
             AssertConsistent(chain);
         }
         Assert.True(applied > 140, $"only {applied} of 400 calls applied: the sequence tests too little");
+        Assert.True(chain.State.RootStake > 0 || chain.Events.Any(e => e is { Kind: EventKinds.StakeAdded, Netuid: RootNetwork.Netuid }), "no root stake was ever added");
+        Assert.True(chain.Events.Any(e => e.Kind == EventKinds.RootClaimed), "no root dividend was ever claimed");
     }
 }

@@ -21,7 +21,8 @@ internal sealed partial class NetworkCommands(CliHost host)
     {
         ["wallet"] = "Wallets: an encrypted coldkey and hotkeys; balances, transfers, the faucet",
         ["subnets"] = "Subnets: list, inspect, create, register a neuron, hyperparameters",
-        ["stake"] = "Stake TAO on a hotkey in a subnet (alpha), unstake, move, transfer, swap, list",
+        ["stake"] = "Stake TAO on a hotkey in a subnet (alpha) or on root (netuid 0), unstake, move, transfer, swap, list, claim root dividends",
+        ["root"] = "The root network (netuid 0): register a hotkey on it",
         ["stake child"] = "Childkeys: lend a hotkey's stake weight on a subnet to child hotkeys, and a child's take",
         ["weights"] = "A validator's weights",
         ["axon"] = "A miner's axon",
@@ -62,7 +63,11 @@ internal sealed partial class NetworkCommands(CliHost host)
             ["netuid", "children", "proportions", "hotkey-address"]),
         ["stake child revoke"] = ("Remove every child of the wallet's hotkey on a subnet (after the same cooldown)", ["netuid", "hotkey-address"]),
         ["stake child take"] = ("Show, or with --take set (0..0.18), the part of its parents' dividends the hotkey keeps as a child on a subnet", ["netuid", "take", "hotkey-address"]),
-        ["stake unstake-all"] = ("Unstake everything the wallet stakes on a hotkey, in every subnet, for TAO", ["hotkey-address"]),
+        ["stake unstake-all"] = ("Unstake everything the wallet stakes on a hotkey, in every subnet and root, for TAO (with --alpha-only: every subnet but root, staking the TAO on root)", ["hotkey-address"]),
+        ["stake claim"] = ("Claim the wallet's root dividends on the subnets in --netuids, from every hotkey it stakes on in root (claim_root, as its claim type); with --type Swap|Keep set the claim type instead",
+            ["netuids", "type"]),
+        ["root register"] = ("Register the wallet's hotkey on the root network, netuid 0 (when root is full it replaces the member with the least root stake, which the hotkey must exceed)",
+            ["hotkey-address"]),
         ["weights set"] = ("Set the wallet hotkey's weights in a subnet (validators); on a commit-reveal subnet, commit them and reveal them when the reveal epoch comes",
             ["netuid", "uids", "weights", "version-key"]),
         ["weights commit"] = ("Commit the hash of weights (commit-reveal); prints the salt that 'weights reveal' needs. With --timelock, seal the weights to a " +
@@ -142,6 +147,10 @@ internal sealed partial class NetworkCommands(CliHost host)
                 "stake swap" => await Submit(Coldkey(), Limited("swap_stake"), MoveArgs(new JsonObject { ["hotkey"] = StakeHotkey() }, swap: true)),
                 "stake unstake-all" => await Submit(Coldkey(), _args.Flag("alpha-only") ? "unstake_all_alpha" : "unstake_all", new JsonObject { ["hotkey"] = StakeHotkey() }),
                 "stake list" => await StakeList(),
+                "stake claim" => _args.Get("type") is { } type
+                    ? await Submit(Coldkey(), "set_root_claim_type", new JsonObject { ["type"] = type is "Swap" or "Keep" ? type : throw new UsageException("stake claim: '--type' must be Swap or Keep") })
+                    : await Submit(Coldkey(), "claim_root", new JsonObject { ["netuids"] = new JsonArray([.. U16List("netuids").Select(n => (JsonNode)n)]) }),
+                "root register" => await Submit(Coldkey(), "root_register", new JsonObject { ["hotkey"] = StakeHotkey() }),
                 "stake child get" => await Show(await _client.GetAsync($"/api/subnets/{Netuid()}/children/{StakeHotkey()}"), Childkeys),
                 "stake child set" => await Submit(Coldkey(), "set_children", new JsonObject { ["hotkey"] = StakeHotkey(), ["netuid"] = Netuid(), ["children"] = ChildrenArg() }),
                 "stake child revoke" => await Submit(Coldkey(), "set_children", new JsonObject { ["hotkey"] = StakeHotkey(), ["netuid"] = Netuid(), ["children"] = new JsonArray() }),

@@ -12,4 +12,6 @@ public sealed record EpochSummary
     [Id(5)] public required ulong OwnerCut { get; init; }
     [Id(6)] public required ulong Burned { get; init; }
     [Id(7)] public required ulong Carried { get; init; }
+    /// <summary>Root dividends paid (validators' take staked as alpha, the rest made claimable by their root stakers).</summary>
+    [Id(8)] public ulong RootEmission { get; init; }
 }

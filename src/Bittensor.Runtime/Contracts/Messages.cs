@@ -22,7 +22,18 @@ public sealed record AccountView(
     [property: Id(0)] string Address,
     [property: Id(1)] ulong Balance,
     [property: Id(2)] ulong NextNonce,
-    [property: Id(3)] ImmutableArray<string> Hotkeys);
+    [property: Id(3)] ImmutableArray<string> Hotkeys)
+{
+    /// <summary>How the account's root dividends are claimed (<c>set_root_claim_type</c>).</summary>
+    [Id(4)] public RootClaimType RootClaimType { get; init; }
+
+    /// <summary>Hotkeys the account stakes on in root (what <c>claim_root</c> visits).</summary>
+    [Id(5)] public ImmutableArray<string> RootHotkeys { get; init; } = [];
+}
+
+/// <summary>What a root nominator (coldkey) of a hotkey may claim of its root dividends on a subnet, alpha rao.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.RootClaimableEntry")]
+public sealed record RootClaimableEntry([property: Id(0)] ushort Netuid, [property: Id(1)] string Coldkey, [property: Id(2)] ulong Alpha);
 
 /// <summary>A hotkey: owning coldkey, registrations, stakes, take, served axons.</summary>
 [GenerateSerializer, Immutable, Alias("Bittensor.HotkeyView")]
@@ -34,6 +45,9 @@ public sealed record HotkeyView(
     [property: Id(4)] ushort Take,
     [property: Id(5)] ImmutableDictionary<ushort, AxonInfo> Axons)
 {
+    /// <summary>Root dividends each root nominator of this hotkey may claim now, per subnet (alpha rao, <c>claim_root</c>).</summary>
+    [Id(6)] public ImmutableArray<RootClaimableEntry> RootClaimable { get; init; } = [];
+
     /// <summary>Total alpha staked on this hotkey in <paramref name="netuid"/>.</summary>
     public ulong StakeIn(ushort netuid)
     {
@@ -57,7 +71,14 @@ public sealed record AccountChange(
     [property: Id(1)] bool BumpNonce = false,
     [property: Id(2)] string? AddHotkey = null,
     [property: Id(3)] bool MarkIndexed = false,
-    [property: Id(4)] TransactionReceipt? Receipt = null);
+    [property: Id(4)] TransactionReceipt? Receipt = null)
+{
+    /// <summary>The root claim type to store (<c>set_root_claim_type</c>), or null to leave it.</summary>
+    [Id(5)] public RootClaimType? ClaimType { get; init; }
+
+    /// <summary>A hotkey the account now stakes on in root (listed once; subtensor's <c>StakingHotkeys</c> for root claims).</summary>
+    [Id(6)] public string? AddRootHotkey { get; init; }
+}
 
 /// <summary>
 /// What an applied signed transaction produced, kept in its signer's account (the last <see cref="Runtime.AccountState.MaxReceipts"/>)
@@ -96,6 +117,36 @@ public sealed record HotkeyChange
 
     /// <summary>Block at which the take changed (the rate limit on take increases counts from it).</summary>
     [Id(7)] public ulong? TakeChangedAt { get; init; }
+
+    /// <summary>Root dividends accrued per unit of root stake, added per subnet (U96F32 bits; subtensor's <c>RootClaimable</c>).</summary>
+    [Id(8)] public ImmutableArray<RootClaimableRate> RootClaimable { get; init; } = [];
+
+    /// <summary>New <c>RootClaimed</c> totals per (subnet, coldkey).</summary>
+    [Id(9)] public ImmutableArray<RootClaimedTotal> RootClaimed { get; init; } = [];
+}
+
+/// <summary>Root alpha dividends accrued on a subnet per rao of the hotkey's root stake, as U96F32 bits (32 fractional bits).</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.RootClaimableRate")]
+public sealed record RootClaimableRate([property: Id(0)] ushort Netuid, [property: Id(1)] ulong Rate)
+{
+    /// <summary>
+    /// The block the subnet was registered at (its generation): a rate of an earlier subnet under the same netuid (dissolved
+    /// at the cap) is dropped with its claims before this one is added, as subtensor's <c>finalize_all_subnet_root_dividends</c>.
+    /// </summary>
+    [Id(2)] public ulong Generation { get; init; }
+}
+
+/// <summary>What a nominator (coldkey) has claimed, or is deemed to have claimed, of a hotkey's root dividends on a subnet, alpha rao.</summary>
+[GenerateSerializer, Immutable, Alias("Bittensor.RootClaimedTotal")]
+public sealed record RootClaimedTotal([property: Id(0)] ushort Netuid, [property: Id(1)] string Coldkey, [property: Id(2)] ulong Claimed);
+
+/// <summary>How a coldkey's root dividends are claimed (subtensor's <c>RootClaimTypeEnum</c>; default Swap).</summary>
+public enum RootClaimType : byte
+{
+    /// <summary>Sell the claimed alpha for TAO on the subnet's pool and stake the TAO on root.</summary>
+    Swap = 0,
+    /// <summary>Keep the claimed alpha staked on the hotkey in the subnet.</summary>
+    Keep = 1,
 }
 
 /// <summary>Alpha moved onto (positive) or off (negative) a hotkey for one nominator.</summary>

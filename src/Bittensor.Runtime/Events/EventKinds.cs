@@ -38,6 +38,8 @@ public static class EventKinds
     public const string SubnetIdentitySet = "SubnetIdentitySet";
     public const string SubnetOwnerHotkeySet = "SubnetOwnerHotkeySet";
     public const string ChildKeyTakeSet = "ChildKeyTakeSet";
+    public const string RootClaimed = "RootClaimed";
+    public const string RootClaimTypeSet = "RootClaimTypeSet";
 
     /// <summary>Every kind with the fields it sets (the reference for clients; <c>docs/events.md</c> is generated from the same list by hand).</summary>
     public static FrozenDictionary<string, string> All { get; } = new Dictionary<string, string>
@@ -67,6 +69,8 @@ public static class EventKinds
         [SubnetIdentitySet] = "coldkey (owner), netuid",
         [SubnetOwnerHotkeySet] = "coldkey (owner or sudo), hotkey (the new owner hotkey), netuid",
         [ChildKeyTakeSet] = "coldkey, hotkey, netuid, number (take, u16 proportion of 65535)",
+        [RootClaimed] = "coldkey, hotkey, netuid, alpha (root dividends claimed), tao (Swap: the TAO the alpha sold for, staked on root on the hotkey; absent for Keep, whose alpha is staked on the hotkey in the subnet)",
+        [RootClaimTypeSet] = "coldkey, value (Swap or Keep)",
         [HyperparameterSet] = "coldkey (owner or sudo), netuid, name, value",
         [TakeIncreased] = "coldkey, hotkey, number (take, u16 proportion of 65535)",
         [TakeDecreased] = "coldkey, hotkey, number (take, u16 proportion of 65535)",

@@ -47,9 +47,9 @@ namespace Bittensor.Runtime.Extrinsics
             if (amount < Tao.MinStake) return Fail(plan, Codes.AmountTooLow, $"the minimum stake is {Tao.MinStake} rao (0.002 TAO)");
             var hotkey = await plan.HotkeyAsync(hotkeyAddress);
             if (hotkey.Owner is null) return Fail(plan, Codes.HotkeyNotFound, "the hotkey is not associated with any coldkey (register it first)");
-            if (limitPrice is ulong limit && (e is null ? RootNetwork.MaxAdd(limit, amount) : PoolMath.MaxBuy(e.PoolTao, e.PoolAlpha, limit, amount)) is var max && max < amount)
+            if (limitPrice is ulong limit && (e is null ? RootNetwork.MaxAdd(limit, amount) : PoolMath.MaxBuy(e.PoolTao, e.PoolAlpha, limit, amount, quoteWeight: e.QuoteWeight)) is var max && max < amount)
             {
-                ulong after = e is null ? RootNetwork.Price : PoolMath.PriceAfterBuy(e.PoolTao, e.PoolAlpha, amount);
+                ulong after = e is null ? RootNetwork.Price : PoolMath.PriceAfterBuy(e.PoolTao, e.PoolAlpha, amount, quoteWeight: e.QuoteWeight);
                 if (!allowPartial)
                     return Fail(plan, Codes.SlippageTooHigh, $"the buy would move the price to {after} rao per alpha, above the limit {limit}");
                 if (max < Tao.MinStake)
@@ -59,7 +59,7 @@ namespace Bittensor.Runtime.Extrinsics
             var account = await plan.AccountAsync(signer);
             if (account.Balance < amount) return Fail(plan, Codes.InsufficientBalance, $"balance {account.Balance} rao is below the amount {amount} rao");
             if (!Staking.RoomForNominator(plan, hotkey, netuid, signer)) return Fail(plan, Codes.TooManyNominators, Staking.TooManyNominatorsMessage(plan, netuid));
-            ulong alpha = e is null ? amount : PoolMath.AlphaOut(e.PoolTao, e.PoolAlpha, amount); // root: 1:1, no fee
+            ulong alpha = e is null ? amount : PoolMath.AlphaOut(e.PoolTao, e.PoolAlpha, amount, quoteWeight: e.QuoteWeight); // root: 1:1, no fee
             if (alpha == 0) return Fail(plan, Codes.AmountTooLow, "the amount buys no alpha at the current price");
             await plan.AccountAsync(signer, new AccountChange(-(long)amount));
             if (e is null) await RootNetwork.StakeAsync(plan, hotkeyAddress, signer, (long)amount);

@@ -48,7 +48,7 @@ namespace Bittensor.Runtime.Extrinsics
                 if (uid < 0) return Fail(plan, Codes.NoNeuronToPrune, "the subnet is full and every UID is protected as the owner's");
                 pruned = s.Neurons[uid].Hotkey;
             }
-            ulong alphaBurned = PoolMath.AlphaOut(e.PoolTao, e.PoolAlpha, burn, feeRate: 0);
+            ulong alphaBurned = PoolMath.AlphaOut(e.PoolTao, e.PoolAlpha, burn, feeRate: 0, quoteWeight: e.QuoteWeight);
             await plan.AccountAsync(b.Signer, new AccountChange(-(long)burn, AddHotkey: b.Hotkey));
             await plan.SubnetAsync(b.Netuid, new RegisterNeuron((ushort)uid, b.Hotkey, b.Signer, block, plan.Seq, hotkey.StakeIn(b.Netuid)));
             e.PoolTao += burn;

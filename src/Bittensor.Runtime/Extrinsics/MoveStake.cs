@@ -68,7 +68,7 @@ namespace Bittensor.Runtime.Extrinsics
             ulong tao = 0, bought = 0;
             if (crossSubnet)
             {
-                tao = PoolMath.TaoOut(origin.PoolTao, origin.PoolAlpha, alpha);
+                tao = PoolMath.TaoOut(origin.PoolTao, origin.PoolAlpha, alpha, quoteWeight: origin.QuoteWeight);
                 if (tao <= Tao.MinStake)
                     return Fail(plan, Codes.AmountTooLow, $"moving {alpha} rao of alpha (all the origin holds, at most) returns {tao} rao of TAO; it must exceed the minimum stake {Tao.MinStake} rao");
                 if (t.LimitPrice is ulong limit)
@@ -78,7 +78,7 @@ namespace Bittensor.Runtime.Extrinsics
                         return Fail(plan, Codes.SlippageTooHigh, $"the move would bring the origin/destination price ratio to {RatioAfter(origin, destination, alpha)} rao, below the limit {limit}");
                     if (move == 0)
                         return Fail(plan, Codes.SlippageTooHigh, $"the origin/destination price ratio is {RatioAfter(origin, destination, 0)} rao; no move keeps it at or above the limit {limit}");
-                    tao = PoolMath.TaoOut(origin.PoolTao, origin.PoolAlpha, move);
+                    tao = PoolMath.TaoOut(origin.PoolTao, origin.PoolAlpha, move, quoteWeight: origin.QuoteWeight);
                 }
             }
             if (t.CheckTransfer && !(origin.Hyper.TransferAllowed && destination.Hyper.TransferAllowed))
@@ -86,7 +86,7 @@ namespace Bittensor.Runtime.Extrinsics
             if (crossSubnet)
             {
                 // Subtensor's move charges the fee once, on the origin sell, and buys at the destination without one.
-                bought = tao >= Tao.MinStake ? PoolMath.AlphaOut(destination.PoolTao, destination.PoolAlpha, tao, feeRate: 0) : 0;
+                bought = tao >= Tao.MinStake ? PoolMath.AlphaOut(destination.PoolTao, destination.PoolAlpha, tao, feeRate: 0, quoteWeight: destination.QuoteWeight) : 0;
                 if (tao >= Tao.MinStake && bought == 0) return Fail(plan, Codes.AmountTooLow, $"{tao} rao of TAO buys no alpha on subnet {to.Netuid}");
             }
             else
@@ -119,9 +119,9 @@ namespace Bittensor.Runtime.Extrinsics
         /// <summary>Origin price over destination price, in rao (10^9 = 1), after moving <paramref name="alpha"/> across: the ratio <c>swap_stake_limit</c>'s limit bounds.</summary>
         private static ulong RatioAfter(SubnetEconomy origin, SubnetEconomy destination, ulong alpha)
         {
-            ulong tao = PoolMath.TaoOut(origin.PoolTao, origin.PoolAlpha, alpha);
-            ulong originPrice = PoolMath.PriceRao(origin.PoolTao - tao, origin.PoolAlpha + alpha);
-            ulong destinationPrice = PoolMath.PriceAfterBuy(destination.PoolTao, destination.PoolAlpha, tao, feeRate: 0);
+            ulong tao = PoolMath.TaoOut(origin.PoolTao, origin.PoolAlpha, alpha, quoteWeight: origin.QuoteWeight);
+            ulong originPrice = PoolMath.PriceRao(origin.PoolTao - tao, origin.PoolAlpha + alpha, quoteWeight: origin.QuoteWeight);
+            ulong destinationPrice = PoolMath.PriceAfterBuy(destination.PoolTao, destination.PoolAlpha, tao, feeRate: 0, quoteWeight: destination.QuoteWeight);
             return destinationPrice == 0 ? ulong.MaxValue : Saturating.ToU64((UInt128)originPrice * Tao.Rao / destinationPrice);
         }
     }

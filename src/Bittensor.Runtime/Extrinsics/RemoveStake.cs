@@ -47,18 +47,18 @@ namespace Bittensor.Runtime.Extrinsics
             var hotkey = await plan.HotkeyAsync(hotkeyAddress);
             ulong staked = Staking.StakeOf(hotkey, netuid, signer);
             if (staked < amount) return Fail(plan, Codes.NotEnoughStake, $"the signer has {staked} rao of alpha staked on this hotkey in subnet {netuid}");
-            ulong tao = e is null ? amount : PoolMath.TaoOut(e.PoolTao, e.PoolAlpha, amount); // root: 1:1, no fee
+            ulong tao = e is null ? amount : PoolMath.TaoOut(e.PoolTao, e.PoolAlpha, amount, quoteWeight: e.QuoteWeight); // root: 1:1, no fee
             if (tao < Tao.MinStake && amount != staked)
                 return Fail(plan, Codes.AmountTooLow, $"unstaking returns {tao} rao, below the minimum {Tao.MinStake} rao (unstake everything instead)");
-            if (limitPrice is ulong limit && (e is null ? RootNetwork.MaxRemove(limit, amount) : PoolMath.MaxSell(e.PoolTao, e.PoolAlpha, limit, amount)) is var max && max < amount)
+            if (limitPrice is ulong limit && (e is null ? RootNetwork.MaxRemove(limit, amount) : PoolMath.MaxSell(e.PoolTao, e.PoolAlpha, limit, amount, quoteWeight: e.QuoteWeight)) is var max && max < amount)
             {
-                ulong after = e is null ? RootNetwork.Price : PoolMath.PriceAfterSell(e.PoolTao, e.PoolAlpha, amount);
+                ulong after = e is null ? RootNetwork.Price : PoolMath.PriceAfterSell(e.PoolTao, e.PoolAlpha, amount, quoteWeight: e.QuoteWeight);
                 if (!allowPartial)
                     return Fail(plan, Codes.SlippageTooHigh, $"the sell would move the price to {after} rao per alpha, below the limit {limit}");
                 if (max == 0)
-                    return Fail(plan, Codes.SlippageTooHigh, $"the price is {(e is null ? RootNetwork.Price : PoolMath.PriceRao(e.PoolTao, e.PoolAlpha))} rao per alpha; no sell keeps it at or above the limit {limit}");
+                    return Fail(plan, Codes.SlippageTooHigh, $"the price is {(e is null ? RootNetwork.Price : PoolMath.PriceRao(e.PoolTao, e.PoolAlpha, quoteWeight: e.QuoteWeight))} rao per alpha; no sell keeps it at or above the limit {limit}");
                 amount = max;
-                tao = PoolMath.TaoOut(e!.PoolTao, e.PoolAlpha, amount);
+                tao = PoolMath.TaoOut(e!.PoolTao, e.PoolAlpha, amount, quoteWeight: e.QuoteWeight);
             }
             if (e is null) await RootNetwork.StakeAsync(plan, hotkeyAddress, signer, -(long)amount);
             else await Staking.SellAsync(plan, e, hotkeyAddress, signer, amount, tao);

@@ -73,7 +73,7 @@ namespace Bittensor.Runtime.Extrinsics
             double total = 0;
             foreach (var (key, alpha) in hotkey.Stakes)
                 if (ushort.TryParse(key.AsSpan(0, key.IndexOf('|')), out ushort netuid) && plan.Economy(netuid) is { } e)
-                    total += alpha * PoolMath.Price(e.PoolTao, e.PoolAlpha);
+                    total += alpha * PoolMath.Price(e.PoolTao, e.PoolAlpha, quoteWeight: e.QuoteWeight);
             return (ulong)Math.Min(total, ulong.MaxValue);
         }
     }

@@ -49,7 +49,7 @@ namespace Bittensor.Runtime.Extrinsics
             }
             foreach (var (e, alpha) in stakes)
             {
-                ulong tao = PoolMath.TaoOut(e.PoolTao, e.PoolAlpha, alpha);
+                ulong tao = PoolMath.TaoOut(e.PoolTao, e.PoolAlpha, alpha, quoteWeight: e.QuoteWeight);
                 await Staking.SellAsync(plan, e, hotkeyAddress, signer, alpha, tao);
                 plan.Emit(new ChainEvent { Kind = EventKinds.StakeRemoved, Coldkey = signer, Hotkey = hotkeyAddress, Netuid = e.Netuid, Alpha = alpha, Tao = tao });
                 total += tao;

@@ -275,7 +275,7 @@ public sealed class ScenarioRun
         var roster = Chain.Subnet(s.Netuid)!;
         var e = Chain.State.Subnets[s.Netuid];
         var summary = roster.Epochs[^1];
-        SubnetEpochs.Add(new SubnetRow(block, s.Netuid, s.Spec.Name, PoolMath.Price(e.PoolTao, e.PoolAlpha), e.MovingPrice, e.PoolTao,
+        SubnetEpochs.Add(new SubnetRow(block, s.Netuid, s.Spec.Name, PoolMath.Price(e.PoolTao, e.PoolAlpha, quoteWeight: e.QuoteWeight), e.MovingPrice, e.PoolTao,
             e.PoolAlpha, e.AlphaIssued, summary.RaoEmission, summary.ServerEmission, summary.ValidatorEmission, summary.OwnerCut));
         var consensus = new Dictionary<string, ushort>(StringComparer.Ordinal);
         foreach (var a in s.Agents)
@@ -339,7 +339,7 @@ public sealed class ScenarioRun
         foreach (var (hotkey, netuid) in a.Positions)
         {
             var e = Chain.State.Subnets[netuid];
-            value += Position(hotkey, netuid, a.Coldkey) * PoolMath.Price(e.PoolTao, e.PoolAlpha);
+            value += Position(hotkey, netuid, a.Coldkey) * PoolMath.Price(e.PoolTao, e.PoolAlpha, quoteWeight: e.QuoteWeight);
         }
         return (ulong)Math.Round(value);
     }
