@@ -480,6 +480,7 @@ internal sealed partial class NetworkCommands(CliHost host)
     /// </summary>
     private async Task<(List<(string, string)> List, ulong Out)> PoolQuoteAsync(ushort netuid, bool buy, ulong amount, string prefix)
     {
+        if (netuid == 0) return ([($"{prefix}root", "netuid 0: TAO staked 1:1, no pool, no fee")], amount);
         var q = await _client.GetAsync($"/api/subnets/{netuid}/quote?side={(buy ? "buy" : "sell")}&amount={amount}");
         ulong output = q.GetProperty("amountOut").GetUInt64();
         var (into, outOf) = buy ? ("TAO", "alpha") : ("alpha", "TAO");
