@@ -9,18 +9,19 @@ public sealed record ChainDto(string ChainId, ulong Block, ulong TotalIssuance, 
     string GenesisHash, ulong HistoryBlocks, ulong WeightFee, ulong FeesBurned);
 
 /// <summary>The pool of a subnet and its price (TAO per alpha).</summary>
-public sealed record PoolDto(ulong Tao, ulong Alpha, double Price, double MovingPrice);
+/// <param name="QuoteWeight">The pool's TAO weight w2 in parts of 10¹⁸ (½ = constant product; protocol liquidity moves it, spec §5a).</param>
+public sealed record PoolDto(ulong Tao, ulong Alpha, double Price, double MovingPrice, ulong QuoteWeight);
 
 /// <summary>GET /api/subnets/{netuid} (and the items of GET /api/subnets).</summary>
 public sealed record SubnetDto(ushort Netuid, string OwnerColdkey, string OwnerHotkey, ulong RegisteredAt, int N, PoolDto Pool,
     ulong PendingServer, ulong PendingValidator, ulong PendingOwnerCut, ulong AlphaIssued, ulong AlphaStaked, ulong ProtocolAlpha,
     ulong AlphaBurned, ulong Burn, ulong Lock, ulong LastEpochBlock, ulong EpochIndex, ulong NextEpochBlock, SubnetHyperparameters Hyperparameters,
-    bool Started, ulong? StartCallBlock, SubnetIdentity? Identity)
+    bool Started, ulong? StartCallBlock, SubnetIdentity? Identity, ulong PendingRootAlpha, ulong RootClaimableAlpha)
 {
     public static SubnetDto From(SubnetInfo s) => new(s.Netuid, s.OwnerColdkey, s.OwnerHotkey, s.RegisteredAt, s.N,
-        new PoolDto(s.PoolTao, s.PoolAlpha, s.Price, s.MovingPrice), s.PendingServer, s.PendingValidator, s.PendingOwnerCut,
+        new PoolDto(s.PoolTao, s.PoolAlpha, s.Price, s.MovingPrice, s.QuoteWeight), s.PendingServer, s.PendingValidator, s.PendingOwnerCut,
         s.AlphaIssued, s.AlphaStaked, s.ProtocolAlpha, s.AlphaBurned, s.Burn, s.Lock, s.LastEpochBlock, s.EpochIndex, s.NextEpochBlock,
-        s.Hyperparameters, s.Started, s.StartCallBlock, s.Identity);
+        s.Hyperparameters, s.Started, s.StartCallBlock, s.Identity, s.PendingRootAlpha, s.RootClaimableAlpha);
 }
 
 /// <summary>GET /api/subnets/{netuid}/metagraph (field names as Bittensor's metagraph).</summary>
