@@ -8,8 +8,8 @@ public sealed record ChainDto(string ChainId, ulong Block, ulong TotalIssuance, 
     int Halvings, int Subnets, ulong NetworkLockCost, double BlockTimeSeconds, bool Faucet, ulong GenesisReserve,
     string GenesisHash, ulong HistoryBlocks, ulong WeightFee, ulong FeesBurned);
 
-/// <summary>The pool of a subnet and its price (TAO per alpha).</summary>
-/// <param name="QuoteWeight">The pool's TAO weight w2 in parts of 10¹⁸ (½ = constant product; protocol liquidity moves it, spec §5a).</param>
+/// <summary>A subnet's pool: TAO and alpha reserves (rao), price and moving price (TAO per alpha), and the TAO weight w2 in
+/// parts of 10¹⁸ (½ = constant product; protocol liquidity moves it, spec §5a).</summary>
 public sealed record PoolDto(ulong Tao, ulong Alpha, double Price, double MovingPrice, ulong QuoteWeight);
 
 /// <summary>GET /api/subnets/{netuid} (and the items of GET /api/subnets).</summary>
