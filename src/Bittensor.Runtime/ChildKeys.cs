@@ -12,7 +12,11 @@ public sealed record PendingChildren([property: Id(0)] ImmutableArray<ChildLink>
 
 /// <summary>A parent's part in a child's stake weight, as an epoch's inputs took it: its alpha and its proportion.</summary>
 [GenerateSerializer, Immutable, Alias("Bittensor.Runtime.ParentStake")]
-public sealed record ParentStake([property: Id(0)] string Parent, [property: Id(1)] ulong Proportion, [property: Id(2)] ulong Alpha);
+public sealed record ParentStake([property: Id(0)] string Parent, [property: Id(1)] ulong Proportion, [property: Id(2)] ulong Alpha)
+{
+    /// <summary>The parent's TAO staked on root (its contribution counts it with tao_weight).</summary>
+    [Id(3)] public ulong Root { get; init; }
+}
 
 /// <summary>
 /// What an epoch needs to split a child hotkey's dividends with its parents (subtensor's
@@ -27,6 +31,10 @@ public sealed record ChildkeySplit
     [Id(2)] public required ImmutableArray<ulong> ChildProportions { get; init; }
     [Id(3)] public required ushort Take { get; init; }
     [Id(4)] public required ImmutableArray<ParentStake> Parents { get; init; }
+    /// <summary>The child's TAO staked on root.</summary>
+    [Id(5)] public ulong Root { get; init; }
+    /// <summary>The tao_weight (parts of u64::MAX) root stake counts with in the contributions; 0 without root stake.</summary>
+    [Id(6)] public ulong TaoWeight { get; init; }
 }
 
 /// <summary>
@@ -121,8 +129,8 @@ public static class ChildKeys
     }
 
     /// <summary>
-    /// A child's dividend split with its parents (subtensor's <c>get_parent_child_dividends_distribution</c>, tao_weight 0
-    /// and CKBurn 0 as its defaults): each parent gets the dividend in proportion to the stake weight it lends, less the
+    /// A child's dividend split with its parents (subtensor's <c>get_parent_child_dividends_distribution</c>, CKBurn 0 as its
+    /// default; contributions count alpha plus tao_weight·root stake): each parent gets the dividend in proportion to the stake weight it lends, less the
     /// childkey take when the parent belongs to another coldkey; the child keeps the rest and the takes. Amounts floor; the
     /// rounding dust (at most one rao per parent) goes to the child, so the parts sum to the dividend.
     /// </summary>
@@ -133,12 +141,14 @@ public static class ChildKeys
         UInt128 one = (UInt128)1 << Frac, lent = 0;
         foreach (ulong p in split.ChildProportions) lent += Normalized(p);
         UInt128 remainingProportion = one > lent ? one - lent : 0;
-        ulong self = (ulong)(split.Alpha * remainingProportion >> Frac); // get_self_contribution returns u64
+        UInt128 weight = RootNetwork.WeightBits(split.TaoWeight);
+        // get_self_contribution returns u64: alpha·remaining + root·remaining·tao_weight, floored.
+        ulong self = (ulong)((split.Alpha * remainingProportion + (split.Root * remainingProportion * weight >> Frac)) >> Frac);
         UInt128 total = (UInt128)self << Frac;
         var contributions = new List<(string Parent, UInt128 Bits)>(split.Parents.Length);
         foreach (var parent in split.Parents)
         {
-            UInt128 bits = parent.Alpha * Normalized(parent.Proportion);
+            UInt128 bits = parent.Alpha * Normalized(parent.Proportion) + (parent.Root * Normalized(parent.Proportion) * weight >> Frac);
             total += bits;
             contributions.Add((parent.Parent, bits));
         }

@@ -133,7 +133,7 @@ public sealed record EpochRequest
         }
         var relations = ChildKeys.Effective(s, start.Block == 0 ? 0 : start.Block - 1);
         var parents = ParentsByChild(relations);
-        var childkeys = Inherit(s, relations, parents, hotkeys, stake);
+        var childkeys = Inherit(s, start, relations, parents, hotkeys, stake);
         var (fraction, taoStake) = AddRoot(start, relations, parents, hotkeys, stake);
         return new EpochRequest
         {
@@ -174,7 +174,7 @@ public sealed record EpochRequest
     /// Replaces each UID's alpha by its inherited stake weight under the childkeys in force when the epoch's block began
     /// (subtensor applies pending children after the block's epochs), and returns the dividend splits of the UIDs with parents.
     /// </summary>
-    private static ImmutableArray<ChildkeySplit> Inherit(SubnetState s, ImmutableDictionary<string, ImmutableArray<ChildLink>> relations,
+    private static ImmutableArray<ChildkeySplit> Inherit(SubnetState s, EpochStart start, ImmutableDictionary<string, ImmutableArray<ChildLink>> relations,
         Dictionary<string, List<ChildLink>> parents, string[] hotkeys, ulong[] stake)
     {
         if (relations.IsEmpty) return [];
@@ -185,12 +185,16 @@ public sealed record EpochRequest
             ulong alpha = stake[i];
             ImmutableArray<ulong> lent = relations.TryGetValue(hotkey, out var children) ? [.. children.Select(c => c.Proportion)] : [];
             ImmutableArray<ParentStake> from = parents.TryGetValue(hotkey, out var list)
-                ? [.. list.Select(p => new ParentStake(p.Hotkey, p.Proportion, s.StakedHotkeys.GetValueOrDefault(p.Hotkey)))]
+                ? [.. list.Select(p => new ParentStake(p.Hotkey, p.Proportion, s.StakedHotkeys.GetValueOrDefault(p.Hotkey)) { Root = RootNetwork.Of(start.RootStakes, p.Hotkey) })]
                 : [];
             if (lent.IsEmpty && from.IsEmpty) continue;
             stake[i] = ChildKeys.Inherited(alpha, lent, from.Select(p => (p.Proportion, p.Alpha)));
             if (!from.IsEmpty)
-                splits.Add(new ChildkeySplit { Hotkey = hotkey, Alpha = alpha, ChildProportions = lent, Take = s.ChildkeyTakes.GetValueOrDefault(hotkey), Parents = from });
+                splits.Add(new ChildkeySplit
+                {
+                    Hotkey = hotkey, Alpha = alpha, ChildProportions = lent, Take = s.ChildkeyTakes.GetValueOrDefault(hotkey), Parents = from,
+                    Root = RootNetwork.Of(start.RootStakes, hotkey), TaoWeight = start.RootStakes is null ? 0 : start.TaoWeight,
+                });
         }
         return splits.ToImmutable();
     }

@@ -234,6 +234,7 @@ public sealed class ChildkeyTests
     {
         var chain = await Chain();
         var rng = new Random(seed);
+        chain.State.Subnets[One].MovingPrice = 1.5; // root alpha paid out as root dividends, split through the childkeys too
         (string Cold, string Hot)[] keys = [(Alice, AliceHot), (Bob, BobHot), (Carol, CarolHot), (Owner, OwnerHot)];
         ushort[] uids = [.. keys.Select(k => (ushort)chain.Subnet(One)!.UidOf(k.Hot))];
         for (int step = 0; step < 150; step++)
@@ -245,8 +246,8 @@ public sealed class ChildkeyTests
                 0 => Children(cold, hot, (ulong.MaxValue / (ulong)rng.Next(1, 5), other)),
                 1 => Children(cold, hot),
                 2 => new SetChildkeyTakeOperation { Signer = cold, Hotkey = hot, Netuid = One, Take = (ushort)rng.Next(0, 11_797) },
-                3 => new AddStake { Signer = cold, Hotkey = hot, Netuid = One, Amount = (ulong)rng.Next(1, 30) * Tao.Rao },
-                4 => new RemoveStake { Signer = cold, Hotkey = hot, Netuid = One, Amount = (ulong)rng.Next(1, 30) * Tao.Rao / 10 },
+                3 => new AddStake { Signer = cold, Hotkey = hot, Netuid = rng.Next(3) == 0 ? RootNetwork.Netuid : One, Amount = (ulong)rng.Next(1, 30) * Tao.Rao },
+                4 => new RemoveStake { Signer = cold, Hotkey = hot, Netuid = rng.Next(3) == 0 ? RootNetwork.Netuid : One, Amount = (ulong)rng.Next(1, 30) * Tao.Rao / 10 },
                 _ => new SetWeights { Signer = hot, Netuid = One, Uids = [.. uids], Weights = [.. uids.Select(_ => (ushort)rng.Next(1, 65_535))] },
             };
             await chain.ExecuteAsync(op);
@@ -255,6 +256,7 @@ public sealed class ChildkeyTests
         }
         Assert.True(chain.State.EpochsRun >= 5);
         Assert.Contains(chain.Events, e => e.Kind == "SetChildrenScheduled");
+        Assert.Contains(chain.Events, e => e.Kind == "EpochCompleted" && e.Epoch!.RootEmission > 0); // root stake in the mix
     }
 
     [Fact]

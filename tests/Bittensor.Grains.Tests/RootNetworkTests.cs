@@ -402,4 +402,20 @@ public sealed class RootNetworkTests
         await Ok(chain, RootStake(Carol, AliceHot, 100 * Tao.Rao));
         Assert.Equal(0UL, RootNetwork.Owed(chain.Hotkey(AliceHot), Carol, One, e.RegisteredAt));
     }
+
+    [Fact]
+    public void ChildDividendSplit_CountsTheParentsRootStakeWithTaoWeight_HandWorked()
+    {
+        // get_parent_child_dividends_distribution: a parent lending half of 2000 TAO on root contributes
+        // 2000·10⁹·(Half/u64::MAX = 2147483647/2³²)·226245882/2³² ≈ 52.68 TAO (U96F32 bits 226 245 881 894 646 051 339); the
+        // child's own 52 676 974 330 rao of alpha is as much, so 10⁹ rao of dividend splits 499 999 999 / 500 000 001.
+        var split = new ChildkeySplit
+        {
+            Hotkey = CarolHot, Alpha = 52_676_974_330, ChildProportions = [], Take = 0, TaoWeight = RootNetwork.DefaultTaoWeight,
+            Parents = [new ParentStake(BobHot, Half, 0) { Root = 2_000 * Tao.Rao }],
+        };
+        Assert.Equal([(BobHot, 499_999_999UL), (CarolHot, 500_000_001UL)], ChildKeys.Distribution(split, Tao.Rao, _ => true));
+        // Without tao_weight the parent, with no alpha, lends nothing.
+        Assert.Equal([(BobHot, 0UL), (CarolHot, Tao.Rao)], ChildKeys.Distribution(split with { TaoWeight = 0 }, Tao.Rao, _ => true));
+    }
 }
