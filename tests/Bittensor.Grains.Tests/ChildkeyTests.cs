@@ -173,6 +173,9 @@ public sealed class ChildkeyTests
         await Rejected(rich, Children(Bob, BobHot, (Half, AliceHot)), Codes.NotEnoughStakeToSetChildkeys);
         await Ok(rich, Children(Owner, OwnerHot, (Half, AliceHot)));
         await Ok(rich, Children(Bob, BobHot)); // revoking needs no stake
+        // TAO on root counts at price 1 (get_total_stake_for_hotkey): Bob's alpha (bought for 200 TAO, at the pool's price now) and 790 TAO on root pass 1000 TAO.
+        await Ok(rich, new AddStake { Signer = Bob, Hotkey = BobHot, Netuid = RootNetwork.Netuid, Amount = 790 * Tao.Rao });
+        await Ok(rich, Children(Bob, BobHot, (Half, AliceHot)));
         // A child that is not an SS58 address is refused when parsed.
         var bad = Assert.Throws<CallFormatException>(() => Calls.Parse("set_children",
             JsonDocument.Parse("""{"hotkey":"5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY","netuid":1,"children":[[1,"nope"]]}""").RootElement, Bob, null));

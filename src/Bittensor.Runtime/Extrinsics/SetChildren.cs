@@ -72,8 +72,11 @@ namespace Bittensor.Runtime.Extrinsics
         {
             double total = 0;
             foreach (var (key, alpha) in hotkey.Stakes)
-                if (ushort.TryParse(key.AsSpan(0, key.IndexOf('|')), out ushort netuid) && plan.Economy(netuid) is { } e)
-                    total += alpha * PoolMath.Price(e.PoolTao, e.PoolAlpha, quoteWeight: e.QuoteWeight);
+                if (ushort.TryParse(key.AsSpan(0, key.IndexOf('|')), out ushort netuid))
+                {
+                    if (netuid == RootNetwork.Netuid) total += alpha; // TAO on root, price 1
+                    else if (plan.Economy(netuid) is { } e) total += alpha * PoolMath.Price(e.PoolTao, e.PoolAlpha, quoteWeight: e.QuoteWeight);
+                }
             return (ulong)Math.Min(total, ulong.MaxValue);
         }
     }
