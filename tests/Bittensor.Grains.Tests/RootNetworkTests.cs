@@ -418,4 +418,21 @@ public sealed class RootNetworkTests
         // Without tao_weight the parent, with no alpha, lends nothing.
         Assert.Equal([(BobHot, 0UL), (CarolHot, Tao.Rao)], ChildKeys.Distribution(split with { TaoWeight = 0 }, Tao.Rao, _ => true));
     }
+
+    [Fact]
+    public async Task SetWeights_StakeThreshold_CountsTaoWeightTimesRootStake()
+    {
+        var chain = await Chain();
+        for (int k = 0; k < 12; k++) await chain.ProduceBlockAsync(); // an epoch hands out validator permits
+        ulong alpha = chain.Subnet(One)!.Neurons[chain.Subnet(One)!.UidOf(AliceHot)].Stake;
+        // check_weights_min_stake compares alpha + tao_weight·root with the threshold: 50 TAO above Alice's alpha.
+        chain.Override(One, new ReplaceHyperparameters(chain.State.Subnets[One].Hyper with { StakeThreshold = alpha + 50 * Tao.Rao }));
+        ushort carol = (ushort)chain.Subnet(One)!.UidOf(CarolHot);
+        var weights = new SetWeights { Signer = AliceHot, Netuid = One, Uids = [carol], Weights = [65_535] };
+        await Rejected(chain, weights, Codes.NotEnoughStakeToSetWeights);
+        await Ok(chain, RootStake(Alice, AliceHot, 900 * Tao.Rao)); // 900 TAO · 0.05268 ≈ 47.4 TAO: not enough
+        await Rejected(chain, weights, Codes.NotEnoughStakeToSetWeights);
+        await Ok(chain, RootStake(Alice, AliceHot, 100 * Tao.Rao)); // 1000 TAO · 0.05268 ≈ 52.7 TAO
+        await Ok(chain, weights);
+    }
 }

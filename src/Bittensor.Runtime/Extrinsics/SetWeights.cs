@@ -36,8 +36,13 @@ namespace Bittensor.Runtime.Extrinsics
         }
 
         public override async ValueTask<IReadOnlyList<RuleFailure>> PreflightAsync(ChainPlan plan, SetWeights w) =>
-            await plan.SubnetAsync(w.Netuid) is { } s ? Rules(s, w, plan.Chain.Block)
+            await plan.SubnetAsync(w.Netuid) is { } s ? Rules(s, w, plan.Chain.Block, rootWeighted: await RootWeightedAsync(plan, w.Signer))
                 : [new RuleFailure(Codes.SubnetNotFound, $"no subnet has netuid {w.Netuid}")];
+
+        /// <summary>tao_weight · the hotkey's TAO on root, whole rao: the root part of its stake for the weights threshold (0 without root stake).</summary>
+        private static async ValueTask<ulong> RootWeightedAsync(ChainPlan plan, string hotkey) =>
+            plan.Chain.RootStake == 0 || plan.Rules.TaoWeight == 0 ? 0
+                : RootNetwork.StakeWeight(0, (await plan.HotkeyAsync(hotkey)).StakeIn(RootNetwork.Netuid), plan.Rules.TaoWeight).Whole;
 
         /// <summary>
         /// Checks the rules and plans the weight row (<c>internal_set_weights</c>); null when stored, else the first rule
@@ -45,7 +50,7 @@ namespace Bittensor.Runtime.Extrinsics
         /// </summary>
         internal static async ValueTask<RuleFailure?> StoreAsync(ChainPlan plan, SubnetState s, SetWeights w, bool reveal)
         {
-            var errors = Rules(s, w, plan.Chain.Block, reveal);
+            var errors = Rules(s, w, plan.Chain.Block, reveal, await RootWeightedAsync(plan, w.Signer));
             if (errors.Count > 0) return errors[0];
             int uid = s.UidOf(w.Signer);
             await plan.SubnetAsync(w.Netuid, new StoreWeights((ushort)uid, w.Uids, [.. WeightMath.MaxUpscale(w.Weights)], plan.Chain.Block)
@@ -59,9 +64,10 @@ namespace Bittensor.Runtime.Extrinsics
         /// <summary>
         /// Every set_weights rule of spec §8 the call breaks now, in the chain's order (empty when it passes). Direct
         /// set_weights on a commit-reveal subnet is refused first (as the call's dispatch does); a <paramref name="reveal"/>
-        /// is not, and neither is rate-limited while commit-reveal is on (the commit was).
+        /// is not, and neither is rate-limited while commit-reveal is on (the commit was). <paramref name="rootWeighted"/> is
+        /// tao_weight · the signer's TAO on root (whole rao), added to its alpha for the stake threshold.
         /// </summary>
-        public static List<RuleFailure> Rules(SubnetState s, SetWeights w, ulong block, bool reveal = false)
+        public static List<RuleFailure> Rules(SubnetState s, SetWeights w, ulong block, bool reveal = false, ulong rootWeighted = 0)
         {
             var errors = new List<RuleFailure>();
             if (!reveal && s.Hyper.CommitRevealWeightsEnabled)
@@ -77,7 +83,7 @@ namespace Bittensor.Runtime.Extrinsics
                 return errors;
             }
             bool owner = w.Signer == s.OwnerHotkey;
-            ulong stake = s.Neurons[uid].Stake;
+            ulong stake = s.Neurons[uid].Stake + rootWeighted; // check_weights_min_stake: alpha + tao_weight·root
             if (!owner && stake < s.Hyper.StakeThreshold)
                 errors.Add(new(Codes.NotEnoughStakeToSetWeights, $"stake {stake} rao is below the threshold {s.Hyper.StakeThreshold} rao"));
             if (s.Hyper.WeightsVersionKey != 0 && w.VersionKey < s.Hyper.WeightsVersionKey)
