@@ -10,8 +10,9 @@ namespace Bittensor.Runtime;
 /// liquidity re-solves the weights so the price does not move (<see cref="WeightsAfterInjection"/>).
 /// </summary>
 /// <remarks>
-/// subtensor's <c>safe_bigmath</c> evaluates the power at 256 bits; here it is a 320-bit fixed-point logarithm and
-/// exponential, which agrees with it except when the exact result lies within ~2⁻²⁵⁰ of an integer multiple of 10⁻¹⁸.
+/// Here the power is a 320-bit fixed-point logarithm and exponential, floored to 10⁻¹⁸: the exact floor but for results
+/// within ~2⁻²⁵⁰ of a multiple of 10⁻¹⁸. subtensor's <c>safe_bigmath</c> approximates it at a requested precision until its
+/// rounded digits converge, so the two can differ by 10⁻¹⁸ in rare cases (about a rao of a swap).
 /// </remarks>
 public static class WeightedPool
 {
