@@ -14,4 +14,14 @@ public sealed record EpochSummary
     [Id(7)] public required ulong Carried { get; init; }
     /// <summary>Root dividends paid (validators' take staked as alpha, the rest made claimable by their root stakers).</summary>
     [Id(8)] public ulong RootEmission { get; init; }
+
+    /// <summary>The members as the compiler would print them, <see cref="RootEmission"/> only when not 0 (so an epoch without root prints, and hashes, as before it existed).</summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("Index = ").Append(Index).Append(", Block = ").Append(Block).Append(", RaoEmission = ").Append(RaoEmission)
+            .Append(", ServerEmission = ").Append(ServerEmission).Append(", ValidatorEmission = ").Append(ValidatorEmission)
+            .Append(", OwnerCut = ").Append(OwnerCut).Append(", Burned = ").Append(Burned).Append(", Carried = ").Append(Carried);
+        if (RootEmission != 0) builder.Append(", RootEmission = ").Append(RootEmission);
+        return true;
+    }
 }
