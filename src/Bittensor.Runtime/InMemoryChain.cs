@@ -109,7 +109,10 @@ public sealed class InMemoryChain : IStateSource
     /// <summary>Produces one block; due epochs run inline with <see cref="Arithmetic"/>. Returns the epochs that ran.</summary>
     public async Task<IReadOnlyList<EpochStart>> ProduceBlockAsync()
     {
-        var plan = new ChainPlan(State.Clone(), new Isolated(this), Rules);
+        // A block is never refused (unlike an operation), so its plan changes the chain's state itself rather than a copy
+        // that would be thrown away: nothing can fail that a copy would have to undo (an exception here is a bug, and
+        // leaves the chain unusable either way). Accounts, hotkeys and rosters are still read as copies.
+        var plan = new ChainPlan(State, new Isolated(this), Rules);
         var starts = ChainRuntime.StepBlock(plan);
         await TimelockReveal.RunAsync(plan, starts); // weights revealed now are inputs of the next block's epochs
         // Every epoch's inputs are the roster as it stands (landing changes only the plan's copies), so the epochs of one

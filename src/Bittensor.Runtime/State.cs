@@ -61,7 +61,9 @@ public sealed class ChainState
     public ChainState Clone()
     {
         var copy = (ChainState)MemberwiseClone();
-        copy.Subnets = Subnets.ToDictionary(kv => kv.Key, kv => kv.Value.Clone());
+        var subnets = new Dictionary<ushort, SubnetEconomy>(Subnets.Count);
+        foreach (var (netuid, economy) in Subnets) subnets.Add(netuid, economy.Clone()); // the same order as the original
+        copy.Subnets = subnets;
         copy.Journal = [.. Journal];
         return copy;
     }
@@ -133,15 +135,14 @@ public sealed class SubnetEconomy
     /// <summary>Alpha minted but not yet distributed (pending plus an epoch in flight).</summary>
     public ulong PendingTotal => PendingServer + PendingValidator + PendingOwnerCut + (InFlight is { } f ? f.Server + f.Validator + f.OwnerCut : 0);
 
-    /// <summary>The block at which the owner last set each hyperparameter (for the owner's rate limit; one entry per name).</summary>
+    /// <summary>
+    /// The block at which the owner last set each hyperparameter (for the owner's rate limit; one entry per name). Replaced,
+    /// never changed in place: copies of the economy share it.
+    /// </summary>
     [Id(40)] public Dictionary<string, ulong> HyperparameterSetAt { get; set; } = new(StringComparer.Ordinal);
 
-    public SubnetEconomy Clone()
-    {
-        var copy = (SubnetEconomy)MemberwiseClone();
-        copy.HyperparameterSetAt = new(HyperparameterSetAt, StringComparer.Ordinal);
-        return copy;
-    }
+    /// <summary>A copy for a plan (it shares <see cref="HyperparameterSetAt"/>, which is replaced, never changed in place).</summary>
+    public SubnetEconomy Clone() => (SubnetEconomy)MemberwiseClone();
 }
 
 /// <summary>
@@ -335,6 +336,8 @@ public sealed class SubnetState : IVersionedState
 
     [NonSerialized] private Dictionary<string, int>? _uids;
     [NonSerialized] private HashSet<string>? _dirty;
+    /// <summary>On a <see cref="ShareRows"/> copy, which neurons are still the original's objects (copied before a change).</summary>
+    [NonSerialized] private bool[]? _shared;
 
     /// <summary>Storage parts changed since the last write (see <c>SubnetParts</c>); not stored.</summary>
     public HashSet<string> Dirty => _dirty ??= [];
@@ -355,18 +358,42 @@ public sealed class SubnetState : IVersionedState
     public ulong StakeOfUid(int uid) => Neurons[uid].Stake;
 
     /// <summary>
-    /// A copy for a plan that may be dropped: its own neuron objects (the ledger changes them in place) sharing their weight
-    /// and bond rows (the ledger replaces rows, never writes into them) and the hotkey → UID index (replaced, never changed).
+    /// A copy for a plan that may be dropped: its own list of the same neuron objects, each copied (sharing its weight and
+    /// bond rows: the ledger replaces rows, never writes into them) the first time the ledger changes it, see
+    /// <see cref="Writable"/>; and the hotkey → UID index (replaced, never changed). A plan that sets one validator's
+    /// weights copies one neuron, not the roster.
     /// </summary>
     public SubnetState ShareRows()
     {
         var copy = HeadOnly();
         copy.Epochs = [.. Epochs];
-        var neurons = new List<Neuron>(Neurons.Count);
-        foreach (var n in Neurons) neurons.Add(n.ShareRows());
-        copy.Neurons = neurons;
+        copy.Neurons = [.. Neurons];
+        copy._shared = new bool[Neurons.Count];
+        Array.Fill(copy._shared, true);
         copy._uids = _uids;
         return copy;
+    }
+
+    /// <summary>
+    /// Neuron <paramref name="uid"/> for the ledger to change in place: on a <see cref="ShareRows"/> copy, its own copy the
+    /// first time (the original belongs to the roster the copy was taken from); otherwise the neuron itself.
+    /// </summary>
+    public Neuron Writable(int uid)
+    {
+        var n = Neurons[uid];
+        if (_shared is { } shared && uid < shared.Length && shared[uid])
+        {
+            shared[uid] = false;
+            Neurons[uid] = n = n.ShareRows();
+        }
+        return n;
+    }
+
+    /// <summary>Puts a new neuron at <paramref name="uid"/> (this copy's own).</summary>
+    public void Replace(int uid, Neuron neuron)
+    {
+        Neurons[uid] = neuron;
+        if (_shared is { } shared && uid < shared.Length) shared[uid] = false;
     }
 
     /// <summary>A copy of everything but the neurons (they are stored in pages).</summary>
@@ -376,6 +403,7 @@ public sealed class SubnetState : IVersionedState
         copy.Neurons = [];
         copy._uids = null;
         copy._dirty = null;
+        copy._shared = null;
         return copy;
     }
 }
