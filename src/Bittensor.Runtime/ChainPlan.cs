@@ -108,6 +108,15 @@ public sealed class ChainPlan(ChainState chain, IStateSource source, ChainRules 
         return s is { Exists: true } ? s : null;
     }
 
+    /// <summary>The plan's copy of an account it read (every change the plan made to it applied), or null.</summary>
+    internal AccountState? ReadAccount(string address) => _accounts.GetValueOrDefault(address);
+
+    /// <summary>The plan's copy of a hotkey it read (every change the plan made to it applied, blind credits too), or null when it only credited it blind.</summary>
+    internal HotkeyState? ReadHotkey(string address) => _hotkeys.GetValueOrDefault(address);
+
+    /// <summary>The plan's copy of a subnet's roster (every command the plan gave it applied), or null when it read none.</summary>
+    internal SubnetState? ReadSubnet(ushort netuid) => _subnets.GetValueOrDefault(netuid);
+
     /// <summary>The subnet's economy, or null when it does not exist.</summary>
     public SubnetEconomy? Economy(ushort netuid) => Chain.Subnets.GetValueOrDefault(netuid);
 

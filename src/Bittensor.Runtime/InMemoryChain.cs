@@ -109,10 +109,11 @@ public sealed class InMemoryChain : IStateSource
     /// <summary>Produces one block; due epochs run inline with <see cref="Arithmetic"/>. Returns the epochs that ran.</summary>
     public async Task<IReadOnlyList<EpochStart>> ProduceBlockAsync()
     {
-        // A block is never refused (unlike an operation), so its plan changes the chain's state itself rather than a copy
-        // that would be thrown away: nothing can fail that a copy would have to undo (an exception here is a bug, and
-        // leaves the chain unusable either way). Accounts, hotkeys and rosters are still read as copies.
-        var plan = new ChainPlan(State, new Isolated(this), Rules);
+        // A block is never refused (unlike an operation), so its plan changes the chain's state, accounts, hotkeys and
+        // rosters themselves rather than copies that would be thrown away: nothing can fail that a copy would have to
+        // undo (an exception here is a bug, and leaves the chain unusable either way). Each epoch's inputs are taken
+        // before any lands, into arrays of their own.
+        var plan = new ChainPlan(State, new Direct(this), Rules);
         var starts = ChainRuntime.StepBlock(plan);
         await TimelockReveal.RunAsync(plan, starts); // weights revealed now are inputs of the next block's epochs
         // Every epoch's inputs are the roster as it stands (landing changes only the plan's copies), so the epochs of one
@@ -125,8 +126,11 @@ public sealed class InMemoryChain : IStateSource
         {
             await ChainRuntime.LandEpochAsync(plan, EpochOutcome.From(requests[k], results[k]));
             EpochRan?.Invoke(requests[k], results[k]);
+            // The new bonds land with the epoch's outputs (the grains store them when the CommitEpoch is applied).
             var bonds = results[k].Bonds;
-            _pendingBonds[requests[k].Start.Netuid] = (requests[k].AsOfSeq, [.. Enumerable.Range(0, bonds.Rows).Select(i => (bonds.RowColumns(i).ToArray(), bonds.RowValues(i).ToArray()))]);
+            var rows = new (ushort[], ushort[])[bonds.Rows];
+            for (int i = 0; i < rows.Length; i++) rows[i] = (bonds.RowColumns(i).ToArray(), bonds.RowValues(i).ToArray());
+            SubnetLedger.ApplyBonds(plan.ReadSubnet(requests[k].Start.Netuid)!, requests[k].AsOfSeq, rows);
         }
         Commit(plan);
         return starts;
@@ -137,8 +141,6 @@ public sealed class InMemoryChain : IStateSource
         var (parameters, input) = request.ToEngine();
         return YumaEpoch.Run(parameters, input, Arithmetic);
     }
-
-    private readonly Dictionary<ushort, (long AsOfSeq, List<(ushort[], ushort[])> Rows)> _pendingBonds = [];
 
     /// <summary>The <see cref="Runtime.StateHash"/> of everything this chain holds.</summary>
     public string StateHash() => Runtime.StateHash.Compute(State, _subnets.Values, _accounts, _hotkeys);
@@ -160,6 +162,12 @@ public sealed class InMemoryChain : IStateSource
         return true;
     }
 
+    /// <summary>
+    /// Stores a plan. The plan's copies of what it read already hold every change it made, through the same ledger the
+    /// grains apply the batch with (one command at a time, in order): they replace the originals (the originals were
+    /// not touched meanwhile, this chain runs one plan at a time). Only hotkeys the plan credited without reading get
+    /// the batch's changes applied here.
+    /// </summary>
     private void Commit(ChainPlan plan)
     {
         var batch = plan.ToBatch();
@@ -168,17 +176,18 @@ public sealed class InMemoryChain : IStateSource
             switch (command)
             {
                 case AccountCommand a:
-                    KeyLedger.Apply(_accounts.TryGetValue(a.Address, out var account) ? account : _accounts[a.Address] = new AccountState(), a.Change);
+                    _accounts[a.Address] = plan.ReadAccount(a.Address) ?? throw new InvalidOperationException($"the plan changed account {a.Address} without reading it");
                     break;
                 case HotkeyCommand h:
-                    KeyLedger.Apply(_hotkeys.TryGetValue(h.Address, out var hotkey) ? hotkey : _hotkeys[h.Address] = new HotkeyState(), h.Change);
+                    if (plan.ReadHotkey(h.Address) is { } read) _hotkeys[h.Address] = read;
+                    else KeyLedger.Apply(_hotkeys.TryGetValue(h.Address, out var hotkey) ? hotkey : _hotkeys[h.Address] = new HotkeyState(), h.Change);
                     break;
                 case SubnetCommandFor s:
-                    var subnet = _subnets.TryGetValue(s.Netuid, out var existing) ? existing : _subnets[s.Netuid] = new SubnetState();
-                    SubnetLedger.Apply(subnet, s.Command);
-                    if (s.Command is CommitEpoch && _pendingBonds.Remove(s.Netuid, out var bonds)) SubnetLedger.ApplyBonds(subnet, bonds.AsOfSeq, bonds.Rows);
+                    var subnet = plan.ReadSubnet(s.Netuid) ?? throw new InvalidOperationException($"the plan changed subnet {s.Netuid} without reading it");
+                    subnet.Adopt();
                     subnet.LastSeq = batch.Seq;
                     subnet.Dirty.Clear();
+                    _subnets[s.Netuid] = subnet;
                     break;
             }
         }
@@ -194,7 +203,25 @@ public sealed class InMemoryChain : IStateSource
 
     ValueTask<SubnetState?> IStateSource.SubnetAsync(ushort netuid) => ValueTask.FromResult(Subnet(netuid));
 
-    /// <summary>What a plan reads: copies of accounts and hotkeys, and subnets restored if the plan is dropped.</summary>
+    /// <summary>What a block's plan reads: the chain's own accounts, hotkeys and rosters (a fork's copied from its origin first).</summary>
+    private sealed class Direct(InMemoryChain chain) : IStateSource
+    {
+        public async ValueTask<AccountState> AccountAsync(string address)
+        {
+            if (chain._accounts.TryGetValue(address, out var account)) return account;
+            return chain._origin is { } origin ? chain._accounts[address] = (await origin.AccountAsync(address)).Clone() : new AccountState();
+        }
+
+        public async ValueTask<HotkeyState> HotkeyAsync(string address)
+        {
+            if (chain._hotkeys.TryGetValue(address, out var hotkey)) return hotkey;
+            return chain._origin is { } origin ? chain._hotkeys[address] = (await origin.HotkeyAsync(address)).Clone() : new HotkeyState();
+        }
+
+        public ValueTask<SubnetState?> SubnetAsync(ushort netuid) => ValueTask.FromResult(chain.Subnet(netuid));
+    }
+
+    /// <summary>What an operation's plan reads: copies of accounts and hotkeys, and subnets restored if the plan is dropped.</summary>
     private sealed class Isolated(InMemoryChain chain) : IStateSource
     {
         public async ValueTask<AccountState> AccountAsync(string address)

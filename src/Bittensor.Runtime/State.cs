@@ -389,6 +389,9 @@ public sealed class SubnetState : IVersionedState
         return n;
     }
 
+    /// <summary>This copy replaces the roster it was taken from: every neuron in it is its own from now on.</summary>
+    public void Adopt() => _shared = null;
+
     /// <summary>Puts a new neuron at <paramref name="uid"/> (this copy's own).</summary>
     public void Replace(int uid, Neuron neuron)
     {
