@@ -197,12 +197,17 @@ public sealed class StakeCredits(ushort netuid)
         _merged = false;
     }
 
-    /// <summary>Total credited per hotkey.</summary>
-    public ImmutableDictionary<string, ulong> PerHotkey()
+    /// <summary>Total credited per hotkey, in ordinal order of hotkey.</summary>
+    public ImmutableArray<KeyValuePair<string, ulong>> PerHotkey()
     {
-        var totals = ImmutableDictionary.CreateBuilder<string, ulong>(StringComparer.Ordinal);
-        foreach (var (hotkey, _, alpha) in Merged()) totals[hotkey] = checked(totals.GetValueOrDefault(hotkey) + alpha);
-        return totals.ToImmutable();
+        var merged = Merged();
+        var totals = ImmutableArray.CreateBuilder<KeyValuePair<string, ulong>>(merged.Count);
+        foreach (var (hotkey, _, alpha) in merged)
+        {
+            if (totals.Count > 0 && totals[^1].Key == hotkey) totals[^1] = new(hotkey, checked(totals[^1].Value + alpha));
+            else totals.Add(new(hotkey, alpha));
+        }
+        return totals.DrainToImmutable();
     }
 
     /// <summary>The hotkey changes that credit every nominator.</summary>

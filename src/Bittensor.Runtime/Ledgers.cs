@@ -177,14 +177,10 @@ public static class SubnetLedger
                 }
                 // One builder for the epoch's hundreds of credits: a SetItem per hotkey would rebuild the tree's path each time.
                 var index = s.StakedHotkeys.ToBuilder();
-                foreach (var (hotkey, alpha) in e.Staked)
-                {
-                    Staked(index, hotkey, (long)alpha);
-                    int staked = s.UidOf(hotkey);
-                    if (staked < 0) continue;
-                    var credited = s.Writable(staked);
-                    credited.Stake = checked(credited.Stake + alpha);
-                }
+                if (e.StakedInOrder.IsDefault)
+                    foreach (var (hotkey, alpha) in e.Staked) Credit(s, index, hotkey, alpha);
+                else
+                    foreach (var (hotkey, alpha) in e.StakedInOrder) Credit(s, index, hotkey, alpha);
                 s.StakedHotkeys = index.ToImmutable();
                 for (int page = 0; page < s.Neurons.Count; page += SubnetParts.PageSize) s.Dirty.Add(SubnetParts.Meta(page));
                 s.LastMechanismStepBlock = e.Block;
@@ -195,6 +191,16 @@ public static class SubnetLedger
             default:
                 throw new InvalidOperationException($"unknown subnet command {command.GetType().Name}");
         }
+    }
+
+    /// <summary>An epoch's credit of <paramref name="alpha"/> to <paramref name="hotkey"/>: the staked-hotkey index and, when registered, its neuron.</summary>
+    private static void Credit(SubnetState s, ImmutableDictionary<string, ulong>.Builder index, string hotkey, ulong alpha)
+    {
+        Staked(index, hotkey, (long)alpha);
+        int uid = s.UidOf(hotkey);
+        if (uid < 0) return;
+        var credited = s.Writable(uid);
+        credited.Stake = checked(credited.Stake + alpha);
     }
 
     /// <summary>The index of staked hotkeys after <paramref name="alpha"/> more (or less) on <paramref name="hotkey"/>; a hotkey at 0 leaves it.</summary>
