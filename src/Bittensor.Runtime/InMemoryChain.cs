@@ -7,7 +7,7 @@ namespace Bittensor.Runtime;
 /// inline (they always land in the block they start). For simulations, what-if runs and tests of the rules; nothing in
 /// it depends on wall time, so a run is reproducible.
 /// </summary>
-public sealed class InMemoryChain : IStateSource
+public sealed partial class InMemoryChain : IStateSource
 {
     private readonly Dictionary<string, AccountState> _accounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HotkeyState> _hotkeys = new(StringComparer.Ordinal);
@@ -113,15 +113,26 @@ public sealed class InMemoryChain : IStateSource
         // rosters themselves rather than copies that would be thrown away: nothing can fail that a copy would have to
         // undo (an exception here is a bug, and leaves the chain unusable either way). Each epoch's inputs are taken
         // before any lands, into arrays of their own.
+        if (ComputeEpochsAhead) StartEpochsAhead();
         var plan = new ChainPlan(State, new Direct(this), Rules);
         var starts = ChainRuntime.StepBlock(plan);
         await TimelockReveal.RunAsync(plan, starts); // weights revealed now are inputs of the next block's epochs
-        // Every epoch's inputs are the roster as it stands (landing changes only the plan's copies), so the epochs of one
-        // block are computed side by side and landed in order.
-        var requests = starts.Select(start => EpochRequest.From(_subnets[start.Netuid], start)).ToArray();
+        // Every epoch's inputs are the roster as it stands (none has landed yet), so the epochs of one block are computed
+        // side by side (or were computed ahead) and landed in order.
+        var requests = new EpochRequest[starts.Count];
         var results = new EpochResult[requests.Length];
-        if (requests.Length == 1) results[0] = Run(requests[0]);
-        else Parallel.For(0, requests.Length, k => results[k] = Run(requests[k]));
+        var ahead = new Task<EpochResult>?[requests.Length];
+        int now = 0;
+        for (int k = 0; k < requests.Length; k++)
+        {
+            requests[k] = EpochRequest.From(_subnets[starts[k].Netuid], starts[k]);
+            if (ComputeEpochsAhead && TakeAhead(requests[k]) is { } early) ahead[k] = early;
+            else now++;
+        }
+        if (now == 1) { int k = Array.IndexOf(ahead, null); results[k] = Run(requests[k]); }
+        else if (now > 1) Parallel.For(0, requests.Length, k => { if (ahead[k] is null) results[k] = Run(requests[k]); });
+        for (int k = 0; k < requests.Length; k++)
+            if (ahead[k] is { } early) results[k] = early.GetAwaiter().GetResult();
         for (int k = 0; k < requests.Length; k++)
         {
             await ChainRuntime.LandEpochAsync(plan, EpochOutcome.From(requests[k], results[k]));
