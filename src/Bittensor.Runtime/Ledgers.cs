@@ -175,13 +175,10 @@ public static class SubnetLedger
                     n.Active = e.Active[i];
                     n.ValidatorPermit = e.ValidatorPermit[i];
                 }
-                // One builder for the epoch's hundreds of credits: a SetItem per hotkey would rebuild the tree's path each time.
-                var index = s.StakedHotkeys.ToBuilder();
                 if (e.StakedInOrder.IsDefault)
-                    foreach (var (hotkey, alpha) in e.Staked) Credit(s, index, hotkey, alpha);
+                    foreach (var (hotkey, alpha) in e.Staked) Credit(s, hotkey, alpha);
                 else
-                    foreach (var (hotkey, alpha) in e.StakedInOrder) Credit(s, index, hotkey, alpha);
-                s.StakedHotkeys = index.ToImmutable();
+                    foreach (var (hotkey, alpha) in e.StakedInOrder) Credit(s, hotkey, alpha);
                 for (int page = 0; page < s.Neurons.Count; page += SubnetParts.PageSize) s.Dirty.Add(SubnetParts.Meta(page));
                 s.LastMechanismStepBlock = e.Block;
                 s.EpochIndex = e.Index + 1;
@@ -194,9 +191,9 @@ public static class SubnetLedger
     }
 
     /// <summary>An epoch's credit of <paramref name="alpha"/> to <paramref name="hotkey"/>: the staked-hotkey index and, when registered, its neuron.</summary>
-    private static void Credit(SubnetState s, ImmutableDictionary<string, ulong>.Builder index, string hotkey, ulong alpha)
+    private static void Credit(SubnetState s, string hotkey, ulong alpha)
     {
-        Staked(index, hotkey, (long)alpha);
+        s.CreditLater(hotkey, alpha); // the staked-hotkey index takes it when next read
         int uid = s.UidOf(hotkey);
         if (uid < 0) return;
         var credited = s.Writable(uid);
@@ -213,7 +210,7 @@ public static class SubnetLedger
     }
 
     /// <summary>The same change on a builder (for many changes at once).</summary>
-    private static void Staked(ImmutableDictionary<string, ulong>.Builder index, string hotkey, long alpha)
+    internal static void Staked(ImmutableDictionary<string, ulong>.Builder index, string hotkey, long alpha)
     {
         if (alpha == 0) return;
         ulong next = checked((ulong)((long)index.GetValueOrDefault(hotkey) + alpha));

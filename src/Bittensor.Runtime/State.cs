@@ -320,7 +320,43 @@ public sealed class SubnetState : IVersionedState
     /// Alpha staked in this subnet per hotkey, registered or not (every stake change reaches the subnet as a
     /// <see cref="NeuronStake"/>): the stakers a dissolution pays out. Replaced, never changed in place (copies share it).
     /// </summary>
-    [Id(13)] public ImmutableDictionary<string, ulong> StakedHotkeys { get; set; } = ImmutableDictionary.Create<string, ulong>(StringComparer.Ordinal);
+    [Id(13)]
+    public ImmutableDictionary<string, ulong> StakedHotkeys
+    {
+        get
+        {
+            if (_laterCredits is { Count: > 0 }) FoldCredits();
+            return _stakedHotkeys;
+        }
+        set
+        {
+            _stakedHotkeys = value;
+            _laterCredits = null;
+        }
+    }
+
+    [NonSerialized] private ImmutableDictionary<string, ulong> _stakedHotkeys = ImmutableDictionary.Create<string, ulong>(StringComparer.Ordinal);
+    /// <summary>Epoch credits not yet in <see cref="StakedHotkeys"/>, summed per hotkey (added when it is next read).</summary>
+    [NonSerialized] private Dictionary<string, ulong>? _laterCredits;
+
+    /// <summary>
+    /// Adds an epoch's credit (alpha &gt; 0) to <see cref="StakedHotkeys"/> when the index is next read or the roster
+    /// copied: epochs of a long simulation land one after another with no one reading it, and a hotkey's credits of
+    /// many epochs then take one change of the tree, not one each. Credits only add, so the sum is the same either way.
+    /// </summary>
+    public void CreditLater(string hotkey, ulong alpha)
+    {
+        var credits = _laterCredits ??= new(StringComparer.Ordinal);
+        credits[hotkey] = checked(credits.GetValueOrDefault(hotkey) + alpha);
+    }
+
+    private void FoldCredits()
+    {
+        var index = _stakedHotkeys.ToBuilder();
+        foreach (var (hotkey, alpha) in _laterCredits!) SubnetLedger.Staked(index, hotkey, checked((long)alpha));
+        _stakedHotkeys = index.ToImmutable();
+        _laterCredits = null;
+    }
     /// <summary>Whether <see cref="StakedHotkeys"/> has counted every stake since creation (false for a subnet stored before it existed: such a subnet is never dissolved).</summary>
     [Id(14)] public bool StakersIndexed { get; set; }
     /// <summary>Childkeys in force: each parent's children (proportion, hotkey), in hotkey order (subtensor's <c>ChildKeys</c>; parents are derived).</summary>
@@ -402,6 +438,7 @@ public sealed class SubnetState : IVersionedState
     /// <summary>A copy of everything but the neurons (they are stored in pages).</summary>
     public SubnetState HeadOnly()
     {
+        if (_laterCredits is { Count: > 0 }) FoldCredits(); // the copy shares the index (replaced, never changed in place)
         var copy = (SubnetState)MemberwiseClone();
         copy.Neurons = [];
         copy._uids = null;
