@@ -35,6 +35,8 @@ public static class BlocksApi
             .WithSummary("Blocks from 'from' on, ascending (limit 1..100, default 20); without 'from', the newest 'limit' blocks");
         api.MapGet("/events", GetEvents).WithName("GetEvents")
             .WithSummary("Events in id order, filtered by block, kind (comma-separated), account, netuid; page with after= (the previous page's next) and limit 1..1000");
+        api.MapGet("/events/kinds", () => TypedResults.Ok(EventKinds.All.Keys.Order(StringComparer.Ordinal).ToArray())).WithName("GetEventKinds")
+            .WithSummary("Every event kind the chain emits (the stream's 'event:' names; docs/events.md describes each)");
         api.MapGet("/events/stream", Stream).WithName("StreamEvents")
             .WithSummary("Server-Sent Events: every new event (id = event id), filtered by kind, netuid, account; resumes after the Last-Event-ID header (or after=)");
         return app;

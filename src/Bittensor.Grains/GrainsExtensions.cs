@@ -22,6 +22,7 @@ public static class GrainsExtensions
             .ValidateOnStart();
         services.AddHostedService<ChainClockKeeper>();
         services.AddSingleton(sp => new ClusterSecret(sp.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()[ClusterSecret.Key]));
+        services.AddSingleton<GatewayRefusals>();
         services.AddSingleton<SiloOriginFilter>();
         services.AddSingleton<IIncomingGrainCallFilter>(sp => sp.GetRequiredService<SiloOriginFilter>());
         services.AddSingleton<IOutgoingGrainCallFilter>(sp => sp.GetRequiredService<SiloOriginFilter>());

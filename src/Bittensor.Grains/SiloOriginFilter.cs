@@ -16,7 +16,7 @@ namespace Bittensor.Grains;
 /// marked <see cref="ClientCallableAttribute"/>, whatever the message claims about its sending grain.
 /// <see cref="ChainOptions.TrustClients"/> lifts this for tests and tools that drive a private cluster directly.
 /// </summary>
-internal sealed class SiloOriginFilter(ClusterSecret secret, IOptions<ChainOptions> options) : IIncomingGrainCallFilter, IOutgoingGrainCallFilter
+internal sealed class SiloOriginFilter(ClusterSecret secret, IOptions<ChainOptions> options, GatewayRefusals refusals) : IIncomingGrainCallFilter, IOutgoingGrainCallFilter
 {
     /// <summary>The request-context key of the proof of silo origin.</summary>
     internal const string ProofKey = "bittensor.silo-proof";
@@ -44,8 +44,11 @@ internal sealed class SiloOriginFilter(ClusterSecret secret, IOptions<ChainOptio
         bool fromSilo = secret.Matches(RequestContext.Get(ProofKey) as string);
         RequestContext.Remove(ProofKey);
         if (!fromSilo && !options.Value.TrustClients && !IsClientCallable(context))
+        {
+            refusals.Add($"{context.InterfaceName}.{context.MethodName}");
             throw new UnauthorizedAccessException(
                 $"{context.InterfaceName}.{context.MethodName} is not open to clients; change the network with a signed transaction (ITransactionsGrain or POST /api/transactions)");
+        }
         await context.Invoke();
     }
 
@@ -70,6 +73,25 @@ internal sealed class SiloOriginFilter(ClusterSecret secret, IOptions<ChainOptio
         method is not null && Open.GetOrAdd(method, m =>
             m.IsDefined(typeof(ClientCallableAttribute), false) || m.DeclaringType?.IsDefined(typeof(ClientCallableAttribute), false) == true
             || OpenRuntimeInterfaces.Contains(m.DeclaringType?.FullName ?? ""));
+}
+
+/// <summary>
+/// Client calls this silo's gateway allow-list refused: a count per silo (a refused call's reply may never reach a client
+/// that forged its address, so this is how an operator or a test knows the call arrived and was refused) and the
+/// <c>bittensor.gateway.refused</c> metric by <c>method</c>.
+/// </summary>
+public sealed class GatewayRefusals
+{
+    private long _count;
+
+    /// <summary>Calls refused since the silo started.</summary>
+    public long Count => Interlocked.Read(ref _count);
+
+    internal void Add(string method)
+    {
+        Interlocked.Increment(ref _count);
+        Telemetry.ChainTelemetry.GatewayRefused.Add(1, new KeyValuePair<string, object?>("method", method));
+    }
 }
 
 /// <summary>

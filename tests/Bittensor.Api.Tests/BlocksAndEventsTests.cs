@@ -197,6 +197,17 @@ public sealed class BlocksAndEventsTests
     }
 
     [Fact]
+    public async Task EventKinds_ListsEveryKindTheStreamNames_Sorted()
+    {
+        await using var factory = new SiloFactory();
+        using var http = factory.CreateClient();
+        var kinds = await http.GetFromJsonAsync<string[]>("/api/events/kinds");
+        Assert.Equal(Bittensor.Runtime.EventKinds.All.Keys.Order(StringComparer.Ordinal), kinds);
+        Assert.Contains("Transfer", kinds!);
+        Assert.Contains("EpochCompleted", kinds!);
+    }
+
+    [Fact]
     public async Task BadLastEventIdHeader_Gets400_NamingIt()
     {
         await using var factory = new SiloFactory();

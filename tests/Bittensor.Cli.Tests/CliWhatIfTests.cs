@@ -11,7 +11,12 @@ public sealed class CliWhatIfTests(CliNetwork network) : IClassFixture<CliNetwor
 
     private Task<CliRun> RunAsync(params string[] args) => Cli.RunAsync([.. args, "--network", "http://localhost"], _handler);
 
-    private async Task<ushort> SubnetAsync()
+    /// <summary>One subnet per network for the whole class: a what-if or a snapshot changes nothing, and the lock cost doubles with each new subnet.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<CliNetwork, Task<ushort>> Subnets = new();
+
+    private Task<ushort> SubnetAsync() => Subnets.GetValue(network, _ => CreateSubnetAsync());
+
+    private async Task<ushort> CreateSubnetAsync()
     {
         var host = network.Host;
         string id = Guid.NewGuid().ToString("N")[..8];
@@ -50,14 +55,72 @@ public sealed class CliWhatIfTests(CliNetwork network) : IClassFixture<CliNetwor
     }
 
     [Theory]
-    [InlineData("kapa=1", "hyperparameters.kapa")]
-    [InlineData("kappa=70000", "hyperparameters.kappa")]
-    [InlineData("kappa", "'--set' takes name=value")]
-    public async Task WhatIf_BadOverride_FailsNamingIt(string set, string message)
+    [InlineData("--set", "kapa=1", "hyperparameters.kapa")]
+    [InlineData("--set", "kappa=70000", "hyperparameters.kappa")]
+    [InlineData("--set", "kappa", "'--set' takes name=value")]
+    [InlineData("--weights", "1=3", "'--weights' cells are dest:value")]
+    [InlineData("--weights", "1=3:70000", "'--weights' cells are dest:value")]
+    [InlineData("--weights", "x=3:1", "'--weights' takes uid=dest:value")]
+    [InlineData("--weights", "1=3:1;1=2:1", "gives uid 1 twice")]
+    [InlineData("--weights", "1=9:100", "weights.1")]
+    public async Task WhatIf_BadOverrideOrWeightEdit_FailsNamingIt(string option, string value, string message)
     {
         ushort netuid = await SubnetAsync();
-        var run = await RunAsync("subnets", "whatif", "--netuid", netuid.ToString(System.Globalization.CultureInfo.InvariantCulture), "--set", set);
+        var run = await RunAsync("subnets", "whatif", "--netuid", netuid.ToString(System.Globalization.CultureInfo.InvariantCulture), option, value);
         Assert.NotEqual(0, run.Code);
         Assert.Contains(message, run.Err);
+    }
+
+    [Fact]
+    public async Task WhatIf_WeightEdits_ReplaceTheValidatorsRow_AndMoveTheIncentive()
+    {
+        ushort netuid = await SubnetAsync(); // uid 1 validates, weighing miners 2 and 3 as 65535 : 20000
+        string n = netuid.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var json = await RunAsync("subnets", "whatif", "--netuid", n, "--weights", "1=3:65535", "--epochs", "1", "--json");
+        Assert.True(json.Code == 0, json.Err);
+        using var doc = JsonDocument.Parse(json.Out);
+        var uids = doc.RootElement.GetProperty("uids");
+        int Incentive(int uid, string run) => uids[uid].GetProperty(run).GetProperty("incentive").GetInt32();
+        Assert.True(Incentive(2, "before") > Incentive(3, "before"), "before: miner 2 holds the larger weight");
+        Assert.Equal(0, Incentive(2, "after"));
+        Assert.Equal(65535, Incentive(3, "after"));
+
+        var table = await RunAsync("subnets", "whatif", "--netuid", n, "--weights", "1=2:1000,3:65535", "--set", "kappa=32767");
+        Assert.True(table.Code == 0, table.Err);
+        Assert.Contains("with the edits", table.Out);
+    }
+
+    [Fact]
+    public async Task Snapshot_WritesAScenario_ThatSimRunAccepts()
+    {
+        ushort netuid = await SubnetAsync();
+        string n = netuid.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string folder = Directory.CreateTempSubdirectory("snapshot-").FullName;
+        try
+        {
+            string file = Path.Combine(folder, "subnet.scenario.json");
+            var saved = await RunAsync("subnets", "snapshot", "--netuid", n, "--blocks", "30", "--output", file);
+            Assert.True(saved.Code == 0, saved.Err);
+            Assert.Contains($"bittensor sim run --scenario {file}", saved.Out);
+            using (var doc = JsonDocument.Parse(await File.ReadAllTextAsync(file)))
+            {
+                Assert.Equal("bittensor-scenario/1", doc.RootElement.GetProperty("schema").GetString());
+                Assert.Equal(30, doc.RootElement.GetProperty("blocks").GetInt32());
+            }
+            var stdout = await RunAsync("subnets", "snapshot", "--netuid", n);
+            Assert.True(stdout.Code == 0, stdout.Err);
+            Assert.Equal("bittensor-scenario/1", JsonDocument.Parse(stdout.Out).RootElement.GetProperty("schema").GetString());
+
+            var run = await Cli.RunAsync(["sim", "run", "--scenario", file, "--output", Path.Combine(folder, "out")], _handler);
+            Assert.True(run.Code == 0, run.Err);
+
+            var bad = await RunAsync("subnets", "snapshot", "--netuid", n, "--blocks", "0");
+            Assert.NotEqual(0, bad.Code);
+            Assert.Contains("blocks", bad.Err);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 }

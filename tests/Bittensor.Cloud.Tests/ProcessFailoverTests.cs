@@ -184,7 +184,9 @@ public sealed class ProcessFailoverTests(AzuriteFixture azurite, ITestOutputHelp
             }
             await renew;
         });
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // The load is running, and the miner/validator pair has completed a round, before anything fails.
+        await Eventually(() => Task.FromResult(writers.All(w => w.Acknowledged >= 3) && Rounds(workerRounds).Length > 0),
+            "the writers and the miner/validator pair did not start");
 
         // kill -9 of the silo hosting the chain grain; the load balancer drops it once it stops answering.
         var victim = await ChainHostAsync(writers[0]);
@@ -202,11 +204,15 @@ public sealed class ProcessFailoverTests(AzuriteFixture azurite, ITestOutputHelp
         // SIGTERM of the chain's new silo (a rolling restart) after a replacement joins: no request fails at all.
         await StartSiloAsync(victim.Address);
         _routes = [.. _silos.Where(s => !s.HasExited && s != newHost)]; // drained from the load balancer first
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        var drainedAt = _clock.Elapsed; // every writer is acknowledged through the remaining silos before the stop
+        await Eventually(() => Task.FromResult(writers.All(w => w.Attempts.Any(a => a.Ok && a.Sent >= drainedAt))),
+            "writes through the remaining silos were not acknowledged");
         var termAt = _clock.Elapsed;
         await newHost.TerminateAsync(TimeSpan.FromSeconds(60));
         var termEnded = _clock.Elapsed;
-        await Task.Delay(TimeSpan.FromSeconds(4));
+        // The load goes on until every writer has been acknowledged after the stop ended.
+        await Eventually(() => Task.FromResult(writers.All(w => w.Attempts.Any(a => a.Ok && a.Sent >= termEnded))),
+            "writes were not acknowledged after the graceful stop");
         await stop.CancelAsync();
         await Task.WhenAll(load);
         await work;

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Bittensor.Keys;
 using Microsoft.Playwright;
 
 namespace Bittensor.Explorer.Tests;
@@ -196,5 +198,48 @@ public sealed partial class ExplorerPageTests(ExplorerNetwork network, ITestOutp
         await Assertions.Expect(_page.Locator("#live")).Not.ToHaveTextAsync(block, new() { Timeout = 6_000 });
         await Assertions.Expect(_page.Locator("details[open] pre")).ToHaveCountAsync(1);
         await Screenshot("epoch");
+    }
+
+    [Fact]
+    public async Task EventsPage_ShowsANewTransfer_ThroughTheEventStream_WithoutAReload()
+    {
+        await Open("#/events", "#events tbody tr");
+        await Assertions.Expect(_page.Locator("body[data-stream=open]")).ToHaveCountAsync(1, new() { Timeout = 10_000 });
+        await Assertions.Expect(_page.Locator("#live")).ToContainTextAsync("stream");
+        var dest = KeyPair.Generate();
+        await network.Send(network.Miners[1].Cold, "transfer", new JsonObject { ["dest"] = dest.Address, ["amount"] = Tao.Rao });
+        var row = _page.Locator("#events tbody tr", new() { HasText = "Transfer" }).Filter(new() { Has = _page.Locator($"a[title='{dest.Address}']") });
+        await Assertions.Expect(row).ToHaveCountAsync(1, new() { Timeout = 10_000 });
+        await Assertions.Expect(row).ToContainTextAsync("1.0000 τ");
+        // It came through the stream: the page's own copy of the streamed events holds it (the page was never reloaded).
+        Assert.True(await _page.EvaluateAsync<bool>(
+            $"() => liveStream.recent.some(e => e.kind === 'Transfer' && e.destColdkey === '{dest.Address}' && e.tao === {Tao.Rao})"));
+        await Screenshot("events");
+    }
+
+    [Fact]
+    public async Task BlockPage_ShowsATransactionsExtrinsicAndEvents_AndTheBlocksPageListsTheLatest()
+    {
+        var dest = KeyPair.Generate();
+        var sent = await network.Send(network.Miners[0].Cold, "transfer", new JsonObject { ["dest"] = dest.Address, ["amount"] = 2 * Tao.Rao });
+        ulong block = sent.GetProperty("block").GetUInt64();
+        await Open($"#/block/{block}", "#block-extrinsics tbody tr");
+        var extrinsic = _page.Locator("#block-extrinsics tbody tr", new() { HasText = "transfer" })
+            .Filter(new() { Has = _page.Locator($"a[title='{network.Miners[0].Cold.Address}']") });
+        await Assertions.Expect(extrinsic).ToContainTextAsync("applied");
+        await Assertions.Expect(_page.Locator("#block-events tbody tr", new() { HasText = "Transfer" }).Locator($"a[title='{dest.Address}']")).ToHaveCountAsync(1);
+        // The page follows the block until the next one seals it: then its hash is shown, as the API has it.
+        await Assertions.Expect(_page.Locator("[data-testid=block-cards]")).ToContainTextAsync("sealed", new() { Timeout = 10_000 });
+        string hash = (await Api($"/api/blocks/{block}")).GetProperty("hash").GetString()!;
+        await Assertions.Expect(_page.Locator($"[data-testid=block-cards] [title='{hash}']")).ToHaveCountAsync(1);
+        await Screenshot("block");
+
+        await Open("#/blocks", "#blocks tbody tr");
+        var numbers = (await _page.Locator("#blocks tbody tr td:first-child").AllTextContentsAsync())
+            .Select(t => ulong.Parse(t.TrimStart('#').Replace(",", ""), CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(20, numbers.Count);
+        Assert.Equal(numbers.OrderByDescending(n => n), numbers);
+        Assert.True(numbers[0] >= block, $"the newest block shown, {numbers[0]}, is older than the transfer's {block}");
+        await Screenshot("blocks");
     }
 }

@@ -46,8 +46,9 @@ internal sealed partial class NetworkCommands(CliHost host)
         ["subnets start"] = ("Start the emission of a subnet the wallet owns (start_call; once, after the start delay)", ["netuid"]),
         ["subnets identity"] = ("Set the identity of a subnet the wallet owns (each field optional; empty when left out)",
             ["netuid", "subnet-name", "github-repo", "subnet-contact", "subnet-url", "discord", "description", "logo-url", "additional"]),
-        ["subnets whatif"] = ("Fork the subnet's live state and run its next epochs as they come and with hyperparameter overrides; per UID incentive, dividends, emission and stake before and after (changes nothing)",
-            ["netuid", "set", "epochs"]),
+        ["subnets whatif"] = ("Fork the subnet's live state and run its next epochs as they come and with hyperparameter overrides and weight edits; per UID incentive, dividends, emission and stake before and after (changes nothing)",
+            ["netuid", "set", "weights", "epochs"]),
+        ["subnets snapshot"] = ("Download the subnet's live state as a bittensor-scenario/1 document, to continue it offline with 'sim run'", ["netuid", "blocks", "output"]),
         ["stake add"] = ("Stake TAO on a hotkey in a subnet (buys alpha from the subnet's pool)", ["netuid", "amount", "hotkey-address", "limit-price"]),
         ["stake remove"] = ("Unstake alpha from a hotkey in a subnet (sells it to the pool for TAO)", ["netuid", "amount", "hotkey-address", "limit-price"]),
         ["stake list"] = ("The wallet's (or --address's) stakes", ["address"]),
@@ -125,6 +126,7 @@ internal sealed partial class NetworkCommands(CliHost host)
                 "subnets metagraph" => await Show(await _client.GetAsync($"/api/subnets/{Netuid()}/metagraph"), Metagraph),
                 "subnets hyperparameters" => await Show((await _client.GetAsync($"/api/subnets/{Netuid()}")).GetProperty("hyperparameters"), Hyperparameters),
                 "subnets whatif" => await Show(await _client.PostAsync($"/api/subnets/{Netuid()}/whatif", WhatIfBody()), WhatIfTable),
+                "subnets snapshot" => await Snapshot(),
                 "subnets set" => await Submit(Coldkey(), "set_hyperparameter", new JsonObject { ["netuid"] = Netuid(), ["name"] = _args.Require("name"), ["value"] = _args.Require("value") }),
                 "subnets start" => await Submit(Coldkey(), "start_call", new JsonObject { ["netuid"] = Netuid() }),
                 "subnets identity" => await Submit(Coldkey(), "set_subnet_identity", IdentityArgs()),
@@ -530,8 +532,38 @@ internal sealed partial class NetworkCommands(CliHost host)
         host.Tables.Write(table);
     }
 
-    /// <summary>The body of <c>subnets whatif</c>: <c>--set name=value[,name=value...]</c> as hyperparameter overrides, and <c>--epochs</c>.</summary>
+    /// <summary>
+    /// The body of <c>subnets whatif</c>: <c>--set name=value[,name=value...]</c> as hyperparameter overrides,
+    /// <c>--weights "uid=dest:value[,dest:value...][;uid=...]"</c> as the weight rows that replace those UIDs' rows, and <c>--epochs</c>.
+    /// The values are passed as given: the network checks them and names what is wrong.
+    /// </summary>
     private JsonObject WhatIfBody()
+    {
+        var weights = new JsonObject();
+        foreach (string row in (_args.Get("weights") ?? "").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            int eq = row.IndexOf('=');
+            string uid = eq > 0 ? row[..eq].Trim() : "";
+            if (!ushort.TryParse(uid, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+                throw new UsageException($"{_args.Verb}: '--weights' takes uid=dest:value[,dest:value...][;uid=...], got '{row}'");
+            if (weights.ContainsKey(uid)) throw new UsageException($"{_args.Verb}: '--weights' gives uid {uid} twice");
+            var cells = new JsonArray();
+            foreach (string cell in row[(eq + 1)..].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                string[] parts = cell.Split(':', StringSplitOptions.TrimEntries);
+                if (parts.Length != 2 || !ushort.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out ushort dest)
+                    || !ushort.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out ushort value))
+                    throw new UsageException($"{_args.Verb}: '--weights' cells are dest:value with a UID and a weight in 0..65535, got '{cell}' (uid {uid})");
+                cells.Add(new JsonArray(dest, value));
+            }
+            weights[uid] = cells;
+        }
+        var body = WhatIfOverrides();
+        if (weights.Count > 0) body["weights"] = weights;
+        return body;
+    }
+
+    private JsonObject WhatIfOverrides()
     {
         var hyper = new JsonObject();
         foreach (string pair in (_args.Get("set") ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
@@ -544,6 +576,33 @@ internal sealed partial class NetworkCommands(CliHost host)
         }
         return new JsonObject { ["hyperparameters"] = hyper, ["epochs"] = _args.Int("epochs", 1, 1, 32) };
     }
+
+    /// <summary><c>subnets snapshot</c>: the scenario to stdout, or to <c>--output</c> with a line saying how to run it.</summary>
+    private async Task<int> Snapshot()
+    {
+        string path = $"/api/subnets/{Netuid()}/snapshot" + (_args.Get("blocks") is { } blocks ? $"?blocks={Uri.EscapeDataString(blocks)}" : "");
+        var scenario = await _client.GetAsync(path);
+        string text = JsonSerializer.Serialize(scenario, IndentedJson);
+        if (_args.Get("output") is not { } file)
+        {
+            await _stdout.WriteLineAsync(text);
+            return 0;
+        }
+        try
+        {
+            await File.WriteAllTextAsync(file, text + "\n");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"{_args.Verb}: cannot write '--output' {file}: {e.Message}");
+        }
+        string name = scenario.GetProperty("name").GetString() ?? "";
+        if (_json) await _stdout.WriteLineAsync(new JsonObject { ["output"] = Path.GetFullPath(file), ["name"] = name }.ToJsonString());
+        else await _stdout.WriteLineAsync($"{name}: written to {file}; continue it offline with: bittensor sim run --scenario {file}");
+        return 0;
+    }
+
+    private static readonly JsonSerializerOptions IndentedJson = new() { WriteIndented = true };
 
     private void WhatIfTable(JsonElement r)
     {

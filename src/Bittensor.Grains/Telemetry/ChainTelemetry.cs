@@ -26,6 +26,9 @@ public static class ChainTelemetry
     /// <summary>Signed transactions submitted, by <c>call</c> and <c>outcome</c> (<c>ok</c> or the rejection code).</summary>
     public static readonly Counter<long> Transactions = Meter.CreateCounter<long>("bittensor.transactions", "{transaction}", "Signed transactions by call and outcome");
 
+    /// <summary>Client calls refused by the gateway's allow-list (an internal interface called through a gateway), by <c>method</c>.</summary>
+    public static readonly Counter<long> GatewayRefused = Meter.CreateCounter<long>("bittensor.gateway.refused", "{call}", "Client calls refused by the gateway's allow-list");
+
     /// <summary>Time to compute a subnet's Yuma epoch, ms, by <c>netuid</c>.</summary>
     public static readonly Histogram<double> EpochTime = Meter.CreateHistogram<double>("bittensor.epoch.time", "ms", "Time to compute a subnet's epoch");
 

@@ -414,6 +414,152 @@ async function accountView(address) {
     ], account.hotkeys, { id: 'account-hotkeys', empty: 'no hotkeys' })));
 }
 
+// ---------------------------------------------------------------- blocks and events
+
+const shortHash = h => h ? span('hash', `${h.slice(0, 10)}…${h.slice(-6)}`, h) : span('muted', 'open', 'the chain\'s head: sealed when the next block starts');
+const blockLink = n => link(`#/block/${encodeURIComponent(n)}`, `#${int(n)}`);
+const time = t => t ? span('time', new Date(t).toLocaleTimeString(), t) : '—';
+
+/** An event's amount, subject and detail, from the fields its kind uses (docs/events.md). */
+function eventCells(e) {
+  const amount = e.tao !== undefined ? tao(e.tao, 4) : e.alpha !== undefined ? alpha(e.alpha, 4) : '—';
+  const who = e.coldkey ?? e.hotkey;
+  const dest = e.destColdkey ?? e.destHotkey;
+  const detail = [
+    e.name !== undefined ? `${e.name} = ${e.value ?? ''}` : null,
+    e.uid !== undefined ? `uid ${e.uid}` : null,
+    e.number !== undefined && !e.epoch ? `#${int(e.number)}` : null,
+    e.epoch ? `epoch ${int(e.epoch.index ?? 0)}` : null,
+  ].filter(Boolean).join(' · ');
+  return {
+    who: who ? (e.coldkey ? accountLink(who) : hotkeyLink(who)) : '—',
+    dest: dest ? (e.destColdkey ? accountLink(dest) : hotkeyLink(dest)) : '—',
+    subnet: e.netuid !== undefined ? subnetLink(e.netuid) : '—',
+    amount, detail: detail || '—',
+  };
+}
+
+function eventsTable(events, id, { withBlock = true } = {}) {
+  return table([
+    { key: 'id', label: 'Event', numeric: true, cell: e => int(e.id) },
+    withBlock ? { key: 'block', label: 'Block', numeric: true, cell: e => blockLink(e.block) } : null,
+    { key: 'kind', label: 'Kind', cell: e => span('tag kind', e.kind) },
+    { key: 'who', label: 'From', cell: e => eventCells(e).who },
+    { key: 'dest', label: 'To', cell: e => eventCells(e).dest },
+    { key: 'subnet', label: 'Subnet', cell: e => eventCells(e).subnet },
+    { key: 'amount', label: 'Amount', numeric: true, cell: e => eventCells(e).amount },
+    { key: 'detail', label: 'Detail', cell: e => eventCells(e).detail },
+  ].filter(Boolean), events, { id, empty: 'no events' });
+}
+
+async function blocksView() {
+  const page = await api('/blocks?limit=20');
+  const blocks = [...page.blocks].reverse();
+  return el('div', null,
+    el('h1', null, 'Blocks'),
+    el('p', { class: 'muted' }, `The block log keeps blocks ${int(page.firstBlock)}…${int(page.headBlock)}.`),
+    section('Latest blocks', table([
+      { key: 'number', label: 'Block', numeric: true, cell: b => blockLink(b.number) },
+      { key: 'hash', label: 'Hash', cell: b => shortHash(b.hash) },
+      { key: 'time', label: 'Time', cell: b => time(b.timestamp) },
+      { key: 'extrinsics', label: 'Extrinsics', numeric: true, cell: b => String(b.extrinsics.length) },
+      { key: 'failed', label: 'Refused', numeric: true, cell: b => String(b.extrinsics.filter(x => !x.ok).length) },
+      { key: 'events', label: 'Events', numeric: true, cell: b => String(b.events.length) },
+    ], blocks, { id: 'blocks', empty: 'no blocks kept yet' })),
+    section('Live events', eventsTable(liveStream.recent, 'live-events')));
+}
+
+async function blockView(number) {
+  const b = await api(`/blocks/${encodeURIComponent(number)}`);
+  const n = BigInt(b.number);
+  return el('div', null,
+    el('h1', null, `Block #${int(b.number)}`),
+    el('p', { class: 'nav' }, n > 0n ? ['← ', blockLink((n - 1n).toString()), ' · '] : null, blockLink((n + 1n).toString()), ' →'),
+    cards([
+      ['Hash', shortHash(b.hash), b.sealed ? 'sealed' : 'open: the chain\'s head'],
+      ['Parent', shortHash(b.parentHash)],
+      ['Changes hash', shortHash(b.changesHash), 'BLAKE2b-256 of its extrinsics and events'],
+      ['Time', time(b.timestamp)],
+    ], 'block-cards'),
+    section(`Extrinsics (${b.extrinsics.length})`, table([
+      { key: 'index', label: '#', numeric: true, cell: x => String(x.index) },
+      { key: 'call', label: 'Call', cell: x => el('code', null, x.call) },
+      { key: 'signer', label: 'Signer', cell: x => accountLink(x.signer) },
+      { key: 'ok', label: 'Outcome', cell: x => x.ok ? span('yes', 'applied') : span('no', `refused: ${x.code ?? ''}`) },
+      { key: 'hash', label: 'Transaction', cell: x => x.hash ? span('hash', `${x.hash.slice(0, 10)}…`, x.hash) : '—' },
+    ], b.extrinsics, { id: 'block-extrinsics', empty: 'no extrinsics in this block' })),
+    section(`Events (${b.events.length})`, eventsTable(b.events, 'block-events', { withBlock: false })));
+}
+
+async function eventsView() {
+  const head = await api('/events?limit=1');
+  const after = Math.max(0, Number(head.lastId) - 50);
+  const page = await api(`/events?after=${after}&limit=50`);
+  const byId = new Map([...page.events, ...liveStream.recent].map(e => [Number(e.id), e]));
+  const events = [...byId.values()].sort((a, b) => Number(b.id) - Number(a.id)).slice(0, 100);
+  return el('div', null,
+    el('h1', null, 'Events'),
+    el('p', { class: 'muted' }, liveStream.open
+      ? 'New events arrive through the event stream (/api/events/stream) as the chain applies them.'
+      : 'The event stream is not connected: the list follows by polling.'),
+    section('Latest events', eventsTable(events, 'events')));
+}
+
+// ---------------------------------------------------------------- the event stream
+
+/**
+ * Server-Sent Events from /api/events/stream: every event as the chain applies it (the browser resumes after the last id
+ * when it reconnects). An event re-renders the page it concerns at once; polling still moves the block number between
+ * events. The newest events are kept for the blocks and events pages.
+ */
+const liveStream = { open: false, received: 0, recent: [], source: null };
+
+async function connectStream() {
+  if (typeof EventSource === 'undefined') return;
+  let kinds;
+  try { kinds = await api('/events/kinds'); } catch { setTimeout(connectStream, POLL_MS); return; }
+  const source = new EventSource('/api/events/stream');
+  liveStream.source = source;
+  source.onopen = () => { liveStream.open = true; showLive(); };
+  source.onerror = () => { liveStream.open = false; showLive(); }; // EventSource reconnects by itself, with Last-Event-ID
+  const onEvent = message => {
+    let e;
+    try { e = parseJson(message.data); } catch { return; }
+    liveStream.received++;
+    liveStream.recent.unshift(e);
+    if (liveStream.recent.length > 100) liveStream.recent.length = 100;
+    document.body.dataset.streamEvents = String(liveStream.received);
+    if (concerns(currentView().path, e)) scheduleRefresh();
+  };
+  for (const kind of kinds) source.addEventListener(kind, onEvent);
+}
+
+/** Whether an event changes what the page at `path` shows. */
+function concerns(path, e) {
+  let m;
+  if ((m = /^\/subnet\/(\d+)$/.exec(path))) return Number(e.netuid) === Number(m[1]) || Number(e.destNetuid) === Number(m[1]);
+  if ((m = /^\/hotkey\/([^/]+)$/.exec(path))) return e.hotkey === m[1] || e.destHotkey === m[1];
+  if ((m = /^\/account\/([^/]+)$/.exec(path))) return e.coldkey === m[1] || e.destColdkey === m[1];
+  if (/\/epoch\//.test(path)) return false;
+  if ((m = /^\/block\/(\d+)$/.exec(path))) return String(e.block) === m[1];
+  return true;
+}
+
+let refreshScheduled = false;
+function scheduleRefresh() {
+  if (refreshScheduled) return;
+  refreshScheduled = true;
+  setTimeout(() => { refreshScheduled = false; refresh(); }, 250);
+}
+
+function showLive() {
+  const live = document.getElementById('live');
+  if (!state.chain || live.classList.contains('error')) return;
+  live.textContent = `block ${int(state.chain.block)} · live${liveStream.open ? ' · stream' : ''}`;
+  live.title = liveStream.open ? 'events arrive through /api/events/stream; the block number is polled every 2 s' : 'polls the REST API every 2 s';
+  document.body.dataset.stream = liveStream.open ? 'open' : 'closed';
+}
+
 // ---------------------------------------------------------------- router and live updates
 
 /** [pattern, view, live]: a live view is rendered again on every poll; a recorded epoch never changes. */
@@ -424,6 +570,9 @@ const routes = [
   [/^\/subnet\/(\d+)\/epoch\/(\d+)$/, epochView, false],
   [/^\/hotkey\/([^/]+)$/, hotkeyView, true],
   [/^\/account\/([^/]+)$/, accountView, true],
+  [/^\/blocks$/, blocksView, true],
+  [/^\/block\/(\d+)$/, blockView, true],
+  [/^\/events$/, eventsView, true],
 ];
 
 function currentView() {
@@ -450,8 +599,8 @@ async function refresh() {
     const [chain, content] = await Promise.all([api('/chain'), rerender ? route.render() : null]);
     if (mine !== generation) return;
     state.chain = chain;
-    live.textContent = `block ${int(chain.block)} · live`;
     live.className = 'live ok';
+    showLive();
     if (content) {
       // Keep what the reader opened across the re-render.
       const open = new Set([...view.querySelectorAll('details[open] > summary')].map(summary => summary.textContent));
@@ -493,3 +642,4 @@ document.getElementById('search').addEventListener('submit', event => {
 });
 
 poll();
+connectStream();
