@@ -116,6 +116,15 @@ public sealed class ChainPlan(ChainState chain, IStateSource source, ChainRules 
         return s;
     }
 
+    /// <summary>The plan's copy of an account it read (every change the plan made to it applied), or null.</summary>
+    internal AccountState? ReadAccount(string address) => _accounts.GetValueOrDefault(address);
+
+    /// <summary>The plan's copy of a hotkey it read (every change the plan made to it applied, blind credits too), or null when it only credited it blind.</summary>
+    internal HotkeyState? ReadHotkey(string address) => _hotkeys.GetValueOrDefault(address);
+
+    /// <summary>The plan's copy of a subnet's roster (every command the plan gave it applied), or null when it read none.</summary>
+    internal SubnetState? ReadSubnet(ushort netuid) => _subnets.GetValueOrDefault(netuid);
+
     /// <summary>The subnet's economy, or null when it does not exist.</summary>
     public SubnetEconomy? Economy(ushort netuid) => Chain.Subnets.GetValueOrDefault(netuid);
 
@@ -196,12 +205,17 @@ public sealed class StakeCredits(ushort netuid)
         _merged = false;
     }
 
-    /// <summary>Total credited per hotkey.</summary>
-    public ImmutableDictionary<string, ulong> PerHotkey()
+    /// <summary>Total credited per hotkey, in ordinal order of hotkey.</summary>
+    public ImmutableArray<KeyValuePair<string, ulong>> PerHotkey()
     {
-        var totals = ImmutableDictionary.CreateBuilder<string, ulong>(StringComparer.Ordinal);
-        foreach (var (hotkey, _, alpha) in Merged()) totals[hotkey] = checked(totals.GetValueOrDefault(hotkey) + alpha);
-        return totals.ToImmutable();
+        var merged = Merged();
+        var totals = ImmutableArray.CreateBuilder<KeyValuePair<string, ulong>>(merged.Count);
+        foreach (var (hotkey, _, alpha) in merged)
+        {
+            if (totals.Count > 0 && totals[^1].Key == hotkey) totals[^1] = new(hotkey, checked(totals[^1].Value + alpha));
+            else totals.Add(new(hotkey, alpha));
+        }
+        return totals.DrainToImmutable();
     }
 
     /// <summary>The hotkey changes that credit every nominator.</summary>
@@ -222,11 +236,7 @@ public sealed class StakeCredits(ushort netuid)
     private List<(string Hotkey, string Coldkey, ulong Alpha)> Merged()
     {
         if (_merged) return _credits;
-        _credits.Sort(static (a, b) =>
-        {
-            int c = string.CompareOrdinal(a.Hotkey, b.Hotkey);
-            return c != 0 ? c : string.CompareOrdinal(a.Coldkey, b.Coldkey);
-        });
+        System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_credits).Sort(default(ByKeys)); // a struct comparer: no delegate per comparison
         int w = 0;
         for (int r = 0; r < _credits.Count; r++)
         {
@@ -238,5 +248,15 @@ public sealed class StakeCredits(ushort netuid)
         _credits.RemoveRange(w, _credits.Count - w);
         _merged = true;
         return _credits;
+    }
+
+    /// <summary>Ordinal order of hotkey, then of coldkey.</summary>
+    private readonly struct ByKeys : IComparer<(string Hotkey, string Coldkey, ulong Alpha)>
+    {
+        public int Compare((string Hotkey, string Coldkey, ulong Alpha) a, (string Hotkey, string Coldkey, ulong Alpha) b)
+        {
+            int c = string.CompareOrdinal(a.Hotkey, b.Hotkey);
+            return c != 0 ? c : string.CompareOrdinal(a.Coldkey, b.Coldkey);
+        }
     }
 }

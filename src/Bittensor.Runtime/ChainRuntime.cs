@@ -362,7 +362,7 @@ public static class ChainRuntime
         }
         var staked = credits.PerHotkey();
         ulong stakedTotal = 0;
-        foreach (var alpha in staked.Values) stakedTotal = checked(stakedTotal + alpha);
+        foreach (var (_, alpha) in staked) stakedTotal = checked(stakedTotal + alpha);
         e.AlphaStaked += stakedTotal;
         e.AlphaBurned += burned;
         e.PendingServer += carried;
@@ -385,7 +385,7 @@ public static class ChainRuntime
             Emission = o.Emission,
             Active = o.Active,
             ValidatorPermit = o.ValidatorPermit,
-            Staked = staked,
+            StakedInOrder = staked,
             Summary = summary,
             RootStake = o.RootStake.IsDefault ? [] : o.RootStake,
         });

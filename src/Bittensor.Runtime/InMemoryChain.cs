@@ -7,7 +7,7 @@ namespace Bittensor.Runtime;
 /// inline (they always land in the block they start). For simulations, what-if runs and tests of the rules; nothing in
 /// it depends on wall time, so a run is reproducible.
 /// </summary>
-public sealed class InMemoryChain : IStateSource
+public sealed partial class InMemoryChain : IStateSource
 {
     private readonly Dictionary<string, AccountState> _accounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HotkeyState> _hotkeys = new(StringComparer.Ordinal);
@@ -109,22 +109,40 @@ public sealed class InMemoryChain : IStateSource
     /// <summary>Produces one block; due epochs run inline with <see cref="Arithmetic"/>. Returns the epochs that ran.</summary>
     public async Task<IReadOnlyList<EpochStart>> ProduceBlockAsync()
     {
-        var plan = new ChainPlan(State.Clone(), new Isolated(this), Rules);
+        // A block is never refused (unlike an operation), so its plan changes the chain's state, accounts, hotkeys and
+        // rosters themselves rather than copies that would be thrown away: nothing can fail that a copy would have to
+        // undo (an exception here is a bug, and leaves the chain unusable either way). Each epoch's inputs are taken
+        // before any lands, into arrays of their own.
+        if (ComputeEpochsAhead) StartEpochsAhead();
+        var plan = new ChainPlan(State, new Direct(this), Rules);
         var starts = ChainRuntime.StepBlock(plan);
         await TimelockReveal.RunAsync(plan, starts); // weights revealed now are inputs of the next block's epochs
         await RootNetwork.AttachAsync(plan, starts);
-        // Every epoch's inputs are the roster as it stands (landing changes only the plan's copies), so the epochs of one
-        // block are computed side by side and landed in order.
-        var requests = starts.Select(start => EpochRequest.From(_subnets[start.Netuid], start)).ToArray();
+        // Every epoch's inputs are the roster as it stands (none has landed yet), so the epochs of one block are computed
+        // side by side (or were computed ahead) and landed in order.
+        var requests = new EpochRequest[starts.Count];
         var results = new EpochResult[requests.Length];
-        if (requests.Length == 1) results[0] = Run(requests[0]);
-        else Parallel.For(0, requests.Length, k => results[k] = Run(requests[k]));
+        var ahead = new Task<EpochResult>?[requests.Length];
+        int now = 0;
+        for (int k = 0; k < requests.Length; k++)
+        {
+            requests[k] = EpochRequest.From(_subnets[starts[k].Netuid], starts[k]);
+            if (ComputeEpochsAhead && TakeAhead(requests[k]) is { } early) ahead[k] = early;
+            else now++;
+        }
+        if (now == 1) { int k = Array.IndexOf(ahead, null); results[k] = Run(requests[k]); }
+        else if (now > 1) Parallel.For(0, requests.Length, k => { if (ahead[k] is null) results[k] = Run(requests[k]); });
+        for (int k = 0; k < requests.Length; k++)
+            if (ahead[k] is { } early) results[k] = early.GetAwaiter().GetResult();
         for (int k = 0; k < requests.Length; k++)
         {
             await ChainRuntime.LandEpochAsync(plan, EpochOutcome.From(requests[k], results[k]));
             EpochRan?.Invoke(requests[k], results[k]);
+            // The new bonds land with the epoch's outputs (the grains store them when the CommitEpoch is applied).
             var bonds = results[k].Bonds;
-            _pendingBonds[requests[k].Start.Netuid] = (requests[k].AsOfSeq, [.. Enumerable.Range(0, bonds.Rows).Select(i => (bonds.RowColumns(i).ToArray(), bonds.RowValues(i).ToArray()))]);
+            var rows = new (ushort[], ushort[])[bonds.Rows];
+            for (int i = 0; i < rows.Length; i++) rows[i] = (bonds.RowColumns(i).ToArray(), bonds.RowValues(i).ToArray());
+            SubnetLedger.ApplyBonds(plan.ReadSubnet(requests[k].Start.Netuid)!, requests[k].AsOfSeq, rows);
         }
         Commit(plan);
         return starts;
@@ -135,8 +153,6 @@ public sealed class InMemoryChain : IStateSource
         var (parameters, input) = request.ToEngine();
         return YumaEpoch.Run(parameters, input, Arithmetic);
     }
-
-    private readonly Dictionary<ushort, (long AsOfSeq, List<(ushort[], ushort[])> Rows)> _pendingBonds = [];
 
     /// <summary>The <see cref="Runtime.StateHash"/> of everything this chain holds.</summary>
     public string StateHash() => Runtime.StateHash.Compute(State, _subnets.Values, _accounts, _hotkeys);
@@ -161,6 +177,12 @@ public sealed class InMemoryChain : IStateSource
         return true;
     }
 
+    /// <summary>
+    /// Stores a plan. The plan's copies of what it read already hold every change it made, through the same ledger the
+    /// grains apply the batch with (one command at a time, in order): they replace the originals (the originals were
+    /// not touched meanwhile, this chain runs one plan at a time). Only hotkeys the plan credited without reading get
+    /// the batch's changes applied here.
+    /// </summary>
     private void Commit(ChainPlan plan)
     {
         var batch = plan.ToBatch();
@@ -169,17 +191,18 @@ public sealed class InMemoryChain : IStateSource
             switch (command)
             {
                 case AccountCommand a:
-                    KeyLedger.Apply(_accounts.TryGetValue(a.Address, out var account) ? account : _accounts[a.Address] = new AccountState(), a.Change);
+                    _accounts[a.Address] = plan.ReadAccount(a.Address) ?? throw new InvalidOperationException($"the plan changed account {a.Address} without reading it");
                     break;
                 case HotkeyCommand h:
-                    KeyLedger.Apply(_hotkeys.TryGetValue(h.Address, out var hotkey) ? hotkey : _hotkeys[h.Address] = new HotkeyState(), h.Change);
+                    if (plan.ReadHotkey(h.Address) is { } read) _hotkeys[h.Address] = read;
+                    else KeyLedger.Apply(_hotkeys.TryGetValue(h.Address, out var hotkey) ? hotkey : _hotkeys[h.Address] = new HotkeyState(), h.Change);
                     break;
                 case SubnetCommandFor s:
-                    var subnet = _subnets.TryGetValue(s.Netuid, out var existing) ? existing : _subnets[s.Netuid] = new SubnetState();
-                    SubnetLedger.Apply(subnet, s.Command);
-                    if (s.Command is CommitEpoch && _pendingBonds.Remove(s.Netuid, out var bonds)) SubnetLedger.ApplyBonds(subnet, bonds.AsOfSeq, bonds.Rows);
+                    var subnet = plan.ReadSubnet(s.Netuid) ?? throw new InvalidOperationException($"the plan changed subnet {s.Netuid} without reading it");
+                    subnet.Adopt();
                     subnet.LastSeq = batch.Seq;
                     subnet.Dirty.Clear();
+                    _subnets[s.Netuid] = subnet;
                     break;
             }
         }
@@ -195,7 +218,25 @@ public sealed class InMemoryChain : IStateSource
 
     ValueTask<SubnetState?> IStateSource.SubnetAsync(ushort netuid) => ValueTask.FromResult(Subnet(netuid));
 
-    /// <summary>What a plan reads: copies of accounts and hotkeys, and subnets restored if the plan is dropped.</summary>
+    /// <summary>What a block's plan reads: the chain's own accounts, hotkeys and rosters (a fork's copied from its origin first).</summary>
+    private sealed class Direct(InMemoryChain chain) : IStateSource
+    {
+        public async ValueTask<AccountState> AccountAsync(string address)
+        {
+            if (chain._accounts.TryGetValue(address, out var account)) return account;
+            return chain._origin is { } origin ? chain._accounts[address] = (await origin.AccountAsync(address)).Clone() : new AccountState();
+        }
+
+        public async ValueTask<HotkeyState> HotkeyAsync(string address)
+        {
+            if (chain._hotkeys.TryGetValue(address, out var hotkey)) return hotkey;
+            return chain._origin is { } origin ? chain._hotkeys[address] = (await origin.HotkeyAsync(address)).Clone() : new HotkeyState();
+        }
+
+        public ValueTask<SubnetState?> SubnetAsync(ushort netuid) => ValueTask.FromResult(chain.Subnet(netuid));
+    }
+
+    /// <summary>What an operation's plan reads: copies of accounts and hotkeys, and subnets restored if the plan is dropped.</summary>
     private sealed class Isolated(InMemoryChain chain) : IStateSource
     {
         public async ValueTask<AccountState> AccountAsync(string address)

@@ -62,7 +62,7 @@ public static class SubnetLedger
                 if (r.Uid == s.Neurons.Count) s.Neurons.Add(neuron);
                 else
                 {
-                    s.Neurons[r.Uid] = neuron;
+                    s.Replace(r.Uid, neuron);
                     // Every weight *to* the replaced uid becomes 0 (the entry is kept); bonds to it reset in the epoch.
                     for (int row = 0; row < s.Neurons.Count; row++)
                     {
@@ -72,7 +72,7 @@ public static class SubnetLedger
                         // A new array, never a write into the old one: copies of the roster may share rows (InMemoryChain).
                         ushort[] values = [.. n.WeightValues];
                         values[k] = 0;
-                        n.WeightValues = values;
+                        s.Writable(row).WeightValues = values;
                         s.Dirty.Add(SubnetParts.Weights(row));
                     }
                     s.Dirty.Add(SubnetParts.Weights(r.Uid));
@@ -84,7 +84,7 @@ public static class SubnetLedger
                 s.Dirty.Add(SubnetParts.Meta(r.Uid));
                 break;
             case StoreWeights w:
-                var target = s.Neurons[w.Uid];
+                var target = s.Writable(w.Uid);
                 target.WeightColumns = [.. w.Columns];
                 target.WeightValues = [.. w.Values];
                 if (!w.KeepLastUpdate) target.LastUpdate = w.Block;
@@ -93,7 +93,7 @@ public static class SubnetLedger
                 if (w.Columns.Length == 0) s.Dirty.Add(SubnetParts.Meta(w.Uid));
                 break;
             case StoreCommits c:
-                var committer = s.Neurons[c.Uid];
+                var committer = s.Writable(c.Uid);
                 committer.Commits = c.Commits;
                 s.CurrentBlock = c.Block;
                 s.Dirty.Add(SubnetParts.Commits(c.Uid));
@@ -106,7 +106,8 @@ public static class SubnetLedger
                 s.StakedHotkeys = Staked(s.StakedHotkeys, m.Hotkey, m.Alpha);
                 int uid = s.UidOf(m.Hotkey);
                 if (uid < 0) break;
-                s.Neurons[uid].Stake = checked((ulong)((long)s.Neurons[uid].Stake + m.Alpha));
+                var holder = s.Writable(uid);
+                holder.Stake = checked((ulong)((long)holder.Stake + m.Alpha));
                 s.Dirty.Add(SubnetParts.Meta(uid));
                 break;
             case DissolveSubnet:
@@ -156,15 +157,15 @@ public static class SubnetLedger
             case SetAxon a:
                 int axonUid = s.UidOf(a.Hotkey);
                 if (axonUid < 0) break;
-                s.Neurons[axonUid].Axon = a.Axon;
+                s.Writable(axonUid).Axon = a.Axon;
                 s.Dirty.Add(SubnetParts.Meta(axonUid));
                 break;
             case CommitEpoch e:
                 int count = Math.Min(s.Neurons.Count, e.Incentive.Length);
                 for (int i = 0; i < count; i++)
                 {
-                    var n = s.Neurons[i];
-                    if (n.RegisteredSeq > e.AsOfSeq) continue; // registered after the inputs were taken: not this epoch's neuron
+                    if (s.Neurons[i].RegisteredSeq > e.AsOfSeq) continue; // registered after the inputs were taken: not this epoch's neuron
+                    var n = s.Writable(i);
                     n.StakeWeight = e.StakeWeight[i];
                     n.Consensus = e.Consensus[i];
                     n.Incentive = e.Incentive[i];
@@ -175,12 +176,10 @@ public static class SubnetLedger
                     n.ValidatorPermit = e.ValidatorPermit[i];
                     (n.TaoStake, n.TaoWeighted) = !e.RootStake.IsDefaultOrEmpty && i < e.RootStake.Length ? e.RootStake[i] : (0, 0);
                 }
-                foreach (var (hotkey, alpha) in e.Staked)
-                {
-                    s.StakedHotkeys = Staked(s.StakedHotkeys, hotkey, (long)alpha);
-                    int staked = s.UidOf(hotkey);
-                    if (staked >= 0) s.Neurons[staked].Stake = checked(s.Neurons[staked].Stake + alpha);
-                }
+                if (e.StakedInOrder.IsDefault)
+                    foreach (var (hotkey, alpha) in e.Staked) Credit(s, hotkey, alpha);
+                else
+                    foreach (var (hotkey, alpha) in e.StakedInOrder) Credit(s, hotkey, alpha);
                 for (int page = 0; page < s.Neurons.Count; page += SubnetParts.PageSize) s.Dirty.Add(SubnetParts.Meta(page));
                 s.LastMechanismStepBlock = e.Block;
                 s.EpochIndex = e.Index + 1;
@@ -192,12 +191,31 @@ public static class SubnetLedger
         }
     }
 
+    /// <summary>An epoch's credit of <paramref name="alpha"/> to <paramref name="hotkey"/>: the staked-hotkey index and, when registered, its neuron.</summary>
+    private static void Credit(SubnetState s, string hotkey, ulong alpha)
+    {
+        s.CreditLater(hotkey, alpha); // the staked-hotkey index takes it when next read
+        int uid = s.UidOf(hotkey);
+        if (uid < 0) return;
+        var credited = s.Writable(uid);
+        credited.Stake = checked(credited.Stake + alpha);
+    }
+
     /// <summary>The index of staked hotkeys after <paramref name="alpha"/> more (or less) on <paramref name="hotkey"/>; a hotkey at 0 leaves it.</summary>
     private static ImmutableDictionary<string, ulong> Staked(ImmutableDictionary<string, ulong> index, string hotkey, long alpha)
     {
         if (alpha == 0) return index;
+        var builder = index.ToBuilder();
+        Staked(builder, hotkey, alpha);
+        return builder.ToImmutable();
+    }
+
+    /// <summary>The same change on a builder (for many changes at once).</summary>
+    internal static void Staked(ImmutableDictionary<string, ulong>.Builder index, string hotkey, long alpha)
+    {
+        if (alpha == 0) return;
         ulong next = checked((ulong)((long)index.GetValueOrDefault(hotkey) + alpha));
-        return next == 0 ? index.Remove(hotkey) : index.SetItem(hotkey, next);
+        if (next == 0) index.Remove(hotkey); else index[hotkey] = next;
     }
 
     /// <summary>Stores an epoch's new bonds (rows of (column, value)) for the neurons that were registered at <paramref name="asOfSeq"/>.</summary>
@@ -211,6 +229,7 @@ public static class SubnetLedger
             var (columns, values) = rows[i];
             if (n.BondColumns.Length == 0 && columns.Length == 0) continue;
             if (n.BondColumns.AsSpan().SequenceEqual(columns) && n.BondValues.AsSpan().SequenceEqual(values)) continue;
+            n = s.Writable(i);
             n.BondColumns = columns;
             n.BondValues = values;
             s.Dirty.Add(SubnetParts.Bonds(i));

@@ -63,7 +63,9 @@ public sealed class ChainState
     public ChainState Clone()
     {
         var copy = (ChainState)MemberwiseClone();
-        copy.Subnets = Subnets.ToDictionary(kv => kv.Key, kv => kv.Value.Clone());
+        var subnets = new Dictionary<ushort, SubnetEconomy>(Subnets.Count);
+        foreach (var (netuid, economy) in Subnets) subnets.Add(netuid, economy.Clone()); // the same order as the original
+        copy.Subnets = subnets;
         copy.Journal = [.. Journal];
         return copy;
     }
@@ -160,15 +162,14 @@ public sealed class SubnetEconomy
     /// <summary>Root alpha recycled because Σ moving prices ≤ 1 (<c>get_network_root_sell_flag</c>); counted in <see cref="AlphaBurned"/> too.</summary>
     [Id(44)] public ulong RootAlphaRecycled { get; set; }
 
-    /// <summary>The block at which the owner last set each hyperparameter (for the owner's rate limit; one entry per name).</summary>
+    /// <summary>
+    /// The block at which the owner last set each hyperparameter (for the owner's rate limit; one entry per name). Replaced,
+    /// never changed in place: copies of the economy share it.
+    /// </summary>
     [Id(40)] public Dictionary<string, ulong> HyperparameterSetAt { get; set; } = new(StringComparer.Ordinal);
 
-    public SubnetEconomy Clone()
-    {
-        var copy = (SubnetEconomy)MemberwiseClone();
-        copy.HyperparameterSetAt = new(HyperparameterSetAt, StringComparer.Ordinal);
-        return copy;
-    }
+    /// <summary>A copy for a plan (it shares <see cref="HyperparameterSetAt"/>, which is replaced, never changed in place).</summary>
+    public SubnetEconomy Clone() => (SubnetEconomy)MemberwiseClone();
 }
 
 /// <summary>
@@ -370,7 +371,43 @@ public sealed class SubnetState : IVersionedState
     /// Alpha staked in this subnet per hotkey, registered or not (every stake change reaches the subnet as a
     /// <see cref="NeuronStake"/>): the stakers a dissolution pays out. Replaced, never changed in place (copies share it).
     /// </summary>
-    [Id(13)] public ImmutableDictionary<string, ulong> StakedHotkeys { get; set; } = ImmutableDictionary.Create<string, ulong>(StringComparer.Ordinal);
+    [Id(13)]
+    public ImmutableDictionary<string, ulong> StakedHotkeys
+    {
+        get
+        {
+            if (_laterCredits is { Count: > 0 }) FoldCredits();
+            return _stakedHotkeys;
+        }
+        set
+        {
+            _stakedHotkeys = value;
+            _laterCredits = null;
+        }
+    }
+
+    [NonSerialized] private ImmutableDictionary<string, ulong> _stakedHotkeys = ImmutableDictionary.Create<string, ulong>(StringComparer.Ordinal);
+    /// <summary>Epoch credits not yet in <see cref="StakedHotkeys"/>, summed per hotkey (added when it is next read).</summary>
+    [NonSerialized] private Dictionary<string, ulong>? _laterCredits;
+
+    /// <summary>
+    /// Adds an epoch's credit (alpha &gt; 0) to <see cref="StakedHotkeys"/> when the index is next read or the roster
+    /// copied: epochs of a long simulation land one after another with no one reading it, and a hotkey's credits of
+    /// many epochs then take one change of the tree, not one each. Credits only add, so the sum is the same either way.
+    /// </summary>
+    public void CreditLater(string hotkey, ulong alpha)
+    {
+        var credits = _laterCredits ??= new(StringComparer.Ordinal);
+        credits[hotkey] = checked(credits.GetValueOrDefault(hotkey) + alpha);
+    }
+
+    private void FoldCredits()
+    {
+        var index = _stakedHotkeys.ToBuilder();
+        foreach (var (hotkey, alpha) in _laterCredits!) SubnetLedger.Staked(index, hotkey, checked((long)alpha));
+        _stakedHotkeys = index.ToImmutable();
+        _laterCredits = null;
+    }
     /// <summary>Whether <see cref="StakedHotkeys"/> has counted every stake since creation (false for a subnet stored before it existed: such a subnet is never dissolved).</summary>
     [Id(14)] public bool StakersIndexed { get; set; }
     /// <summary>Childkeys in force: each parent's children (proportion, hotkey), in hotkey order (subtensor's <c>ChildKeys</c>; parents are derived).</summary>
@@ -386,6 +423,8 @@ public sealed class SubnetState : IVersionedState
 
     [NonSerialized] private Dictionary<string, int>? _uids;
     [NonSerialized] private HashSet<string>? _dirty;
+    /// <summary>On a <see cref="ShareRows"/> copy, which neurons are still the original's objects (copied before a change).</summary>
+    [NonSerialized] private bool[]? _shared;
 
     /// <summary>Storage parts changed since the last write (see <c>SubnetParts</c>); not stored.</summary>
     public HashSet<string> Dirty => _dirty ??= [];
@@ -406,27 +445,56 @@ public sealed class SubnetState : IVersionedState
     public ulong StakeOfUid(int uid) => Neurons[uid].Stake;
 
     /// <summary>
-    /// A copy for a plan that may be dropped: its own neuron objects (the ledger changes them in place) sharing their weight
-    /// and bond rows (the ledger replaces rows, never writes into them) and the hotkey → UID index (replaced, never changed).
+    /// A copy for a plan that may be dropped: its own list of the same neuron objects, each copied (sharing its weight and
+    /// bond rows: the ledger replaces rows, never writes into them) the first time the ledger changes it, see
+    /// <see cref="Writable"/>; and the hotkey → UID index (replaced, never changed). A plan that sets one validator's
+    /// weights copies one neuron, not the roster.
     /// </summary>
     public SubnetState ShareRows()
     {
         var copy = HeadOnly();
         copy.Epochs = [.. Epochs];
-        var neurons = new List<Neuron>(Neurons.Count);
-        foreach (var n in Neurons) neurons.Add(n.ShareRows());
-        copy.Neurons = neurons;
+        copy.Neurons = [.. Neurons];
+        copy._shared = new bool[Neurons.Count];
+        Array.Fill(copy._shared, true);
         copy._uids = _uids;
         return copy;
+    }
+
+    /// <summary>
+    /// Neuron <paramref name="uid"/> for the ledger to change in place: on a <see cref="ShareRows"/> copy, its own copy the
+    /// first time (the original belongs to the roster the copy was taken from); otherwise the neuron itself.
+    /// </summary>
+    public Neuron Writable(int uid)
+    {
+        var n = Neurons[uid];
+        if (_shared is { } shared && uid < shared.Length && shared[uid])
+        {
+            shared[uid] = false;
+            Neurons[uid] = n = n.ShareRows();
+        }
+        return n;
+    }
+
+    /// <summary>This copy replaces the roster it was taken from: every neuron in it is its own from now on.</summary>
+    public void Adopt() => _shared = null;
+
+    /// <summary>Puts a new neuron at <paramref name="uid"/> (this copy's own).</summary>
+    public void Replace(int uid, Neuron neuron)
+    {
+        Neurons[uid] = neuron;
+        if (_shared is { } shared && uid < shared.Length) shared[uid] = false;
     }
 
     /// <summary>A copy of everything but the neurons (they are stored in pages).</summary>
     public SubnetState HeadOnly()
     {
+        if (_laterCredits is { Count: > 0 }) FoldCredits(); // the copy shares the index (replaced, never changed in place)
         var copy = (SubnetState)MemberwiseClone();
         copy.Neurons = [];
         copy._uids = null;
         copy._dirty = null;
+        copy._shared = null;
         return copy;
     }
 }

@@ -80,8 +80,26 @@ public sealed record CommitEpoch : SubnetCommand
     [Id(8)] public required ImmutableArray<ulong> Emission { get; init; }
     [Id(9)] public required ImmutableArray<bool> Active { get; init; }
     [Id(10)] public required ImmutableArray<bool> ValidatorPermit { get; init; }
-    /// <summary>Alpha newly staked per hotkey (incentive, dividends, owner cut).</summary>
-    [Id(11)] public required ImmutableDictionary<string, ulong> Staked { get; init; }
+    /// <summary>
+    /// Alpha newly staked per hotkey (incentive, dividends, owner cut). Built from <see cref="StakedInOrder"/> when first
+    /// read (when the command is stored or sent): the ledger reads the list, and an in-memory chain never needs the map.
+    /// </summary>
+    [Id(11)]
+    public ImmutableDictionary<string, ulong> Staked
+    {
+        get => _staked ??= ImmutableDictionary.CreateRange(StringComparer.Ordinal, _stakedInOrder.IsDefault ? [] : _stakedInOrder);
+        internal set => _staked = value; // for the serializer (a command is never changed once made)
+    }
+
+    /// <summary>The same credits as a list in ordinal order of hotkey, as an epoch landing gives them (not stored: <see cref="Staked"/> is).</summary>
+    internal ImmutableArray<KeyValuePair<string, ulong>> StakedInOrder
+    {
+        get => _stakedInOrder;
+        init => _stakedInOrder = value;
+    }
+
+    [NonSerialized] private ImmutableDictionary<string, ulong>? _staked;
+    [NonSerialized] private ImmutableArray<KeyValuePair<string, ulong>> _stakedInOrder;
     [Id(12)] public required EpochSummary Summary { get; init; }
     /// <summary>Per UID the root TAO the epoch counted (inherited) and its tao_weight part in whole rao; empty without root stake.</summary>
     [Id(13)] public ImmutableArray<(ulong Tao, ulong Weighted)> RootStake { get; init; } = [];

@@ -73,7 +73,7 @@ internal static class SimCommand
                 ? string.Create(inv, $"first halving at block {at}: {blocks} blocks and {chain.State.EpochsRun} epochs in {seconds:0.0} s ({blocks / seconds:0} blocks/s)")
                 : $"no halving within {maxBlocks} blocks");
         await stdout.WriteLineAsync(string.Create(inv,
-            $"{{\"halving_block\":{halvingJson},\"blocks\":{blocks},\"seconds\":{seconds:0.###},\"epochs\":{chain.State.EpochsRun},\"blocks_per_s\":{blocks / seconds:0.#},\"setup_seconds\":{setupSeconds:0.###},\"arithmetic\":\"{Name(settings.Arithmetic)}\",\"subnets\":{settings.Subnets},\"uids\":{settings.Uids},\"validators\":{settings.Validators}}}"));
+            $"{{\"halving_block\":{halvingJson},\"blocks\":{blocks},\"seconds\":{seconds:0.###},\"epochs\":{chain.State.EpochsRun},\"blocks_per_s\":{blocks / seconds:0.#},\"setup_seconds\":{setupSeconds:0.###},\"arithmetic\":\"{Name(settings.Arithmetic)}\",\"subnets\":{settings.Subnets},\"uids\":{settings.Uids},\"validators\":{settings.Validators},\"epochs_ahead\":{chain.EpochsAhead.Used},\"epochs_ahead_discarded\":{chain.EpochsAhead.Discarded}}}"));
         if (halvingBlock is null)
         {
             await stderr.WriteLineAsync($"error: sim halving: no halving within --max-blocks {maxBlocks}");

@@ -43,7 +43,7 @@ namespace Bittensor.Runtime.Extrinsics
             e.Hyper = updated;
             // Tempo changes the period, not the clock: the next epoch stays lastEpochBlock + tempo (an owner cannot hold
             // emission back by setting tempo again and again).
-            if (!root) e.HyperparameterSetAt[h.Name] = plan.Chain.Block;
+            if (!root) e.HyperparameterSetAt = new(e.HyperparameterSetAt, StringComparer.Ordinal) { [h.Name] = plan.Chain.Block }; // a new map: plan copies share it
             await plan.SubnetAsync(h.Netuid, new ReplaceHyperparameters(updated));
             plan.Emit(new ChainEvent { Kind = EventKinds.HyperparameterSet, Coldkey = h.Signer, Netuid = h.Netuid, Name = h.Name, Value = h.Value });
             return Done(plan, netuid: h.Netuid);

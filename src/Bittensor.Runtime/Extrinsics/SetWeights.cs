@@ -100,12 +100,26 @@ namespace Bittensor.Runtime.Extrinsics
             bool selfOnly = w.Uids.Length == 1 && w.Uids[0] == uid;
             if (!selfOnly && !owner && !s.Neurons[uid].ValidatorPermit)
                 errors.Add(new(Codes.NoValidatorPermit, "the hotkey has no validator permit on this subnet"));
-            if (w.Uids.Distinct().Count() != w.Uids.Length) errors.Add(new(Codes.DuplicateUids, "a uid appears more than once"));
-            var missing = w.Uids.Where(u => u >= n).ToList();
-            if (missing.Count > 0) errors.Add(new(Codes.UidNotFound, $"uid {missing[0]} does not exist (n = {n})"));
+            if (HasDuplicate(w.Uids.AsSpan())) errors.Add(new(Codes.DuplicateUids, "a uid appears more than once"));
+            int missing = w.Uids.AsSpan().IndexOfAnyInRange((ushort)Math.Min(n, ushort.MaxValue), ushort.MaxValue);
+            if (missing >= 0 && n <= ushort.MaxValue) errors.Add(new(Codes.UidNotFound, $"uid {w.Uids[missing]} does not exist (n = {n})"));
             int min = Math.Min((int)s.Hyper.MinAllowedWeights, n);
             if (!selfOnly && w.Weights.Length < min) errors.Add(new(Codes.WeightVecLengthIsLow, $"at least {min} weights are required"));
             return errors;
+        }
+
+        /// <summary>Whether a uid appears more than once (a bit per possible uid, on the stack).</summary>
+        private static bool HasDuplicate(ReadOnlySpan<ushort> uids)
+        {
+            Span<ulong> seen = stackalloc ulong[(ushort.MaxValue + 1) / 64];
+            seen.Clear();
+            foreach (ushort u in uids)
+            {
+                ulong bit = 1UL << (u & 63);
+                if ((seen[u >> 6] & bit) != 0) return true;
+                seen[u >> 6] |= bit;
+            }
+            return false;
         }
     }
 }

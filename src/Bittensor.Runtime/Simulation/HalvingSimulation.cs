@@ -44,7 +44,7 @@ public sealed class HalvingSimulation
         if (issuance >= FirstHalvingIssuance)
             throw new ArgumentException($"the start issuance must be below the first halving, {FirstHalvingIssuance} rao", nameof(settings));
         var rules = Setup.Rules(settings.Tempo, settings.LockCost, settings.Subnets);
-        var chain = new InMemoryChain(rules, issuance, balances, settings.Arithmetic) { RecordEvents = false };
+        var chain = new InMemoryChain(rules, issuance, balances, settings.Arithmetic) { RecordEvents = false, ComputeEpochsAhead = true };
         var sim = new HalvingSimulation(settings, chain);
         var rng = new Random(settings.Seed);
         for (int k = 0; k < settings.Subnets; k++) await sim.BuildSubnetAsync(k, rng);
