@@ -148,8 +148,8 @@ public sealed class StateFixtureTests
     }
 
     /// <summary>
-    /// A subnet with an owner, a staked validator with a take, two miners with axons, weights, a transfer, epochs, an unstake
-    /// and a signed transaction over REST (so the transaction index is stored).
+    /// A subnet with an owner, a staked validator with a take (and TAO on root), two miners with axons, weights, a transfer,
+    /// epochs, an unstake and a signed transaction over REST (so the transaction index is stored).
     /// </summary>
     private static async Task<ushort> ScriptedNetworkAsync(SiloFactory silo)
     {
@@ -160,6 +160,10 @@ public sealed class StateFixtureTests
         await silo.Ok(new BurnedRegister { Signer = "validator", Netuid = netuid, Hotkey = "validator-hot" });
         await silo.Ok(new AddStake { Signer = "validator", Hotkey = "validator-hot", Netuid = netuid, Amount = 100 * Tao.Rao });
         await silo.Ok(new SetTake { Signer = "validator", Hotkey = "validator-hot", Take = 5_000 });
+        // The root network: a member with TAO staked on root and a chosen claim type (release 2026-12-07.3 on).
+        await silo.Ok(new RootRegister { Signer = "validator", Hotkey = "validator-hot" });
+        await silo.Ok(new AddStake { Signer = "validator", Hotkey = "validator-hot", Netuid = 0, Amount = 50 * Tao.Rao });
+        await silo.Ok(new SetRootClaimType { Signer = "validator", Type = "Keep" });
         var uids = new List<ushort>();
         for (int i = 0; i < 2; i++)
         {

@@ -158,6 +158,21 @@ public sealed partial class ExplorerPageTests(ExplorerNetwork network, ITestOutp
     }
 
     [Fact]
+    public async Task RootStake_ShowsOnTheHotkeyPage_AndInTheMetagraphsRootColumn()
+    {
+        var (cold, hot) = network.Validators[1];
+        await network.Send(cold, "add_stake", new JsonObject { ["hotkey"] = hot.Address, ["netuid"] = 0, ["amount"] = 7 * Tao.Rao });
+        await Open($"#/hotkey/{hot.Address}", "[data-testid=hotkey-root-stake]");
+        await Assertions.Expect(_page.Locator("[data-testid=hotkey-root-stake]")).ToContainTextAsync("7.0000 τ");
+        await Assertions.Expect(_page.Locator("#hotkey-stakes tbody tr", new() { HasText = "root" })).ToContainTextAsync("7.0000 τ");
+
+        // The metagraph's tao_stake comes from the next epoch's inputs: the subnet page shows it once that epoch lands.
+        await Open($"#/subnet/{network.Netuid}", "#metagraph tbody tr");
+        var row = _page.Locator("#metagraph tbody tr").Filter(new() { Has = _page.Locator($"a[title='{hot.Address}']") });
+        await Assertions.Expect(row).ToContainTextAsync("7.0000 τ", new() { Timeout = 15_000 });
+    }
+
+    [Fact]
     public async Task AccountPage_ShowsTheBalanceToTheRao_AndTheHotkeys()
     {
         var (cold, hot) = network.Validators[1];

@@ -257,7 +257,9 @@ async function subnetView(netuid) {
     el('h1', null, `Subnet ${s.netuid}`, s.hyperparameters.task ? el('span', { class: 'tag' }, s.hyperparameters.task) : null),
     cards([
       ['Price', `${price(s.pool.price)} τ/α`, `moving price ${price(s.pool.movingPrice)} (sets the emission share)`],
-      ['Pool', tao(s.pool.tao, 2), alpha(s.pool.alpha, 2)],
+      ['Pool', tao(s.pool.tao, 2), el('span', null, alpha(s.pool.alpha, 2),
+        s.pool.quoteWeight !== undefined ? ` · TAO weight ${(Number(s.pool.quoteWeight) / 1e18).toFixed(4)}` : '')],
+      ['Root dividends', alpha(big(s.pendingRootAlpha ?? 0), 4), el('span', null, 'claimable ', alpha(s.rootClaimableAlpha ?? 0, 4))],
       ['Neurons', String(s.n), `max ${s.hyperparameters.maxAllowedUids}`],
       ['Epoch', `#${int(s.epochIndex)}`, `last at block ${int(s.lastEpochBlock)} · next ${int(s.nextEpochBlock)}`],
       ['Pending emission', alpha(big(s.pendingServer) + big(s.pendingValidator) + big(s.pendingOwnerCut), 4),
@@ -281,6 +283,8 @@ function metagraphTable(neurons) {
     { key: 'coldkey', label: 'Coldkey', cell: n => accountLink(n.coldkey) },
     { key: 'name', label: 'Axon', cell: n => n.axon?.name || (n.axon ? `${n.axon.ip}:${n.axon.port}` : '—') },
     { key: 'stake', label: 'Stake', numeric: true, sort: n => big(n.stake), cell: n => alpha(n.stake, 4) },
+    { key: 'tao_stake', label: 'Root τ', numeric: true, title: 'TAO staked on root, weighted by tao_weight in the stake weight',
+      sort: n => big(n.tao_stake ?? 0), cell: n => tao(n.tao_stake ?? 0, 4) },
     { key: 'stake_weight', label: 'Stake wt', numeric: true, sort: n => n.stake_weight, cell: n => u16(n.stake_weight) },
     { key: 'incentive', label: 'Incentive', numeric: true, sort: n => n.incentive, cell: n => u16(n.incentive) },
     { key: 'dividends', label: 'Dividends', numeric: true, sort: n => n.dividends, cell: n => u16(n.dividends) },
@@ -361,7 +365,8 @@ async function hotkeyView(address) {
       ['Owner (coldkey)', accountLink(hotkey.owner)],
       ['Delegate take', percent(hotkey.take / U16_MAX)],
       ['Registrations', String(hotkey.registrations.length)],
-      ['Total stake', alpha(hotkey.stakes.reduce((sum, s) => sum + big(s.alpha), 0n), 4), 'summed over subnets'],
+      ['Total stake', alpha(hotkey.stakes.filter(s => s.netuid !== 0).reduce((sum, s) => sum + big(s.alpha), 0n), 4), 'alpha, summed over subnets'],
+      ['Root stake', el('span', { 'data-testid': 'hotkey-root-stake' }, tao(hotkey.rootStake ?? 0, 4)), 'TAO on the root network (netuid 0)'],
     ], 'hotkey-cards'),
     section('Neurons', table([
       { key: 'netuid', label: 'Subnet', cell: r => subnetLink(r.netuid) },
@@ -376,10 +381,15 @@ async function hotkeyView(address) {
       lineChart('Incentive over the last epochs', history.flatMap(h => h.filter(x => x.field === 'incentive')), 'hotkey-chart-incentive'),
       lineChart('Dividends over the last epochs', history.flatMap(h => h.filter(x => x.field === 'dividends')), 'hotkey-chart-dividends')]),
     section('Stakes', table([
-      { key: 'netuid', label: 'Subnet', cell: s => subnetLink(s.netuid) },
+      { key: 'netuid', label: 'Subnet', cell: s => s.netuid === 0 ? span('tag', 'root') : subnetLink(s.netuid) },
       { key: 'coldkey', label: 'Nominator (coldkey)', cell: s => accountLink(s.coldkey) },
-      { key: 'alpha', label: 'Stake', numeric: true, cell: s => alpha(s.alpha, 4) },
+      { key: 'alpha', label: 'Stake', numeric: true, cell: s => s.netuid === 0 ? tao(s.alpha, 4) : alpha(s.alpha, 4) },
     ], hotkey.stakes, { id: 'hotkey-stakes', empty: 'no stake' })),
+    (hotkey.rootClaimable ?? []).length === 0 ? null : section('Root dividends to claim (claim_root)', table([
+      { key: 'netuid', label: 'From subnet', cell: c => subnetLink(c.netuid) },
+      { key: 'coldkey', label: 'Root staker (coldkey)', cell: c => accountLink(c.coldkey) },
+      { key: 'alpha', label: 'Claimable', numeric: true, cell: c => alpha(c.alpha, 4) },
+    ], hotkey.rootClaimable, { id: 'hotkey-root-claimable' })),
     section('Axons', table([
       { key: 'netuid', label: 'Subnet', cell: ([n]) => subnetLink(n) },
       { key: 'name', label: 'Name', cell: ([, a]) => a.name ?? '—' },
