@@ -41,6 +41,7 @@ public static class WeightedPool
     public static UInt128 PriceBits(ulong poolTao, ulong poolAlpha, ulong quoteWeight)
     {
         if (poolAlpha == 0 || quoteWeight == 0) return 0;
+        if (quoteWeight == Half) return ((UInt128)poolTao << 64) / poolAlpha; // ratio exactly 2⁶⁴: the same bits, without big integers
         BigInteger ratio = ((BigInteger)(Accuracy - quoteWeight) << 64) / quoteWeight;
         BigInteger reserves = ((BigInteger)poolTao << 64) / poolAlpha;
         BigInteger bits = ratio * reserves >> 64;
@@ -54,6 +55,9 @@ public static class WeightedPool
     /// </summary>
     public static ulong? WeightsAfterInjection(ulong poolTao, ulong poolAlpha, ulong taoDelta, ulong alphaDelta, ulong quoteWeight)
     {
+        // Nothing added to a ½/½ pool: both rounded terms are the same product halved, so the weight stays exactly ½ (every
+        // block of every subnet without root stake comes here).
+        if (taoDelta == 0 && alphaDelta == 0 && quoteWeight == Half) return Half;
         UInt128 newTao = (UInt128)poolTao + taoDelta, newAlpha = (UInt128)poolAlpha + alphaDelta;
         BigInteger q1 = MulPerquintillRound(Accuracy - quoteWeight, Saturate((BigInteger)poolTao * (BigInteger)newAlpha));
         BigInteger q2 = MulPerquintillRound(quoteWeight, Saturate((BigInteger)poolAlpha * (BigInteger)newTao));
