@@ -135,9 +135,9 @@ public sealed record NeuronView
     [Id(14)] public AxonInfo? Axon { get; init; }
     /// <summary>Alpha staked on the hotkey in this subnet, rao (the same as <see cref="Stake"/>).</summary>
     [Id(15)] public ulong AlphaStake { get; init; }
-    /// <summary>TAO staked on the hotkey on the root network, rao: always 0, as this network has no root network yet.</summary>
+    /// <summary>TAO staked on the hotkey on the root network, rao, inherited through childkeys, as the last epoch took it.</summary>
     [Id(16)] public ulong TaoStake { get; init; }
-    /// <summary>The stake weight in rao: alpha + tao_weight × TAO (<c>get_stake_weights_for_network</c>); alpha alone while tao_weight is 0.</summary>
+    /// <summary>The stake weight in rao: alpha + tao_weight × TAO (<c>get_stake_weights_for_network</c>).</summary>
     [Id(17)] public ulong TotalStake { get; init; }
     /// <summary>Rank, trust and pruning score: no longer computed on chain (spec: always 0; <c>rpc_info/neuron_info.rs</c>).</summary>
     [Id(18)] public ushort Rank { get; init; }
