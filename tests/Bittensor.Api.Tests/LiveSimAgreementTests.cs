@@ -18,24 +18,7 @@ namespace Bittensor.Api.Tests;
 /// </summary>
 public sealed class LiveSimAgreementTests
 {
-    /// <summary>Two subnets (one with liquid alpha and commit-reveal), honest validators and a copier, a late miner group, an owner change, a whale staking and moving its stake.</summary>
-    private const string ScenarioText = """
-        {"schema": "bittensor-scenario/1", "name": "live-agreement", "blocks": 400, "seed": 3,
-         "chain": {"tempo": 40, "lock_cost_tao": 1000},
-         "subnets": [
-           {"name": "a",
-            "miners": [{"name": "m", "count": 6, "quality": 0.6, "spread": 0.3}],
-            "validators": [{"name": "honest", "count": 3, "stake_tao": 100, "noise": 0.05},
-                           {"name": "copier", "count": 1, "stake_tao": 50, "strategy": "copier"}],
-            "owner_changes": [{"block": 150, "hyperparameters": {"bonds_moving_average": 500000}}]},
-           {"name": "b", "hyperparameters": {"liquid_alpha": true, "commit_reveal_weights_enabled": true},
-            "miners": [{"name": "m", "count": 5, "quality": 0.5, "spread": 0.4},
-                       {"name": "late", "count": 2, "quality": 0.9, "join_block": 120}],
-            "validators": [{"name": "honest", "count": 3, "stake_tao": 80}]}],
-         "stakers": [{"name": "whale", "balance_tao": 500, "actions": [
-           {"block": 100, "action": "stake", "subnet": "a", "validator": "honest-0", "amount": 200},
-           {"block": 250, "action": "move", "subnet": "a", "validator": "honest-0", "amount": "all", "to_subnet": "b", "to_validator": "honest-1"}]}]}
-        """;
+    private static readonly string ScenarioText = TestScenarios.TwoSubnets("live-agreement", 400);
 
     [Fact]
     public async Task AScenario_DrivenThroughTheRestApi_AndSimulated_EndsInTheSameStateHash_AndTheSameEpochRecords()

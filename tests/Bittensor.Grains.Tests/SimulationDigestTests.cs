@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Bittensor.Consensus;
 using Bittensor.Runtime.Simulation;
+using Bittensor.Testing;
 
 namespace Bittensor.Grains.Tests;
 
@@ -32,23 +33,7 @@ public sealed class SimulationDigestTests
         Assert.Equal(expected, Digest(sim.Chain, epochs));
     }
 
-    private const string ScenarioText = """
-        {"schema": "bittensor-scenario/1", "name": "digest", "blocks": 600, "seed": 3,
-         "chain": {"tempo": 40, "lock_cost_tao": 1000},
-         "subnets": [
-           {"name": "a",
-            "miners": [{"name": "m", "count": 6, "quality": 0.6, "spread": 0.3}],
-            "validators": [{"name": "honest", "count": 3, "stake_tao": 100, "noise": 0.05},
-                           {"name": "copier", "count": 1, "stake_tao": 50, "strategy": "copier"}],
-            "owner_changes": [{"block": 150, "hyperparameters": {"bonds_moving_average": 500000}}]},
-           {"name": "b", "hyperparameters": {"liquid_alpha": true, "commit_reveal_weights_enabled": true},
-            "miners": [{"name": "m", "count": 5, "quality": 0.5, "spread": 0.4},
-                       {"name": "late", "count": 2, "quality": 0.9, "join_block": 120}],
-            "validators": [{"name": "honest", "count": 3, "stake_tao": 80}]}],
-         "stakers": [{"name": "whale", "balance_tao": 500, "actions": [
-           {"block": 100, "action": "stake", "subnet": "a", "validator": "honest-0", "amount": 200},
-           {"block": 250, "action": "move", "subnet": "a", "validator": "honest-0", "amount": "all", "to_subnet": "b", "to_validator": "honest-1"}]}]}
-        """;
+    private static readonly string ScenarioText = TestScenarios.TwoSubnets("digest", 600);
 
     [Theory]
     [InlineData(Arithmetic.Exact, "e842cabb3ed9bf12c16adb25f0bf63433a944cfb5301f0a087fb9e9efbe286de")]
