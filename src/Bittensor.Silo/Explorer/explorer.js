@@ -450,16 +450,17 @@ function eventCells(e) {
 }
 
 function eventsTable(events, id, { withBlock = true } = {}) {
+  const rows = events.map(e => ({ e, c: eventCells(e) })); // each event's cells built once
   return table([
-    { key: 'id', label: 'Event', numeric: true, cell: e => int(e.id) },
-    withBlock ? { key: 'block', label: 'Block', numeric: true, cell: e => blockLink(e.block) } : null,
-    { key: 'kind', label: 'Kind', cell: e => span('tag kind', e.kind) },
-    { key: 'who', label: 'From', cell: e => eventCells(e).who },
-    { key: 'dest', label: 'To', cell: e => eventCells(e).dest },
-    { key: 'subnet', label: 'Subnet', cell: e => eventCells(e).subnet },
-    { key: 'amount', label: 'Amount', numeric: true, cell: e => eventCells(e).amount },
-    { key: 'detail', label: 'Detail', cell: e => eventCells(e).detail },
-  ].filter(Boolean), events, { id, empty: 'no events' });
+    { key: 'id', label: 'Event', numeric: true, cell: r => int(r.e.id) },
+    withBlock ? { key: 'block', label: 'Block', numeric: true, cell: r => blockLink(r.e.block) } : null,
+    { key: 'kind', label: 'Kind', cell: r => span('tag kind', r.e.kind) },
+    { key: 'who', label: 'From', cell: r => r.c.who },
+    { key: 'dest', label: 'To', cell: r => r.c.dest },
+    { key: 'subnet', label: 'Subnet', cell: r => r.c.subnet },
+    { key: 'amount', label: 'Amount', numeric: true, cell: r => r.c.amount },
+    { key: 'detail', label: 'Detail', cell: r => r.c.detail },
+  ].filter(Boolean), rows, { id, empty: 'no events' });
 }
 
 async function blocksView() {
