@@ -41,22 +41,9 @@ public sealed class RuntimeTwinTests : IAsyncLifetime
         var miners = Enumerable.Range(0, 5).Select(i => (Cold: net.Key($"m{i}"), Hot: net.Key($"m{i}-hot"))).ToArray();
         var all = validators.Concat(miners).ToArray();
 
-        async Task Both(Operation op)
-        {
-            var onGrains = await net.Chain.ExecuteAsync(op);
-            var inMemory = await memory.ExecuteAsync(op);
-            Assert.True(onGrains.Ok, $"{op.GetType().Name}: {onGrains.Code} {onGrains.Message}");
-            Assert.Equal(onGrains, inMemory);
-        }
-        async Task Blocks(int count)
-        {
-            for (int i = 0; i < count; i++)
-            {
-                await net.Chain.ProduceBlocksAsync(1);
-                await memory.ProduceBlockAsync();
-                Assert.True(memory.Conserved(), $"in-memory conservation at block {memory.State.Block}");
-            }
-        }
+        var twin = new TwinChains(net, memory);
+        Task Both(Operation op) => twin.BothAsync(op);
+        Task Blocks(int count) => twin.BlocksAsync(count, checkConservation: true);
 
         await Both(new Faucet { Signer = owner, Amount = 5_000 * Tao.Rao });
         await Blocks(1);
